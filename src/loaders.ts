@@ -1,0 +1,47 @@
+import DataLoader from 'dataloader';
+import type { Services } from './services';
+import { isEditor, Viewer } from './auth/viewer';
+import type { ArticleType } from './modules/article/article.type';
+import type { ParentKind, Visibility } from './modules/article/article.service';
+import type { Page, ForwardPageArgs } from './shared/relay';
+
+/**
+ * Per-request batch loaders: every relation goes through one of these, so a page costs
+ * one statement per relation whatever its size.
+ */
+export class Loaders {
+  readonly visibility: Visibility;
+  readonly article: DataLoader<number, ArticleType | null>;
+  readonly category;
+  readonly person;
+  readonly region;
+  readonly regionChildren;
+  readonly articleRegions;
+  readonly articlePeople;
+  readonly ticker;
+  private readonly articlePages = new Map<string, DataLoader<number | string, Page<ArticleType>>>();
+
+  constructor(private readonly services: Services, viewer: Viewer) {
+    const visibility = isEditor(viewer) ? 'editorial' : 'public';
+    this.visibility = visibility;
+    this.article = new DataLoader((ids: readonly number[]) => services.articles.byIds(ids, visibility));
+    this.category = new DataLoader((ids: readonly number[]) => services.categories.byIds(ids));
+    this.person = new DataLoader((ids: readonly number[]) => services.people.byIds(ids));
+    this.region = new DataLoader((codes: readonly string[]) => services.regions.byCodes(codes));
+    this.regionChildren = new DataLoader((codes: readonly string[]) => services.regions.childrenOf(codes));
+    this.articleRegions = new DataLoader((ids: readonly number[]) => services.regions.forArticles(ids));
+    this.articlePeople = new DataLoader((ids: readonly number[]) => services.people.forArticles(ids));
+    this.ticker = new DataLoader((ids: readonly number[]) => services.tickers.byIds(ids, visibility === 'public'));
+  }
+
+  /** The page of articles of a person or region; parents asking for the same page share one statement. */
+  articlePage(kind: ParentKind, args: ForwardPageArgs): DataLoader<number | string, Page<ArticleType>> {
+    const key = JSON.stringify([kind, args.first ?? null, args.after ?? null]);
+    let loader = this.articlePages.get(key);
+    if (!loader) {
+      loader = new DataLoader((parents: readonly (number | string)[]) => this.services.articles.pagesForParents(kind, parents, args));
+      this.articlePages.set(key, loader);
+    }
+    return loader;
+  }
+}

@@ -1,0 +1,69 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { ArticleType, DisplayLocale } from './article.type';
+import { ArticleConnection } from './article.connection';
+import { ArticleFilter } from './article.inputs';
+import { CategoryType } from '../category/category.type';
+import { PersonType } from '../person/person.type';
+import { RegionType } from '../region/region.type';
+import type { Context } from '../../context';
+import { badInput } from '../../shared/errors';
+import { numericIdOf } from '../../shared/global-id';
+import { moroccanDisplayDate } from '../../shared/display-date';
+import { PageArgs } from '../../shared/relay';
+
+@Resolver(() => ArticleType)
+export class ArticleResolver {
+  @Query(() => ArticleType, { nullable: true, description: 'One article by slug (raw or percent-encoded) or by id; null when there is none you may see.' })
+  async article(
+    @Ctx() ctx: Context,
+    @Arg('slug', () => String, { nullable: true, description: 'The article slug.' }) slug?: string,
+    @Arg('id', () => ID, { nullable: true, description: 'The article global id.' }) id?: string,
+  ): Promise<ArticleType | null> {
+    if ((slug == null) === (id == null)) throw badInput('Pass exactly one of `slug` or `id`.', slug == null ? 'slug' : 'id');
+    if (id != null) return ctx.loaders.article.load(numericIdOf('Article', id));
+    return ctx.services.articles.bySlug(slug!, ctx.loaders.visibility);
+  }
+
+  @Query(() => ArticleConnection, { description: 'Published articles, newest first, with keyset cursors.' })
+  async articles(
+    @Ctx() ctx: Context,
+    @Args() page: PageArgs,
+    @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Conditions the articles must meet.' }) filter?: ArticleFilter,
+  ): Promise<ArticleConnection> {
+    return ArticleConnection.of(await ctx.services.articles.page(filter, page), filter);
+  }
+
+  @FieldResolver(() => CategoryType, { nullable: true, description: 'The section the article belongs to.' })
+  category(@Root() article: ArticleType, @Ctx() ctx: Context): Promise<CategoryType | null> | null {
+    return article.categoryId === null ? null : ctx.loaders.category.load(article.categoryId);
+  }
+
+  @FieldResolver(() => [PersonType], { description: 'People the article mentions, in editorial order.' })
+  people(@Root() article: ArticleType, @Ctx() ctx: Context): Promise<PersonType[]> {
+    return ctx.loaders.articlePeople.load(article.dbId);
+  }
+
+  @FieldResolver(() => [RegionType], { description: 'Regions the article concerns, in editorial order.' })
+  regions(@Root() article: ArticleType, @Ctx() ctx: Context): Promise<RegionType[]> {
+    return ctx.loaders.articleRegions.load(article.dbId);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Publication date as Moroccan newsrooms print it, in Casablanca time, e.g. "الجمعة 04 فبراير 2022 على الساعة 18:00".',
+  })
+  displayDate(
+    @Root() article: ArticleType,
+    @Arg('locale', () => DisplayLocale, { defaultValue: DisplayLocale.AR, description: 'Language of the date line.' }) locale: DisplayLocale,
+  ): string | null {
+    return article.publishedAt ? moroccanDisplayDate(article.publishedAt, locale) : null;
+  }
+}
+
+@Resolver(() => ArticleConnection)
+export class ArticleConnectionResolver {
+  @FieldResolver()
+  totalCount(@Root() connection: ArticleConnection, @Ctx() ctx: Context): Promise<number> {
+    return ctx.services.articles.count(connection.filter);
+  }
+}

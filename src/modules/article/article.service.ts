@@ -1,0 +1,152 @@
+import { DataSource } from 'typeorm';
+import { ArticleFilter } from './article.inputs';
+import { ArticleRow, ArticleType } from './article.type';
+import { groupBy, pickBy } from '../../shared/group-by';
+import { normalizeSlugInput } from '../../shared/slug';
+import { decodeCursor, encodeCursor, ForwardPageArgs, Page, pageOf, PageArgs, Slice, sliceOf } from '../../shared/relay';
+
+export const ARTICLE_COLUMNS = `a.id, a.slug, a.title, a.kicker, a.summary, a.body, a.lang, a.status,
+  a.published_at AS "publishedAt", a.updated_at AS "updatedAt", a.has_video AS "hasVideo",
+  a.category_id AS "categoryId", a.tags, a.version, a.editor_note AS "editorNote",
+  (extract(epoch FROM a.published_at) * 1000000)::bigint AS "publishedUs"`;
+
+/** Which articles a viewer may read: readers only published ones whose time has come. */
+export type Visibility = 'public' | 'editorial';
+
+const PUBLIC_ONLY = `a.status = 'PUBLISHED' AND a.published_at <= now()`;
+const CURSOR_KIND = 'article';
+
+/** SQL conditions with their positional parameters, composed without string-built values. */
+class Conditions {
+  readonly parts: string[] = [];
+  constructor(readonly params: unknown[] = []) {}
+
+  add(sql: string): void {
+    this.parts.push(sql);
+  }
+
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  toSql(): string {
+    return this.parts.length ? this.parts.join(' AND ') : 'true';
+  }
+}
+
+export type ParentKind = 'person' | 'region';
+
+/** Reads articles, newest first with keyset cursors on (published_at, id). */
+export class ArticleService {
+  constructor(private readonly db: DataSource) {}
+
+  async byIds(ids: readonly number[], visibility: Visibility): Promise<(ArticleType | null)[]> {
+    const rows: ArticleRow[] = await this.db.query(
+      `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE a.id = ANY($1) AND ${this.visible(visibility)}`, [ids]);
+    return pickBy(ids, rows, (row) => row.id, ArticleType.from);
+  }
+
+  async bySlug(slug: string, visibility: Visibility): Promise<ArticleType | null> {
+    const [row] = await this.db.query(
+      `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE a.slug = $1 AND ${this.visible(visibility)}`, [normalizeSlugInput(slug)]);
+    return row ? ArticleType.from(row) : null;
+  }
+
+  /** A page of the public feed. */
+  async page(filter: ArticleFilter | undefined, args: Partial<PageArgs>): Promise<Page<ArticleType>> {
+    const slice = sliceOf(args, decodeArticleCursor);
+    const conditions = this.filterConditions(filter);
+    this.addCursorCondition(conditions, slice);
+    const order = slice.direction === 'forward' ? 'DESC' : 'ASC';
+    const rows: ArticleRow[] = await this.db.query(
+      `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE ${conditions.toSql()}
+       ORDER BY a.published_at ${order}, a.id ${order} LIMIT ${slice.limit + 1}`, conditions.params);
+    return pageOf(rows, slice, ArticleType.from, articleCursor);
+  }
+
+  async count(filter: ArticleFilter | undefined): Promise<number> {
+    const conditions = this.filterConditions(filter);
+    const [row] = await this.db.query(`SELECT count(*)::int AS n FROM article a WHERE ${conditions.toSql()}`, conditions.params);
+    return row.n;
+  }
+
+  /** One page of public articles for each person or region, in one statement (a LATERAL join per parent). */
+  async pagesForParents(kind: ParentKind, parents: readonly (number | string)[], args: ForwardPageArgs): Promise<Page<ArticleType>[]> {
+    const slice = sliceOf(args, decodeArticleCursor);
+    const keys = parents.map(String);
+    const conditions = new Conditions([keys]);
+    conditions.add(PUBLIC_ONLY);
+    conditions.add(kind === 'person'
+      ? 'EXISTS (SELECT 1 FROM article_person ap WHERE ap.article_id = a.id AND ap.person_id = parent.key::int)'
+      : `EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
+                 WHERE ar.article_id = a.id AND r.path @> ARRAY[parent.key])`);
+    this.addCursorCondition(conditions, slice);
+    const rows: (ArticleRow & { parentKey: string })[] = await this.db.query(
+      `SELECT parent.key AS "parentKey", page.* FROM unnest($1::text[]) AS parent(key)
+       CROSS JOIN LATERAL (
+         SELECT ${ARTICLE_COLUMNS} FROM article a WHERE ${conditions.toSql()}
+         ORDER BY a.published_at DESC, a.id DESC LIMIT ${slice.limit + 1}
+       ) page`, conditions.params);
+    return groupBy(keys, rows, (row) => row.parentKey, (row) => row)
+      .map((group) => pageOf(group, slice, ArticleType.from, articleCursor));
+  }
+
+  private visible(visibility: Visibility): string {
+    return visibility === 'public' ? PUBLIC_ONLY : 'true';
+  }
+
+  private filterConditions(filter: ArticleFilter | undefined): Conditions {
+    const c = new Conditions();
+    c.add(PUBLIC_ONLY);
+    if (!filter) return c;
+    if (filter.regionCode) {
+      const code = c.param(filter.regionCode);
+      c.add(`EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
+                           WHERE ar.article_id = a.id AND r.path @> ARRAY[${code}::text])`);
+    }
+    if (filter.personSlug) {
+      const slug = c.param(normalizeSlugInput(filter.personSlug));
+      c.add(`EXISTS (SELECT 1 FROM article_person ap JOIN person p ON p.id = ap.person_id
+                           WHERE ap.article_id = a.id AND p.slug = ${slug})`);
+    }
+    if (filter.categorySlug) {
+      const slug = c.param(normalizeSlugInput(filter.categorySlug));
+      c.add(`a.category_id = (SELECT id FROM category WHERE slug = ${slug})`);
+    }
+    if (filter.tag) {
+      const tag = c.param(filter.tag.normalize('NFC'));
+      c.add(`a.tags @> ARRAY[${tag}::text]`);
+    }
+    if (filter.lang) {
+      const lang = c.param(filter.lang);
+      c.add(`a.lang = ${lang}`);
+    }
+    if (filter.publishedAfter) {
+      const after = c.param(filter.publishedAfter);
+      c.add(`a.published_at >= ${after}`);
+    }
+    if (filter.publishedBefore) {
+      const before = c.param(filter.publishedBefore);
+      c.add(`a.published_at < ${before}`);
+    }
+    return c;
+  }
+
+  private addCursorCondition(c: Conditions, slice: Slice<[number, number]>): void {
+    if (!slice.cursor) return;
+    const [micros, id] = slice.cursor;
+    const at = c.param(micros);
+    const key = c.param(id);
+    const op = slice.direction === 'forward' ? '<' : '>';
+    c.add(`(a.published_at, a.id) ${op} (timestamptz 'epoch' + ${at}::bigint * interval '1 microsecond', ${key}::int)`);
+  }
+}
+
+function articleCursor(row: ArticleRow): string {
+  return encodeCursor(CURSOR_KIND, [Number(row.publishedUs), row.id]);
+}
+
+function decodeArticleCursor(cursor: string, field: string): [number, number] {
+  return decodeCursor(CURSOR_KIND, cursor, field, ['number', 'number']) as [number, number];
+}

@@ -1,0 +1,136 @@
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Node } from '../../shared/node';
+import { toGlobalId } from '../../shared/global-id';
+import type { ArticleEntity, ArticleStatus as ArticleStatusValue, BlockType as BlockTypeValue } from './article.entity';
+
+export enum ArticleStatus {
+  DRAFT = 'DRAFT',
+  SCHEDULED = 'SCHEDULED',
+  PUBLISHED = 'PUBLISHED',
+  ARCHIVED = 'ARCHIVED',
+}
+registerEnumType(ArticleStatus, {
+  name: 'ArticleStatus',
+  description: 'Where an article is in the editorial workflow; readers only ever see PUBLISHED.',
+  valuesConfig: {
+    DRAFT: { description: 'Being written; visible to editors only.' },
+    SCHEDULED: { description: 'Will be published automatically at `publishedAt`.' },
+    PUBLISHED: { description: 'Public.' },
+    ARCHIVED: { description: 'Withdrawn from the public site; kept for the record.' },
+  },
+});
+
+export enum TextDirection {
+  RTL = 'RTL',
+  LTR = 'LTR',
+}
+registerEnumType(TextDirection, {
+  name: 'TextDirection',
+  description: 'Writing direction of a text, derived from its language.',
+  valuesConfig: { RTL: { description: 'Right to left (Arabic).' }, LTR: { description: 'Left to right (French).' } },
+});
+
+export enum BlockType {
+  PARAGRAPH = 'PARAGRAPH',
+  HEADING = 'HEADING',
+  QUOTE = 'QUOTE',
+}
+registerEnumType(BlockType, {
+  name: 'BlockType',
+  description: 'Kind of a body block.',
+  valuesConfig: {
+    PARAGRAPH: { description: 'A paragraph of running text.' },
+    HEADING: { description: 'An intertitle inside the body.' },
+    QUOTE: { description: 'A quotation set apart from the text.' },
+  },
+});
+
+export enum DisplayLocale {
+  AR = 'ar',
+  FR = 'fr',
+}
+registerEnumType(DisplayLocale, {
+  name: 'DisplayLocale',
+  description: 'Language of a formatted display string.',
+  valuesConfig: { AR: { description: 'Arabic (Morocco), Latin digits.' }, FR: { description: 'French (Morocco).' } },
+});
+
+@ObjectType('ArticleBlock', { description: 'One block of an article body, in reading order; plain text, never HTML.' })
+export class ArticleBlockType {
+  @Field(() => BlockType, { description: 'Kind of block.' })
+  type: BlockTypeValue;
+
+  @Field({ description: 'The block text (plain text).' })
+  text: string;
+}
+
+@ObjectType('Article', { implements: Node, description: 'A news article.' })
+export class ArticleType extends Node {
+  @Field({ description: 'URL slug; keeps Arabic letters, e.g. "دعت-إلى-اعتماد-مخطط-عمل-اجتماعي-مشترك".' })
+  slug: string;
+
+  @Field({ description: 'Headline.' })
+  title: string;
+
+  @Field(() => String, { nullable: true, description: 'Short line above the headline.' })
+  kicker: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Standfirst: one or two sentences summing the article up.' })
+  summary: string | null;
+
+  @Field(() => [ArticleBlockType], { description: 'Body as ordered blocks of plain text.' })
+  body: ArticleBlockType[];
+
+  @Field({ description: 'Language as a BCP 47 tag: "ar" or "fr".' })
+  lang: 'ar' | 'fr';
+
+  @Field(() => TextDirection, { description: 'Writing direction, derived from `lang`.' })
+  dir: TextDirection;
+
+  @Field(() => ArticleStatus, { description: 'Workflow status (readers only see PUBLISHED).' })
+  status: ArticleStatusValue;
+
+  @Field(() => Date, { nullable: true, description: 'When the article was (or will be) published.' })
+  publishedAt: Date | null;
+
+  @Field(() => Date, { description: 'When the article was last changed.' })
+  updatedAt: Date;
+
+  @Field({ description: 'True when the article carries a video (the "(فيديو)" label of headlines).' })
+  hasVideo: boolean;
+
+  @Field(() => [String], { description: 'Free-form tags.' })
+  tags: string[];
+
+  dbId: number;
+  categoryId: number | null;
+  /** Microseconds since the epoch: the exact keyset position, which a JS Date would round. */
+  publishedUs: number | null;
+  version: number;
+  editorNote: string | null;
+
+  static from(row: ArticleRow): ArticleType {
+    return Object.assign(new ArticleType(), {
+      id: toGlobalId('Article', row.id),
+      dbId: row.id,
+      slug: row.slug,
+      title: row.title,
+      kicker: row.kicker,
+      summary: row.summary,
+      body: row.body,
+      lang: row.lang,
+      dir: row.lang === 'ar' ? TextDirection.RTL : TextDirection.LTR,
+      status: row.status,
+      publishedAt: row.publishedAt,
+      updatedAt: row.updatedAt,
+      hasVideo: row.hasVideo,
+      tags: row.tags,
+      categoryId: row.categoryId,
+      publishedUs: row.publishedUs === null ? null : Number(row.publishedUs),
+      version: row.version,
+      editorNote: row.editorNote,
+    });
+  }
+}
+
+export type ArticleRow = ArticleEntity & { publishedUs: string | null };

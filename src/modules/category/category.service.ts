@@ -1,0 +1,25 @@
+import { DataSource } from 'typeorm';
+import type { CategoryEntity } from './category.entity';
+import { CategoryType } from './category.type';
+import { pickBy } from '../../shared/group-by';
+
+const CATEGORY_COLUMNS = 'c.id, c.slug, c.name_ar AS "nameAr", c.name_fr AS "nameFr"';
+
+export class CategoryService {
+  constructor(private readonly db: DataSource) {}
+
+  async byIds(ids: readonly number[]): Promise<(CategoryType | null)[]> {
+    const rows: CategoryEntity[] = await this.db.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY($1)`, [ids]);
+    return pickBy(ids, rows, (row) => row.id, CategoryType.from);
+  }
+
+  async list(): Promise<CategoryType[]> {
+    const rows: CategoryEntity[] = await this.db.query(`SELECT ${CATEGORY_COLUMNS} FROM category c ORDER BY c.slug`);
+    return rows.map(CategoryType.from);
+  }
+
+  async bySlug(slug: string): Promise<CategoryType | null> {
+    const [row] = await this.db.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.slug = $1`, [slug]);
+    return row ? CategoryType.from(row) : null;
+  }
+}

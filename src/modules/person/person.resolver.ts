@@ -1,0 +1,34 @@
+import { Arg, Args, Ctx, FieldResolver, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { PersonType } from './person.type';
+import { ArticleConnection } from '../article/article.connection';
+import type { Context } from '../../context';
+import { connectionTypes, ForwardPageArgs, PageArgs } from '../../shared/relay';
+import { normalizeSlugInput } from '../../shared/slug';
+
+const { ConnectionBase } = connectionTypes(PersonType, 'Person', 'person');
+
+@ObjectType('PersonConnection', { description: 'A page of people (Relay connection).' })
+export class PersonConnection extends ConnectionBase {}
+
+@Resolver(() => PersonType)
+export class PersonResolver {
+  @Query(() => PersonType, { nullable: true, description: 'A person by slug; null when there is none.' })
+  person(@Arg('slug', { description: 'The person slug, e.g. "awatif-hayar".' }) slug: string, @Ctx() ctx: Context): Promise<PersonType | null> {
+    return ctx.services.people.bySlug(normalizeSlugInput(slug));
+  }
+
+  @Query(() => PersonConnection, { description: 'People in Arabic alphabetical order, optionally matching a name.' })
+  async people(
+    @Ctx() ctx: Context,
+    @Args() page: PageArgs,
+    @Arg('query', () => String, { nullable: true, description: 'Part of a name, in Arabic or Latin spelling, or an alias.' }) query?: string,
+  ): Promise<PersonConnection> {
+    return Object.assign(new PersonConnection(), await ctx.services.people.page(page, query?.trim() || undefined));
+  }
+
+  @FieldResolver(() => ArticleConnection, { description: 'Published articles mentioning this person, newest first.' })
+  async articles(@Root() person: PersonType, @Ctx() ctx: Context, @Args() page: ForwardPageArgs): Promise<ArticleConnection> {
+    const articles = await ctx.loaders.articlePage('person', page).load(person.dbId);
+    return ArticleConnection.of(articles, { personSlug: person.slug });
+  }
+}

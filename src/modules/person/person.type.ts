@@ -1,0 +1,44 @@
+import { Field, ObjectType } from 'type-graphql';
+import { Node } from '../../shared/node';
+import { toGlobalId } from '../../shared/global-id';
+import type { PersonEntity } from './person.entity';
+
+@ObjectType('Person', { implements: Node, description: 'A person the newsroom writes about.' })
+export class PersonType extends Node {
+  @Field({ description: 'URL slug, e.g. "awatif-hayar".' })
+  slug: string;
+
+  @Field({ description: 'Name in Arabic, e.g. "عواطف حيار".' })
+  nameAr: string;
+
+  @Field(() => String, { nullable: true, description: 'Name in French/Latin spelling, e.g. "Aawatif Hayar".' })
+  nameLatin: string | null;
+
+  @Field(() => [String], { description: 'Other spellings and names this person is known by.' })
+  aliases: string[];
+
+  @Field(() => String, { nullable: true, description: 'Role or title in Arabic, e.g. "وزيرة التضامن والإدماج الاجتماعي والأسرة".' })
+  roleAr: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Role or title in French.' })
+  roleFr: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Short biography.' })
+  bio: string | null;
+
+  dbId: number;
+
+  static from(row: PersonEntity): PersonType {
+    return Object.assign(new PersonType(), {
+      id: toGlobalId('Person', row.id),
+      dbId: row.id,
+      slug: row.slug,
+      nameAr: row.nameAr,
+      nameLatin: row.nameLatin,
+      aliases: row.aliases,
+      roleAr: row.roleAr,
+      roleFr: row.roleFr,
+      bio: row.bio,
+    });
+  }
+}

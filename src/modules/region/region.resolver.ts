@@ -1,0 +1,45 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { RegionLevel, RegionType } from './region.type';
+import { ArticleConnection } from '../article/article.connection';
+import type { Context } from '../../context';
+import { badInput } from '../../shared/errors';
+import { ForwardPageArgs } from '../../shared/relay';
+import { normalizeSlugInput } from '../../shared/slug';
+
+@Resolver(() => RegionType)
+export class RegionResolver {
+  @Query(() => RegionType, { nullable: true, description: 'A region, prefecture or province by ISO code or slug; null when there is none.' })
+  async region(
+    @Ctx() ctx: Context,
+    @Arg('code', () => String, { nullable: true, description: 'ISO 3166-2 code, e.g. "MA-04".' }) code?: string,
+    @Arg('slug', () => String, { nullable: true, description: 'Slug, e.g. "rabat-sale-kenitra".' }) slug?: string,
+  ): Promise<RegionType | null> {
+    if ((code == null) === (slug == null)) throw badInput('Pass exactly one of `code` or `slug`.', code == null ? 'code' : 'slug');
+    if (code != null) return ctx.loaders.region.load(code.trim().toUpperCase());
+    return ctx.services.regions.bySlug(normalizeSlugInput(slug!));
+  }
+
+  @Query(() => [RegionType], { description: 'All regions, prefectures and provinces, or those of one level.' })
+  regions(
+    @Ctx() ctx: Context,
+    @Arg('level', () => RegionLevel, { nullable: true, description: 'Only this administrative level.' }) level?: RegionLevel,
+  ): Promise<RegionType[]> {
+    return ctx.services.regions.list(level);
+  }
+
+  @FieldResolver(() => RegionType, { nullable: true, description: 'The region this prefecture or province belongs to.' })
+  parent(@Root() region: RegionType, @Ctx() ctx: Context): Promise<RegionType | null> | null {
+    return region.parentCode === null ? null : ctx.loaders.region.load(region.parentCode);
+  }
+
+  @FieldResolver(() => [RegionType], { description: 'Prefectures and provinces inside this region.' })
+  children(@Root() region: RegionType, @Ctx() ctx: Context): Promise<RegionType[]> {
+    return ctx.loaders.regionChildren.load(region.code);
+  }
+
+  @FieldResolver(() => ArticleConnection, { description: 'Published articles about this region or any place inside it, newest first.' })
+  async articles(@Root() region: RegionType, @Ctx() ctx: Context, @Args() page: ForwardPageArgs): Promise<ArticleConnection> {
+    const articles = await ctx.loaders.articlePage('region', page).load(region.code);
+    return ArticleConnection.of(articles, { regionCode: region.code });
+  }
+}

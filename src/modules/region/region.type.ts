@@ -1,0 +1,75 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Node } from '../../shared/node';
+import { toGlobalId } from '../../shared/global-id';
+import type { RegionEntity } from './region.entity';
+
+export enum RegionLevel {
+  REGION = 'region',
+  PREFECTURE = 'prefecture',
+  PROVINCE = 'province',
+}
+registerEnumType(RegionLevel, {
+  name: 'RegionLevel',
+  description: 'Administrative level in Morocco',
+  valuesConfig: {
+    REGION: { description: 'One of the 12 regions (جهة), MA-01 … MA-12.' },
+    PREFECTURE: { description: 'An urban prefecture (عمالة) inside a region.' },
+    PROVINCE: { description: 'A province (إقليم) inside a region.' },
+  },
+});
+
+@ObjectType('Region', { implements: Node, description: 'A Moroccan region, prefecture or province (ISO 3166-2:MA).' })
+export class RegionType extends Node {
+  @Field({ description: 'ISO 3166-2 code, e.g. "MA-04" or "MA-KEN".' })
+  code: string;
+
+  @Field(() => RegionLevel, { description: 'Administrative level.' })
+  level: RegionLevel;
+
+  @Field(() => Int, { nullable: true, description: 'Official number of a region (1–12); null below region level.' })
+  number: number | null;
+
+  @Field({ description: 'Arabic name, e.g. "الرباط-سلا-القنيطرة".' })
+  nameAr: string;
+
+  @Field({ description: 'Arabic name with its kind, e.g. "جهة الرباط-سلا-القنيطرة".' })
+  fullNameAr: string;
+
+  @Field({ description: 'French name, e.g. "Rabat-Salé-Kénitra".' })
+  nameFr: string;
+
+  @Field({ description: 'French name with its kind, e.g. "Région de Rabat-Salé-Kénitra".' })
+  fullNameFr: string;
+
+  @Field(() => String, { nullable: true, description: 'Arabic name of the capital city.' })
+  capitalAr: string | null;
+
+  @Field(() => String, { nullable: true, description: 'French name of the capital city.' })
+  capitalFr: string | null;
+
+  @Field(() => [String], { description: 'Other Arabic names in use.' })
+  altNamesAr: string[];
+
+  @Field({ description: 'URL slug, e.g. "rabat-sale-kenitra".' })
+  slug: string;
+
+  parentCode: string | null;
+
+  static from(row: RegionEntity): RegionType {
+    return Object.assign(new RegionType(), {
+      id: toGlobalId('Region', row.code),
+      code: row.code,
+      level: row.level as RegionLevel,
+      number: row.number,
+      nameAr: row.nameAr,
+      fullNameAr: row.fullNameAr,
+      nameFr: row.nameFr,
+      fullNameFr: row.fullNameFr,
+      capitalAr: row.capitalAr,
+      capitalFr: row.capitalFr,
+      altNamesAr: row.altNamesAr,
+      slug: row.slug,
+      parentCode: row.parentCode,
+    });
+  }
+}

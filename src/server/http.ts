@@ -1,0 +1,101 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { GraphQLError, GraphQLSchema } from 'graphql';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Context } from '../context';
+import type { Services } from '../services';
+import { Loaders } from '../loaders';
+import { requestScope } from '../db/request-scope';
+import { makeErrorFormatter } from './errors';
+
+export interface HttpServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+interface Deps {
+  config: Config;
+  schema: GraphQLSchema;
+  services: Services;
+  db: DataSource;
+  logger: Logger;
+}
+
+/** Reports each response's SQL statement count, for the statement-count tests and the benchmarks. */
+const sqlCountHeader: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const scope = requestScope.getStore();
+        if (scope) response.http.headers.set('x-khabar-sql-statements', String(scope.sqlStatements));
+      },
+    };
+  },
+};
+
+export async function startHttpServer({ config, schema, services, db, logger }: Deps): Promise<HttpServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const server = http.createServer(app);
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    formatError: makeErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ...(config.exposeSqlCount ? [sqlCountHeader] : []),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      const pending = await db.showMigrations();
+      res.status(pending ? 503 : 200).json({ status: pending ? 'migrations pending' : 'ready' });
+    } catch {
+      res.status(503).json({ status: 'database unreachable' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    (req, _res, next) => {
+      const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || crypto.randomUUID();
+      requestScope.run({ requestId, sqlStatements: 0 }, next);
+    },
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<Context> => {
+        const viewer = await services.tokens.viewerFrom(req.headers.authorization).catch((error: GraphQLError) => {
+          throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        });
+        return { requestId: requestScope.getStore()!.requestId, viewer, services, loaders: new Loaders(services, viewer) };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return {
+    url: `http://${shownHost}:${port}/graphql`,
+    port,
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,45 @@
+import { buildSchema } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { lexicographicSortSchema, printSchema, GraphQLSchema } from 'graphql';
+import { authChecker } from '../auth/auth-checker';
+import { ArticleConnectionResolver, ArticleResolver } from '../modules/article/article.resolver';
+import { CategoryResolver } from '../modules/category/category.resolver';
+import { PersonResolver } from '../modules/person/person.resolver';
+import { RegionResolver } from '../modules/region/region.resolver';
+import { TickerResolver } from '../modules/ticker/ticker.resolver';
+import { NodeResolver } from '../modules/node.resolver';
+
+export const resolvers = [
+  ArticleResolver,
+  ArticleConnectionResolver,
+  CategoryResolver,
+  PersonResolver,
+  RegionResolver,
+  TickerResolver,
+  NodeResolver,
+] as const;
+
+const ROOT_DESCRIPTIONS = {
+  Query: 'Reads: public content for everyone, drafts and history for editors.',
+  Mutation: 'Writes, for signed-in editors and admins; each one commits whole or changes nothing.',
+  Subscription: 'Live events over graphql-ws.',
+};
+
+export async function buildKhabarSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers,
+    authChecker,
+    validate: { forbidUnknownValues: false },
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+  });
+  // type-graphql cannot describe root types; the committed schema documents them too.
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    if (root) root.description = ROOT_DESCRIPTIONS[root.name as keyof typeof ROOT_DESCRIPTIONS];
+  }
+  return schema;
+}
+
+/** The committed `schema.graphql`: sorted so that its diff shows real changes only. */
+export function printKhabarSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,58 @@
+import { startTestApp, TestApp } from '../support/test-app';
+import { factories } from '../support/factories';
+
+/** The home page: the ticker and the latest articles with their section, regions, people and tags. */
+const HOME_PAGE = `query Home($first: Int!) {
+  tickers(first: 10) { headline urgency region { nameAr } article { slug } }
+  articles(first: $first) {
+    edges { cursor node { slug title kicker publishedAt displayDate hasVideo tags
+      category { slug nameAr } regions { code nameAr parent { nameAr } } people { slug nameAr roleAr } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+describe('SQL statements per page', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const make = factories(app);
+    const sections = [await make.category(), await make.category(), await make.category()];
+    const people = [await make.person(), await make.person(), await make.person(), await make.person()];
+    const codes = ['MA-01', 'MA-04', 'MA-KEN', 'MA-CAS', 'MA-07'];
+    for (let i = 0; i < 60; i += 1) {
+      const article = await make.article({
+        categoryId: sections[i % 3].id,
+        personIds: [people[i % 4].id, people[(i + 1) % 4].id],
+        regionCodes: [codes[i % 5], codes[(i + 2) % 5]],
+        tags: ['وسم', `tag-${i % 7}`],
+      });
+      if (i < 8) await make.ticker({ articleId: article.id, regionCode: codes[i % 5] });
+    }
+  });
+  afterAll(() => app.stop());
+
+  it('is the same for 10 and 50 articles: one statement per list and per relation', async () => {
+    const ten = await app.gql(HOME_PAGE, { first: 10 });
+    const fifty = await app.gql(HOME_PAGE, { first: 50 });
+    expect(ten.errors).toBeUndefined();
+    expect(fifty.data.articles.edges).toHaveLength(50);
+    expect(fifty.data.articles.edges.every((e: any) => e.node.people.length === 2 && e.node.regions.length === 2)).toBe(true);
+    // tickers, articles, ticker regions, article regions, region parents, ticker articles, sections, people
+    expect(ten.sqlStatements).toBe(fifty.sqlStatements);
+    expect(fifty.sqlStatements).toBeLessThanOrEqual(8);
+  });
+
+  it('serves the front-page query (20 articles with regions and people) in 3 statements', async () => {
+    const res = await app.gql('{ articles(first: 20) { edges { node { title regions { nameAr } people { nameAr } } } } }');
+    expect(res.data.articles.edges).toHaveLength(20);
+    expect(res.sqlStatements).toBe(3);
+  });
+
+  it('pages every person of a list in one statement', async () => {
+    const res = await app.gql('{ people(first: 4) { edges { node { articles(first: 3) { edges { node { slug regions { code } } } } } } } }');
+    expect(res.errors).toBeUndefined();
+    expect(res.data.people.edges.every((e: any) => e.node.articles.edges.length === 3)).toBe(true);
+    expect(res.sqlStatements).toBe(3);
+  });
+});

@@ -1,0 +1,76 @@
+import type { TestApp } from './test-app';
+import { slugify } from '../../src/shared/slug';
+import { toGlobalId } from '../../src/shared/global-id';
+
+let sequence = 0;
+const next = () => (sequence += 1);
+
+export interface ArticleSeed {
+  title?: string;
+  slug?: string;
+  lang?: 'ar' | 'fr';
+  status?: 'DRAFT' | 'SCHEDULED' | 'PUBLISHED' | 'ARCHIVED';
+  publishedAt?: Date | null;
+  body?: { type: string; text: string }[];
+  kicker?: string | null;
+  summary?: string | null;
+  hasVideo?: boolean;
+  categoryId?: number | null;
+  tags?: string[];
+  personIds?: number[];
+  regionCodes?: string[];
+  editorNote?: string | null;
+}
+
+/** Inserts rows directly (set up as an admin would), so tests can act through the API as the user. */
+export function factories(app: TestApp) {
+  return {
+    async category(seed: { slug?: string; nameAr?: string; nameFr?: string } = {}) {
+      const n = next();
+      const [row] = await app.sql(
+        'INSERT INTO category (slug, name_ar, name_fr) VALUES ($1, $2, $3) RETURNING id, slug',
+        [seed.slug ?? `category-${n}`, seed.nameAr ?? `قسم ${n}`, seed.nameFr ?? `Rubrique ${n}`]);
+      return { ...row, globalId: toGlobalId('Category', row.id) } as { id: number; slug: string; globalId: string };
+    },
+
+    async person(seed: { slug?: string; nameAr?: string; nameLatin?: string; aliases?: string[]; roleAr?: string } = {}) {
+      const n = next();
+      const [row] = await app.sql(
+        `INSERT INTO person (slug, name_ar, name_latin, aliases, role_ar) VALUES ($1, $2, $3, $4, $5) RETURNING id, slug`,
+        [seed.slug ?? `person-${n}`, seed.nameAr ?? `شخص ${n}`, seed.nameLatin ?? `Person ${n}`, seed.aliases ?? [], seed.roleAr ?? null]);
+      return { ...row, globalId: toGlobalId('Person', row.id) } as { id: number; slug: string; globalId: string };
+    },
+
+    async article(seed: ArticleSeed = {}) {
+      const n = next();
+      const title = seed.title ?? `مقال تجريبي رقم ${n}`;
+      const status = seed.status ?? 'PUBLISHED';
+      const publishedAt = seed.publishedAt !== undefined ? seed.publishedAt
+        : status === 'DRAFT' ? null : new Date(Date.now() - n * 60_000);
+      const [row] = await app.sql(
+        `INSERT INTO article (slug, title, kicker, summary, body, lang, status, published_at, has_video, category_id, tags, editor_note)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id, slug`,
+        [seed.slug ?? `${slugify(title)}-${n}`, title, seed.kicker ?? null, seed.summary ?? null,
+          JSON.stringify(seed.body ?? [{ type: 'PARAGRAPH', text: `نص المقال ${n}.` }]), seed.lang ?? 'ar', status, publishedAt,
+          seed.hasVideo ?? false, seed.categoryId ?? null, seed.tags ?? [], seed.editorNote ?? null]);
+      await app.sql(
+        `INSERT INTO article_person (article_id, person_id, position)
+         SELECT $1, id, ord FROM unnest($2::int[]) WITH ORDINALITY AS p(id, ord)`, [row.id, seed.personIds ?? []]);
+      await app.sql(
+        `INSERT INTO article_region (article_id, region_code, position)
+         SELECT $1, code, ord FROM unnest($2::text[]) WITH ORDINALITY AS r(code, ord)`, [row.id, seed.regionCodes ?? []]);
+      return { ...row, globalId: toGlobalId('Article', row.id) } as { id: number; slug: string; globalId: string };
+    },
+
+    async ticker(seed: { headline?: string; urgency?: number; status?: 'LIVE' | 'KILLED'; publishedAt?: Date; expiresAt?: Date; articleId?: number; regionCode?: string } = {}) {
+      const n = next();
+      const publishedAt = seed.publishedAt ?? new Date(Date.now() - n * 1000);
+      const [row] = await app.sql(
+        `INSERT INTO ticker (headline, urgency, status, published_at, expires_at, article_id, region_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [seed.headline ?? `خبر عاجل رقم ${n}`, seed.urgency ?? 2, seed.status ?? 'LIVE', publishedAt,
+          seed.expiresAt ?? new Date(publishedAt.getTime() + 3_600_000), seed.articleId ?? null, seed.regionCode ?? null]);
+      return { ...row, globalId: toGlobalId('Ticker', row.id) } as { id: number; globalId: string };
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { loadConfig } from '../../src/config';
+import { startKhabar, Khabar } from '../../src/app';
+import type { Role } from '../../src/auth/viewer';
+import { createTestDatabase } from './database';
+
+export const TEST_JWT_SECRET = 'khabar-test-secret-that-is-long-enough-for-hs256';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  headers: Headers;
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+  /** SQL statements the server ran for this request. */
+  sqlStatements: number;
+}
+
+export interface TestApp {
+  khabar: Khabar;
+  url: string;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
+  token(role: Role, name?: string): Promise<string>;
+  sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
+  stop(): Promise<void>;
+}
+
+/** A real Khabar on port 0 over its own fresh database; `stop()` drains it and drops the database. */
+export async function startTestApp(overrides: Parameters<typeof loadConfig>[1] = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({}, {
+    databaseUrl: database.url,
+    port: 0,
+    host: '127.0.0.1',
+    seed: 'none',
+    jwtSecret: TEST_JWT_SECRET,
+    logLevel: 'silent',
+    exposeSqlCount: true,
+    dbPoolSize: 5,
+    ...overrides,
+  });
+  const khabar = await startKhabar(config);
+  return {
+    khabar,
+    url: khabar.url,
+    async gql(query, variables, options = {}) {
+      const response = await fetch(khabar.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options.headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: any; errors?: any[] };
+      return {
+        status: response.status,
+        headers: response.headers,
+        data: body.data ?? undefined,
+        errors: body.errors,
+        sqlStatements: Number(response.headers.get('x-khabar-sql-statements') ?? NaN),
+      };
+    },
+    token: (role, name = `test ${role.toLowerCase()}`) => khabar.services.tokens.sign(role, name),
+    sql: (query, params) => khabar.db.query(query, params),
+    async stop() {
+      await khabar.stop();
+      await database.drop();
+    },
+  };
+}
