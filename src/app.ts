@@ -5,7 +5,8 @@ import type { Config } from './config';
 import { makeDataSource } from './db/data-source';
 import { migrate } from './db/migrate';
 import { resolveJwtSecret, TokenService } from './auth/tokens';
-import { makeServices, Services } from './services';
+import type { ContextDeps } from './context';
+import { PoolSql } from './db/sql';
 import { buildKhabarSchema } from './server/schema';
 import { startHttpServer } from './server/http';
 import { makeLogger } from './server/logger';
@@ -15,7 +16,8 @@ export interface Khabar {
   url: string;
   port: number;
   db: DataSource;
-  services: Services;
+  /** Database reads and token service, as every request's context gets them. */
+  contextDeps: ContextDeps;
   logger: Logger;
   stop(): Promise<void>;
 }
@@ -47,11 +49,11 @@ export async function startKhabar(config: Config): Promise<Khabar> {
       const seeded = await seedDemoContent(db);
       if (seeded.articles + seeded.tickers > 0) logger.info(seeded, 'demo content seeded');
     }
-    const services = makeServices(db, new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)));
+    const contextDeps = { sql: PoolSql.of(db), tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)) };
     const schema = await buildKhabarSchema();
-    const http = await startHttpServer({ config, schema, services, db, logger });
+    const http = await startHttpServer({ config, schema, contextDeps, db, logger });
     stops.push(http.stop);
-    return { url: http.url, port: http.port, db, services, logger, stop };
+    return { url: http.url, port: http.port, db, contextDeps, logger, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,6 +1,8 @@
 import type { Viewer } from './auth/viewer';
-import type { Loaders } from './loaders';
-import type { Services } from './services';
+import type { TokenService } from './auth/tokens';
+import { Loaders } from './loaders';
+import { makeServices, Services } from './services';
+import { CountingSql, Sql } from './db/sql';
 
 /** What every resolver receives: built fresh per request (and per subscription event). */
 export interface Context {
@@ -8,4 +10,18 @@ export interface Context {
   viewer: Viewer;
   services: Services;
   loaders: Loaders;
+  /** This request's database reads, counted. */
+  sql: CountingSql;
+}
+
+/** The long-lived pieces a context is built from. */
+export interface ContextDeps {
+  sql: Sql;
+  tokens: TokenService;
+}
+
+export function makeContext(deps: ContextDeps, viewer: Viewer, requestId: string): Context {
+  const sql = new CountingSql(deps.sql);
+  const services = makeServices(sql, deps.tokens);
+  return { requestId, viewer, services, sql, loaders: new Loaders(services, viewer) };
 }

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Sql } from './db/sql';
 import { ArticleService } from './modules/article/article.service';
 import { CategoryService } from './modules/category/category.service';
 import { PersonService } from './modules/person/person.service';
@@ -6,7 +6,7 @@ import { RegionService } from './modules/region/region.service';
 import { TickerService } from './modules/ticker/ticker.service';
 import type { TokenService } from './auth/tokens';
 
-/** Stateless services shared by all requests; built once by the composition root. */
+/** Services of one request (or subscription event), reading through that request's statement-counting Sql. */
 export interface Services {
   articles: ArticleService;
   categories: CategoryService;
@@ -16,13 +16,13 @@ export interface Services {
   tokens: TokenService;
 }
 
-export function makeServices(db: DataSource, tokens: TokenService): Services {
+export function makeServices(sql: Sql, tokens: TokenService): Services {
   return {
-    articles: new ArticleService(db),
-    categories: new CategoryService(db),
-    people: new PersonService(db),
-    regions: new RegionService(db),
-    tickers: new TickerService(db),
+    articles: new ArticleService(sql),
+    categories: new CategoryService(sql),
+    people: new PersonService(sql),
+    regions: new RegionService(sql),
+    tickers: new TickerService(sql),
     tokens,
   };
 }

@@ -1,26 +1,10 @@
-import { DataSource, Logger } from 'typeorm';
-import { requestScope } from './request-scope';
+import { DataSource } from 'typeorm';
 import { ArticleEntity, ArticlePersonEntity, ArticleRegionEntity } from '../modules/article/article.entity';
 import { CategoryEntity } from '../modules/category/category.entity';
 import { PersonEntity } from '../modules/person/person.entity';
 import { RegionEntity } from '../modules/region/region.entity';
 import { TickerEntity } from '../modules/ticker/ticker.entity';
 import { migrations } from './migrations';
-
-/** Counts every statement into the current request's scope; TypeORM calls logQuery for each one. */
-class StatementCounter implements Logger {
-  logQuery(): void {
-    const scope = requestScope.getStore();
-    if (scope) scope.sqlStatements += 1;
-  }
-  logQueryError(error: string | Error, query: string): void {
-    if (process.env.KHABAR_LOG_SQL_ERRORS) process.stderr.write(`SQL error: ${String(error)} in ${query}\n`);
-  }
-  logQuerySlow(): void {}
-  logSchemaBuild(): void {}
-  logMigration(): void {}
-  log(): void {}
-}
 
 export const entities = [
   RegionEntity,
@@ -40,7 +24,7 @@ export function makeDataSource(url: string, poolSize = 10): DataSource {
     migrations,
     migrationsRun: false,
     synchronize: false,
-    logger: new StatementCounter(),
+    logging: false,
     extra: { max: poolSize, application_name: 'khabar' },
   });
 }

@@ -1,10 +1,11 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
 import type { Logger } from 'pino';
 import { PUBLIC_ERROR_CODES } from '../shared/errors';
-import { requestScope } from '../db/request-scope';
+import type { Context } from '../context';
 
 /** Flattens class-validator errors into "field: reason" pairs, nested inputs as dotted paths. */
 function violations(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
@@ -15,34 +16,49 @@ function violations(errors: ValidationError[], prefix = ''): { field: string; me
   });
 }
 
+function isExpected(code: unknown, original: unknown): boolean {
+  return original instanceof ArgumentValidationError || (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code));
+}
+
 /**
- * Clients see coded errors with readable messages; anything unexpected is logged with the
- * request id and reaches the client as a bare INTERNAL_SERVER_ERROR (no SQL, no stack).
+ * Clients see coded errors with readable messages; anything unexpected reaches them as a bare
+ * INTERNAL_SERVER_ERROR (no SQL, no stack) and is logged by `logUnexpectedErrors` with the request id.
  */
-export function makeErrorFormatter(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    if (original instanceof ArgumentValidationError) {
-      const list = violations(original.extensions.validationErrors as ValidationError[]);
-      return {
-        message: list.map((v) => v.message).join('; ') || original.message,
-        locations: formatted.locations,
-        path: formatted.path,
-        extensions: { code: 'BAD_USER_INPUT', field: list[0]?.field, violations: list },
-      };
-    }
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code)) {
-      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    const requestId = requestScope.getStore()?.requestId;
-    logger.error({ err: original, requestId, path: formatted.path }, 'unexpected error while resolving');
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof ArgumentValidationError) {
+    const list = violations(original.extensions.validationErrors as ValidationError[]);
     return {
-      message: 'Internal server error',
+      message: list.map((v) => v.message).join('; ') || original.message,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+      extensions: { code: 'BAD_USER_INPUT', field: list[0]?.field, violations: list },
     };
+  }
+  if (isExpected(formatted.extensions?.code, original)) {
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+export function logUnexpectedErrors(logger: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName }) {
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            if (isExpected(error.extensions?.code, original)) continue;
+            logger.error({ err: original, requestId: contextValue.requestId, operationName, path: error.path }, 'unexpected error');
+          }
+        },
+      };
+    },
   };
 }

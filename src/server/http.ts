@@ -5,17 +5,13 @@ import express from 'express';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import type { Context } from '../context';
-import type { Services } from '../services';
-import { Loaders } from '../loaders';
-import { requestScope } from '../db/request-scope';
-import { makeErrorFormatter } from './errors';
+import { Context, ContextDeps, makeContext } from '../context';
+import { formatError, logUnexpectedErrors } from './errors';
 
 export interface HttpServer {
   url: string;
@@ -26,7 +22,7 @@ export interface HttpServer {
 interface Deps {
   config: Config;
   schema: GraphQLSchema;
-  services: Services;
+  contextDeps: ContextDeps;
   db: DataSource;
   logger: Logger;
 }
@@ -35,27 +31,27 @@ interface Deps {
 const sqlCountHeader: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
-      async willSendResponse({ response }) {
-        const scope = requestScope.getStore();
-        if (scope) response.http.headers.set('x-khabar-sql-statements', String(scope.sqlStatements));
+      async willSendResponse({ response, contextValue }) {
+        response.http.headers.set('x-khabar-sql-statements', String(contextValue.sql.statements));
       },
     };
   },
 };
 
-export async function startHttpServer({ config, schema, services, db, logger }: Deps): Promise<HttpServer> {
+export async function startHttpServer({ config, schema, contextDeps, db, logger }: Deps): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
   const server = http.createServer(app);
 
   const apollo = new ApolloServer<Context>({
     schema,
-    formatError: makeErrorFormatter(logger),
+    formatError,
     includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      logUnexpectedErrors(logger),
       ...(config.exposeSqlCount ? [sqlCountHeader] : []),
     ],
   });
@@ -75,17 +71,15 @@ export async function startHttpServer({ config, schema, services, db, logger }: 
 
   app.use(
     '/graphql',
-    (req, _res, next) => {
-      const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || crypto.randomUUID();
-      requestScope.run({ requestId, sqlStatements: 0 }, next);
-    },
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<Context> => {
-        const viewer = await services.tokens.viewerFrom(req.headers.authorization).catch((error: GraphQLError) => {
+      context: async ({ req, res }): Promise<Context> => {
+        const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || crypto.randomUUID();
+        res.setHeader('x-request-id', requestId);
+        const viewer = await contextDeps.tokens.viewerFrom(req.headers.authorization).catch((error: GraphQLError) => {
           throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         });
-        return { requestId: requestScope.getStore()!.requestId, viewer, services, loaders: new Loaders(services, viewer) };
+        return makeContext(contextDeps, viewer, requestId);
       },
     }),
   );

@@ -60,7 +60,7 @@ export async function startTestApp(overrides: Parameters<typeof loadConfig>[1] =
         sqlStatements: Number(response.headers.get('x-khabar-sql-statements') ?? NaN),
       };
     },
-    token: (role, name = `test ${role.toLowerCase()}`) => khabar.services.tokens.sign(role, name),
+    token: (role, name = `test ${role.toLowerCase()}`) => khabar.contextDeps.tokens.sign(role, name),
     sql: (query, params) => khabar.db.query(query, params),
     async stop() {
       await khabar.stop();

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import type { Sql } from '../../db/sql';
 import { ArticleFilter } from './article.inputs';
 import { ArticleRow, ArticleType } from './article.type';
 import { groupBy, pickBy } from '../../shared/group-by';
@@ -39,16 +39,16 @@ export type ParentKind = 'person' | 'region';
 
 /** Reads articles, newest first with keyset cursors on (published_at, id). */
 export class ArticleService {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
   async byIds(ids: readonly number[], visibility: Visibility): Promise<(ArticleType | null)[]> {
-    const rows: ArticleRow[] = await this.db.query(
+    const rows: ArticleRow[] = await this.sql.query(
       `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE a.id = ANY($1) AND ${this.visible(visibility)}`, [ids]);
     return pickBy(ids, rows, (row) => row.id, ArticleType.from);
   }
 
   async bySlug(slug: string, visibility: Visibility): Promise<ArticleType | null> {
-    const [row] = await this.db.query(
+    const [row] = await this.sql.query(
       `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE a.slug = $1 AND ${this.visible(visibility)}`, [normalizeSlugInput(slug)]);
     return row ? ArticleType.from(row) : null;
   }
@@ -59,7 +59,7 @@ export class ArticleService {
     const conditions = this.filterConditions(filter);
     this.addCursorCondition(conditions, slice);
     const order = slice.direction === 'forward' ? 'DESC' : 'ASC';
-    const rows: ArticleRow[] = await this.db.query(
+    const rows: ArticleRow[] = await this.sql.query(
       `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE ${conditions.toSql()}
        ORDER BY a.published_at ${order}, a.id ${order} LIMIT ${slice.limit + 1}`, conditions.params);
     return pageOf(rows, slice, ArticleType.from, articleCursor);
@@ -67,7 +67,7 @@ export class ArticleService {
 
   async count(filter: ArticleFilter | undefined): Promise<number> {
     const conditions = this.filterConditions(filter);
-    const [row] = await this.db.query(`SELECT count(*)::int AS n FROM article a WHERE ${conditions.toSql()}`, conditions.params);
+    const [row] = await this.sql.query(`SELECT count(*)::int AS n FROM article a WHERE ${conditions.toSql()}`, conditions.params);
     return row.n;
   }
 
@@ -82,7 +82,7 @@ export class ArticleService {
       : `EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
                  WHERE ar.article_id = a.id AND r.path @> ARRAY[parent.key])`);
     this.addCursorCondition(conditions, slice);
-    const rows: (ArticleRow & { parentKey: string })[] = await this.db.query(
+    const rows: (ArticleRow & { parentKey: string })[] = await this.sql.query(
       `SELECT parent.key AS "parentKey", page.* FROM unnest($1::text[]) AS parent(key)
        CROSS JOIN LATERAL (
          SELECT ${ARTICLE_COLUMNS} FROM article a WHERE ${conditions.toSql()}

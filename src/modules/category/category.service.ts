@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import type { Sql } from '../../db/sql';
 import type { CategoryEntity } from './category.entity';
 import { CategoryType } from './category.type';
 import { pickBy } from '../../shared/group-by';
@@ -6,20 +6,20 @@ import { pickBy } from '../../shared/group-by';
 const CATEGORY_COLUMNS = 'c.id, c.slug, c.name_ar AS "nameAr", c.name_fr AS "nameFr"';
 
 export class CategoryService {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
   async byIds(ids: readonly number[]): Promise<(CategoryType | null)[]> {
-    const rows: CategoryEntity[] = await this.db.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY($1)`, [ids]);
+    const rows: CategoryEntity[] = await this.sql.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY($1)`, [ids]);
     return pickBy(ids, rows, (row) => row.id, CategoryType.from);
   }
 
   async list(): Promise<CategoryType[]> {
-    const rows: CategoryEntity[] = await this.db.query(`SELECT ${CATEGORY_COLUMNS} FROM category c ORDER BY c.slug`);
+    const rows: CategoryEntity[] = await this.sql.query(`SELECT ${CATEGORY_COLUMNS} FROM category c ORDER BY c.slug`);
     return rows.map(CategoryType.from);
   }
 
   async bySlug(slug: string): Promise<CategoryType | null> {
-    const [row] = await this.db.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.slug = $1`, [slug]);
+    const [row] = await this.sql.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.slug = $1`, [slug]);
     return row ? CategoryType.from(row) : null;
   }
 }

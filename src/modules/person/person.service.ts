@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import type { Sql } from '../../db/sql';
 import type { PersonEntity } from './person.entity';
 import { PersonType } from './person.type';
 import { groupBy, pickBy } from '../../shared/group-by';
@@ -10,20 +10,20 @@ export const PERSON_COLUMNS = `p.id, p.slug, p.name_ar AS "nameAr", p.name_latin
 const CURSOR_KIND = 'person';
 
 export class PersonService {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
   async byIds(ids: readonly number[]): Promise<(PersonType | null)[]> {
-    const rows: PersonEntity[] = await this.db.query(`SELECT ${PERSON_COLUMNS} FROM person p WHERE p.id = ANY($1)`, [ids]);
+    const rows: PersonEntity[] = await this.sql.query(`SELECT ${PERSON_COLUMNS} FROM person p WHERE p.id = ANY($1)`, [ids]);
     return pickBy(ids, rows, (row) => row.id, PersonType.from);
   }
 
   async bySlug(slug: string): Promise<PersonType | null> {
-    const [row] = await this.db.query(`SELECT ${PERSON_COLUMNS} FROM person p WHERE p.slug = $1`, [slug]);
+    const [row] = await this.sql.query(`SELECT ${PERSON_COLUMNS} FROM person p WHERE p.slug = $1`, [slug]);
     return row ? PersonType.from(row) : null;
   }
 
   async forArticles(articleIds: readonly number[]): Promise<PersonType[][]> {
-    const rows: (PersonEntity & { articleId: number })[] = await this.db.query(
+    const rows: (PersonEntity & { articleId: number })[] = await this.sql.query(
       `SELECT ap.article_id AS "articleId", ${PERSON_COLUMNS}
        FROM article_person ap JOIN person p ON p.id = ap.person_id
        WHERE ap.article_id = ANY($1) ORDER BY ap.article_id, ap.position`, [articleIds]);
@@ -46,7 +46,7 @@ export class PersonService {
       where.push(`(p.name_ar, p.id) ${forward ? '>' : '<'} ($${params.length - 1}, $${params.length})`);
     }
     const order = forward ? 'ASC' : 'DESC';
-    const rows: PersonEntity[] = await this.db.query(
+    const rows: PersonEntity[] = await this.sql.query(
       `SELECT ${PERSON_COLUMNS} FROM person p ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY p.name_ar ${order}, p.id ${order} LIMIT ${slice.limit + 1}`, params);
     return pageOf(rows, slice, PersonType.from, (row) => encodeCursor(CURSOR_KIND, [row.nameAr, row.id]));
