@@ -49,7 +49,7 @@ export async function startKhabar(config: Config): Promise<Khabar> {
       const seeded = await seedDemoContent(db);
       if (seeded.articles + seeded.tickers > 0) logger.info(seeded, 'demo content seeded');
     }
-    const contextDeps = { sql: PoolSql.of(db), tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)) };
+    const contextDeps = { sql: PoolSql.of(db), tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)), db };
     const schema = await buildKhabarSchema();
     const http = await startHttpServer({ config, schema, contextDeps, db, logger });
     stops.push(http.stop);

@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import type { Viewer } from './auth/viewer';
 import type { TokenService } from './auth/tokens';
 import { Loaders } from './loaders';
@@ -18,10 +19,12 @@ export interface Context {
 export interface ContextDeps {
   sql: Sql;
   tokens: TokenService;
+  /** Write paths run their transactions on it. */
+  db: DataSource;
 }
 
 export function makeContext(deps: ContextDeps, viewer: Viewer, requestId: string): Context {
   const sql = new CountingSql(deps.sql);
-  const services = makeServices(sql, deps.tokens);
+  const services = makeServices(sql, deps.tokens, deps.db);
   return { requestId, viewer, services, sql, loaders: new Loaders(services, viewer) };
 }

@@ -6,8 +6,10 @@ export interface OutboxEvent {
   topic: EventTopic;
   kind: string;
   entityId: number;
-  /** Codes of the regions the entity concerns, ancestors included, for region filters. */
+  /** Codes of the regions the entity concerns; their ancestors are added, for region filters. */
   regionCodes: string[];
+  /** Urgency of a breaking-news item (1 = flash … 3), for `minUrgency` filters. */
+  urgency?: number;
 }
 
 /** Channel of the NOTIFY sent with each event; it carries the sequence number only (payloads stay in the table). */
@@ -19,15 +21,22 @@ export const OUTBOX_CHANNEL = 'khabar_events';
  */
 export const OUTBOX_LOCK = 7_361_002;
 
+/** Where appendEvent leaves the last sequence of a transaction, for fan-out engines that publish after commit. */
+export const APPENDED_SEQ = 'khabarAppendedSeq';
+
 /** Appends an event inside the caller's transaction; call it last, since the lock is held until commit. */
 export async function appendEvent(tx: EntityManager, event: OutboxEvent): Promise<number> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
+  // clock_timestamp(), not now(): taken under the lock, so created_at follows seq and retention prunes a prefix.
   const [row] = await tx.query(
-    `INSERT INTO event_outbox (seq, topic, kind, entity_id, region_codes)
+    `INSERT INTO event_outbox (seq, topic, kind, entity_id, region_codes, urgency, created_at)
      VALUES (nextval('event_outbox_seq'), $1, $2, $3,
-             (SELECT coalesce(array_agg(DISTINCT c), '{}') FROM region r, unnest(r.path) c WHERE r.code = ANY($4::text[])))
+             (SELECT coalesce(array_agg(DISTINCT c), '{}') FROM region r, unnest(r.path) c WHERE r.code = ANY($4::text[])),
+             $5, clock_timestamp())
      RETURNING seq`,
-    [event.topic, event.kind, event.entityId, event.regionCodes]);
+    [event.topic, event.kind, event.entityId, event.regionCodes, event.urgency ?? null]);
   await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(row.seq)]);
-  return Number(row.seq);
+  const seq = Number(row.seq);
+  if (tx.queryRunner) tx.queryRunner.data[APPENDED_SEQ] = seq;
+  return seq;
 }

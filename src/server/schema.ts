@@ -7,6 +7,7 @@ import { CategoryResolver } from '../modules/category/category.resolver';
 import { PersonResolver } from '../modules/person/person.resolver';
 import { RegionResolver } from '../modules/region/region.resolver';
 import { TickerResolver } from '../modules/ticker/ticker.resolver';
+import { TickerMutations } from '../modules/ticker/ticker.mutations';
 import { NodeResolver } from '../modules/node.resolver';
 
 export const resolvers = [
@@ -16,6 +17,7 @@ export const resolvers = [
   PersonResolver,
   RegionResolver,
   TickerResolver,
+  TickerMutations,
   NodeResolver,
 ] as const;
 

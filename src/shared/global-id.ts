@@ -9,18 +9,18 @@ export function toGlobalId(type: NodeTypeName, key: number | string): string {
   return Buffer.from(`${type}:${key}`, 'utf8').toString('base64url');
 }
 
-export function fromGlobalId(id: string): { type: NodeTypeName; key: string } {
+export function fromGlobalId(id: string, field = 'id'): { type: NodeTypeName; key: string } {
   const decoded = /^[A-Za-z0-9_-]{1,200}$/.test(id) ? Buffer.from(id, 'base64url').toString('utf8') : '';
   const separator = decoded.indexOf(':');
   const type = decoded.slice(0, separator);
   const key = decoded.slice(separator + 1);
-  if (separator < 1 || !NODE_TYPES.has(type) || key === '') throw badInput(`Malformed id "${id}".`, 'id');
+  if (separator < 1 || !NODE_TYPES.has(type) || key === '') throw badInput(`Malformed id "${id}".`, field);
   return { type: type as NodeTypeName, key };
 }
 
 /** Decodes a global id that must name `type` with an integer key. */
 export function numericIdOf(type: NodeTypeName, id: string, field = 'id'): number {
-  const parsed = fromGlobalId(id);
+  const parsed = fromGlobalId(id, field);
   const key = Number(parsed.key);
   if (parsed.type !== type || !Number.isSafeInteger(key) || key <= 0) {
     throw badInput(`"${id}" is not a valid ${type} id.`, field);
