@@ -10,6 +10,8 @@ import { PoolSql } from './db/sql';
 import { buildKhabarSchema } from './server/schema';
 import { startHttpServer } from './server/http';
 import { makeLogger } from './server/logger';
+import { startPublishScheduler } from './modules/article/publish-scheduler';
+import { ArticleWriter } from './modules/article/article.writer';
 
 export interface Khabar {
   /** GraphQL endpoint, e.g. http://localhost:4000/graphql */
@@ -50,6 +52,10 @@ export async function startKhabar(config: Config): Promise<Khabar> {
       if (seeded.articles + seeded.tickers > 0) logger.info(seeded, 'demo content seeded');
     }
     const contextDeps = { sql: PoolSql.of(db), tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)), db };
+    if (config.schedulerIntervalMs > 0) {
+      const scheduler = startPublishScheduler(new ArticleWriter(db), config.schedulerIntervalMs, logger);
+      stops.push(scheduler.stop);
+    }
     const schema = await buildKhabarSchema();
     const http = await startHttpServer({ config, schema, contextDeps, db, logger });
     stops.push(http.stop);

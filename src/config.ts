@@ -16,6 +16,8 @@ export interface Config {
   readonly exposeSqlCount: boolean;
   readonly logLevel: string;
   readonly dbPoolSize: number;
+  /** How often due scheduled articles are published; 0 turns this instance's scheduler off. */
+  readonly schedulerIntervalMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -51,6 +53,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     exposeSqlCount: flag(env, 'KHABAR_EXPOSE_SQL_COUNT', nodeEnv !== 'production'),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     dbPoolSize: intFrom(env, 'DB_POOL_SIZE', 10),
+    schedulerIntervalMs: intFrom(env, 'SCHEDULER_INTERVAL_MS', 1000),
     ...overrides,
   });
 }

@@ -19,6 +19,8 @@ export class Loaders {
   readonly articleRegions;
   readonly articlePeople;
   readonly ticker;
+  readonly articleRevisions;
+  readonly articleCorrections;
   private readonly articlePages = new Map<string, DataLoader<number | string, Page<ArticleType>>>();
 
   constructor(private readonly services: Services, viewer: Viewer) {
@@ -32,6 +34,8 @@ export class Loaders {
     this.articleRegions = new DataLoader((ids: readonly number[]) => services.regions.forArticles(ids));
     this.articlePeople = new DataLoader((ids: readonly number[]) => services.people.forArticles(ids));
     this.ticker = new DataLoader((ids: readonly number[]) => services.tickers.byIds(ids, visibility === 'public'));
+    this.articleRevisions = new DataLoader((ids: readonly number[]) => services.articles.revisionsFor(ids));
+    this.articleCorrections = new DataLoader((ids: readonly number[]) => services.articles.correctionsFor(ids));
   }
 
   /** The page of articles of a person or region; parents asking for the same page share one statement. */

@@ -1,9 +1,13 @@
 import type { DataSource } from 'typeorm';
 import type { Sql } from './db/sql';
 import { ArticleService } from './modules/article/article.service';
+import { ArticleWriter } from './modules/article/article.writer';
 import { CategoryService } from './modules/category/category.service';
+import { CategoryWriter } from './modules/category/category.writer';
 import { PersonService } from './modules/person/person.service';
+import { PersonWriter } from './modules/person/person.writer';
 import { RegionService } from './modules/region/region.service';
+import { RegionWriter } from './modules/region/region.writer';
 import { TickerService } from './modules/ticker/ticker.service';
 import { TickerWriter } from './modules/ticker/ticker.writer';
 import type { TokenService } from './auth/tokens';
@@ -11,9 +15,14 @@ import type { TokenService } from './auth/tokens';
 /** Services of one request (or subscription event), reading through that request's statement-counting Sql. */
 export interface Services {
   articles: ArticleService;
+  /** The editorial workflow: every article write. */
+  articleWriter: ArticleWriter;
   categories: CategoryService;
+  categoryWriter: CategoryWriter;
   people: PersonService;
+  personWriter: PersonWriter;
   regions: RegionService;
+  regionWriter: RegionWriter;
   tickers: TickerService;
   tickerWriter: TickerWriter;
   tokens: TokenService;
@@ -22,9 +31,13 @@ export interface Services {
 export function makeServices(sql: Sql, tokens: TokenService, db: DataSource): Services {
   return {
     articles: new ArticleService(sql),
+    articleWriter: new ArticleWriter(db),
     categories: new CategoryService(sql),
+    categoryWriter: new CategoryWriter(db),
     people: new PersonService(sql),
+    personWriter: new PersonWriter(db),
     regions: new RegionService(sql),
+    regionWriter: new RegionWriter(db),
     tickers: new TickerService(sql),
     tickerWriter: new TickerWriter(db),
     tokens,

@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
-import { ArticleEntity, ArticlePersonEntity, ArticleRegionEntity } from '../modules/article/article.entity';
+import {
+  ArticleCorrectionEntity, ArticleEntity, ArticlePersonEntity, ArticleRegionEntity, ArticleRevisionEntity,
+} from '../modules/article/article.entity';
 import { CategoryEntity } from '../modules/category/category.entity';
 import { PersonEntity } from '../modules/person/person.entity';
 import { RegionEntity } from '../modules/region/region.entity';
@@ -13,6 +15,8 @@ export const entities = [
   ArticleEntity,
   ArticlePersonEntity,
   ArticleRegionEntity,
+  ArticleRevisionEntity,
+  ArticleCorrectionEntity,
   TickerEntity,
 ];
 

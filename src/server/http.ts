@@ -5,6 +5,7 @@ import express from 'express';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
@@ -49,7 +50,8 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger 
     includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
-      ApolloServerPluginLandingPageDisabled(),
+      // Editors work in the browser playground (Apollo Sandbox) outside production; production serves the API only.
+      config.env === 'production' ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       ApolloServerPluginCacheControlDisabled(),
       logUnexpectedErrors(logger),
       ...(config.exposeSqlCount ? [sqlCountHeader] : []),

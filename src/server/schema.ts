@@ -9,6 +9,11 @@ import { RegionResolver } from '../modules/region/region.resolver';
 import { TickerResolver } from '../modules/ticker/ticker.resolver';
 import { TickerMutations } from '../modules/ticker/ticker.mutations';
 import { NodeResolver } from '../modules/node.resolver';
+import { ArticleEditorialResolver } from '../modules/article/article.mutations';
+import { CategoryMutations } from '../modules/category/category.mutations';
+import { PersonMutations } from '../modules/person/person.mutations';
+import { RegionMutations } from '../modules/region/region.mutations';
+import { TokenResolver } from '../auth/token.resolver';
 
 export const resolvers = [
   ArticleResolver,
@@ -19,6 +24,11 @@ export const resolvers = [
   TickerResolver,
   TickerMutations,
   NodeResolver,
+  ArticleEditorialResolver,
+  CategoryMutations,
+  PersonMutations,
+  RegionMutations,
+  TokenResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {

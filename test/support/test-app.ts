@@ -20,14 +20,29 @@ export interface TestApp {
   gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
   token(role: Role, name?: string): Promise<string>;
   sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
+  /** Starts another Khabar on the same database (a restart, or a second instance); its `stop()` leaves the database. */
+  instance(overrides?: ConfigOverrides): Promise<TestApp>;
   stop(): Promise<void>;
 }
 
+type ConfigOverrides = Parameters<typeof loadConfig>[1];
+
 /** A real Khabar on port 0 over its own fresh database; `stop()` drains it and drops the database. */
-export async function startTestApp(overrides: Parameters<typeof loadConfig>[1] = {}): Promise<TestApp> {
+export async function startTestApp(overrides: ConfigOverrides = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  const app = await startInstance(database.url, overrides);
+  return {
+    ...app,
+    async stop() {
+      await app.stop();
+      await database.drop();
+    },
+  };
+}
+
+async function startInstance(databaseUrl: string, overrides: ConfigOverrides = {}): Promise<TestApp> {
   const config = loadConfig({}, {
-    databaseUrl: database.url,
+    databaseUrl,
     port: 0,
     host: '127.0.0.1',
     seed: 'none',
@@ -62,9 +77,7 @@ export async function startTestApp(overrides: Parameters<typeof loadConfig>[1] =
     },
     token: (role, name = `test ${role.toLowerCase()}`) => khabar.contextDeps.tokens.sign(role, name),
     sql: (query, params) => khabar.db.query(query, params),
-    async stop() {
-      await khabar.stop();
-      await database.drop();
-    },
+    instance: (more = {}) => startInstance(databaseUrl, { ...overrides, ...more }),
+    stop: () => khabar.stop(),
   };
 }

@@ -1,5 +1,7 @@
 import { Field, InputType } from 'type-graphql';
-import { IsIn, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsIn, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { BlockType } from './article.type';
+import { IsPlainText } from '../../shared/plain-text';
 
 export const REGION_CODE_PATTERN = /^MA-[0-9A-Z]{2,3}$/;
 
@@ -30,4 +32,84 @@ export class ArticleFilter {
 
   @Field(() => Date, { nullable: true, description: 'Only articles published before this instant.' })
   publishedBefore?: Date;
+}
+
+export const TITLE_RULES = { min: 1, max: 300 };
+export const NOTE_RULES = { min: 1, max: 2000, multiline: true };
+
+@InputType('ArticleBlockInput', { description: 'One body block: plain text, never HTML.' })
+export class ArticleBlockInput {
+  @Field(() => BlockType, { description: 'Kind of block.' })
+  type: BlockType;
+
+  @Field({ description: 'The block text (plain text, up to 20000 characters).' })
+  @IsPlainText({ min: 1, max: 20_000, multiline: true })
+  text: string;
+}
+
+/** Fields an editor can set; omitted fields stay as they are, `null` clears an optional one. */
+@InputType()
+export abstract class ArticleContentInput {
+  abstract title?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Short line above the headline (plain text, up to 200 characters).' })
+  @IsPlainText({ min: 0, max: 200 })
+  kicker?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Standfirst (plain text, up to 1000 characters).' })
+  @IsPlainText({ min: 0, max: 1000, multiline: true })
+  summary?: string | null;
+
+  @Field(() => [ArticleBlockInput], { nullable: true, description: 'The whole body, in reading order (replaces the current one).' })
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  body?: ArticleBlockInput[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Language: "ar" (default when creating) or "fr".' })
+  @IsIn(['ar', 'fr'], { message: 'lang must be "ar" or "fr"' })
+  lang?: 'ar' | 'fr';
+
+  @Field(() => Boolean, { nullable: true, description: 'True when the article carries a video.' })
+  hasVideo?: boolean;
+
+  @Field(() => [String], { nullable: true, description: 'Free-form tags (up to 20, each up to 50 characters); replaces the current ones.' })
+  @ArrayMaxSize(20)
+  @IsPlainText({ min: 1, max: 50 }, { each: true })
+  tags?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Section slug, e.g. "politique"; null for none.' })
+  @MaxLength(200)
+  categorySlug?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Slugs of the people the article mentions, in editorial order; replaces the current ones.' })
+  @ArrayMaxSize(50)
+  @MaxLength(200, { each: true })
+  personSlugs?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'ISO 3166-2:MA codes of the regions the article concerns, in editorial order; replaces the current ones.' })
+  @ArrayMaxSize(50)
+  @Matches(new RegExp(REGION_CODE_PATTERN.source, 'i'), { each: true, message: 'regionCodes must be ISO 3166-2:MA codes such as "MA-04" or "MA-KEN"' })
+  regionCodes?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Internal note for editors (plain text, up to 5000 characters); never shown to readers.' })
+  @IsPlainText({ min: 0, max: 5000, multiline: true })
+  editorNote?: string | null;
+}
+
+@InputType('CreateArticleInput', { description: 'A new article; it starts as a DRAFT.' })
+export class CreateArticleInput extends ArticleContentInput {
+  @Field({ description: 'Headline: plain text, 1–300 characters.' })
+  @IsPlainText(TITLE_RULES)
+  title: string;
+
+  @Field(() => String, { nullable: true, description: 'Preferred URL slug; derived from the title when omitted, and suffixed ("-2", "-3"…) when taken.' })
+  @IsPlainText({ min: 1, max: 200 })
+  slug?: string;
+}
+
+@InputType('UpdateArticleInput', { description: 'Changes to an article: omitted fields stay as they are, `null` clears an optional one.' })
+export class UpdateArticleInput extends ArticleContentInput {
+  @Field(() => String, { nullable: true, description: 'Headline: plain text, 1–300 characters.' })
+  @IsPlainText(TITLE_RULES)
+  title?: string;
 }

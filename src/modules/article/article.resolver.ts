@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-g
 import { ArticleType, DisplayLocale } from './article.type';
 import { ArticleConnection } from './article.connection';
 import { ArticleFilter } from './article.inputs';
+import { ArticleCorrectionType } from './article-history.type';
 import { CategoryType } from '../category/category.type';
 import { PersonType } from '../person/person.type';
 import { RegionType } from '../region/region.type';
@@ -46,6 +47,11 @@ export class ArticleResolver {
   @FieldResolver(() => [RegionType], { description: 'Regions the article concerns, in editorial order.' })
   regions(@Root() article: ArticleType, @Ctx() ctx: Context): Promise<RegionType[]> {
     return ctx.loaders.articleRegions.load(article.dbId);
+  }
+
+  @FieldResolver(() => [ArticleCorrectionType], { description: 'Public corrections and the retraction notice, newest first.' })
+  corrections(@Root() article: ArticleType, @Ctx() ctx: Context): Promise<ArticleCorrectionType[]> {
+    return ctx.loaders.articleCorrections.load(article.dbId);
   }
 
   @FieldResolver(() => String, {

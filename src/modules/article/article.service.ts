@@ -1,6 +1,8 @@
 import type { Sql } from '../../db/sql';
 import { ArticleFilter } from './article.inputs';
 import { ArticleRow, ArticleType } from './article.type';
+import type { ArticleCorrectionEntity, ArticleRevisionEntity, ArticleStatus } from './article.entity';
+import { ArticleCorrectionType, ArticleRevisionType } from './article-history.type';
 import { groupBy, pickBy } from '../../shared/group-by';
 import { normalizeSlugInput } from '../../shared/slug';
 import { decodeCursor, encodeCursor, ForwardPageArgs, Page, pageOf, PageArgs, Slice, sliceOf } from '../../shared/relay';
@@ -10,11 +12,15 @@ export const ARTICLE_COLUMNS = `a.id, a.slug, a.title, a.kicker, a.summary, a.bo
   a.category_id AS "categoryId", a.tags, a.version, a.editor_note AS "editorNote",
   (extract(epoch FROM a.published_at) * 1000000)::bigint AS "publishedUs"`;
 
-/** Which articles a viewer may read: readers only published ones whose time has come. */
+/** Which articles a viewer may read: readers only published (or retracted) ones whose time has come. */
 export type Visibility = 'public' | 'editorial';
 
+/** What public lists show. */
 const PUBLIC_ONLY = `a.status = 'PUBLISHED' AND a.published_at <= now()`;
+/** What readers reach by slug or id: retracted articles stay at their URL with their retraction notice. */
+const PUBLIC_AT_URL = `a.status IN ('PUBLISHED', 'RETRACTED') AND a.published_at <= now()`;
 const CURSOR_KIND = 'article';
+const DESK_CURSOR_KIND = 'desk';
 
 /** SQL conditions with their positional parameters, composed without string-built values. */
 class Conditions {
@@ -44,13 +50,29 @@ export class ArticleService {
   async byIds(ids: readonly number[], visibility: Visibility): Promise<(ArticleType | null)[]> {
     const rows: ArticleRow[] = await this.sql.query(
       `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE a.id = ANY($1) AND ${this.visible(visibility)}`, [ids]);
-    return pickBy(ids, rows, (row) => row.id, ArticleType.from);
+    return pickBy(ids, rows, (row) => row.id, (row) => this.shown(row, visibility));
   }
 
   async bySlug(slug: string, visibility: Visibility): Promise<ArticleType | null> {
     const [row] = await this.sql.query(
       `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE a.slug = $1 AND ${this.visible(visibility)}`, [normalizeSlugInput(slug)]);
-    return row ? ArticleType.from(row) : null;
+    return row ? this.shown(row, visibility) : null;
+  }
+
+  /** The editors' desk: every article (or those in one status), most recently changed first; drafts page like the rest. */
+  async deskPage(status: ArticleStatus | undefined, args: ForwardPageArgs): Promise<Page<ArticleType>> {
+    const slice = sliceOf(args, (cursor, field) => decodeCursor(DESK_CURSOR_KIND, cursor, field, ['number', 'number']) as [number, number]);
+    const c = new Conditions();
+    if (status) c.add(`a.status = ${c.param(status)}`);
+    if (slice.cursor) {
+      const at = c.param(slice.cursor[0]);
+      const key = c.param(slice.cursor[1]);
+      c.add(`(a.updated_at, a.id) < (timestamptz 'epoch' + ${at}::bigint * interval '1 microsecond', ${key}::int)`);
+    }
+    const rows: ArticleRow[] = await this.sql.query(
+      `SELECT ${ARTICLE_COLUMNS}, (extract(epoch FROM a.updated_at) * 1000000)::bigint AS "updatedUs"
+       FROM article a WHERE ${c.toSql()} ORDER BY a.updated_at DESC, a.id DESC LIMIT ${slice.limit + 1}`, c.params);
+    return pageOf(rows, slice, ArticleType.from, (row) => encodeCursor(DESK_CURSOR_KIND, [Number(row.updatedUs), row.id]));
   }
 
   /** A page of the public feed. */
@@ -92,8 +114,30 @@ export class ArticleService {
       .map((group) => pageOf(group, slice, ArticleType.from, articleCursor));
   }
 
+  /** Each article's revisions, newest first. */
+  async revisionsFor(ids: readonly number[]): Promise<ArticleRevisionType[][]> {
+    const rows: ArticleRevisionEntity[] = await this.sql.query(
+      `SELECT article_id AS "articleId", version, action, author_name AS "authorName", changed_fields AS "changedFields",
+              snapshot, created_at AS "createdAt"
+       FROM article_revision WHERE article_id = ANY($1) ORDER BY article_id, version DESC`, [ids]);
+    return groupBy(ids, rows, (row) => row.articleId, ArticleRevisionType.from);
+  }
+
+  /** Each article's public corrections and retraction, newest first. */
+  async correctionsFor(ids: readonly number[]): Promise<ArticleCorrectionType[][]> {
+    const rows: ArticleCorrectionEntity[] = await this.sql.query(
+      `SELECT article_id AS "articleId", kind, note, created_at AS "createdAt"
+       FROM article_correction WHERE article_id = ANY($1) ORDER BY article_id, created_at DESC, id DESC`, [ids]);
+    return groupBy(ids, rows, (row) => row.articleId, ArticleCorrectionType.from);
+  }
+
   private visible(visibility: Visibility): string {
-    return visibility === 'public' ? PUBLIC_ONLY : 'true';
+    return visibility === 'public' ? PUBLIC_AT_URL : 'true';
+  }
+
+  private shown(row: ArticleRow, visibility: Visibility): ArticleType {
+    const article = ArticleType.from(row);
+    return visibility === 'public' ? article.withheldIfRetracted() : article;
   }
 
   private filterConditions(filter: ArticleFilter | undefined): Conditions {

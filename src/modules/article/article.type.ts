@@ -1,4 +1,4 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorized, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../shared/node';
 import { toGlobalId } from '../../shared/global-id';
 import type { ArticleEntity, ArticleStatus as ArticleStatusValue, BlockType as BlockTypeValue } from './article.entity';
@@ -7,15 +7,17 @@ export enum ArticleStatus {
   DRAFT = 'DRAFT',
   SCHEDULED = 'SCHEDULED',
   PUBLISHED = 'PUBLISHED',
+  RETRACTED = 'RETRACTED',
   ARCHIVED = 'ARCHIVED',
 }
 registerEnumType(ArticleStatus, {
   name: 'ArticleStatus',
-  description: 'Where an article is in the editorial workflow; readers only ever see PUBLISHED.',
+  description: 'Where an article is in the editorial workflow; readers only ever see PUBLISHED and RETRACTED.',
   valuesConfig: {
     DRAFT: { description: 'Being written; visible to editors only.' },
-    SCHEDULED: { description: 'Will be published automatically at `publishedAt`.' },
+    SCHEDULED: { description: 'Will be published automatically at `publishedAt`; visible to editors only until then.' },
     PUBLISHED: { description: 'Public.' },
+    RETRACTED: { description: 'Withdrawn by the newsroom with a public retraction note: still at its URL, out of every list, body withheld from readers.' },
     ARCHIVED: { description: 'Withdrawn from the public site; kept for the record.' },
   },
 });
@@ -87,7 +89,7 @@ export class ArticleType extends Node {
   @Field(() => TextDirection, { description: 'Writing direction, derived from `lang`.' })
   dir: TextDirection;
 
-  @Field(() => ArticleStatus, { description: 'Workflow status (readers only see PUBLISHED).' })
+  @Field(() => ArticleStatus, { description: 'Workflow status (readers only see PUBLISHED and RETRACTED).' })
   status: ArticleStatusValue;
 
   @Field(() => Date, { nullable: true, description: 'When the article was (or will be) published.' })
@@ -102,12 +104,20 @@ export class ArticleType extends Node {
   @Field(() => [String], { description: 'Free-form tags.' })
   tags: string[];
 
+  @Authorized()
+  @Field(() => Int, { nullable: true, description: 'Editors only: the current version, to pass as `expectedVersion` when saving.' })
+  version: number;
+
+  @Authorized()
+  @Field(() => String, { nullable: true, description: 'Editors only: internal note, never shown to readers.' })
+  editorNote: string | null;
+
   dbId: number;
   categoryId: number | null;
   /** Microseconds since the epoch: the exact keyset position, which a JS Date would round. */
   publishedUs: number | null;
-  version: number;
-  editorNote: string | null;
+  /** Microseconds since the epoch of the last change: the editors' desk keyset position. */
+  updatedUs: number | null;
 
   static from(row: ArticleRow): ArticleType {
     return Object.assign(new ArticleType(), {
@@ -127,10 +137,16 @@ export class ArticleType extends Node {
       tags: row.tags,
       categoryId: row.categoryId,
       publishedUs: row.publishedUs === null ? null : Number(row.publishedUs),
+      updatedUs: row.updatedUs == null ? null : Number(row.updatedUs),
       version: row.version,
       editorNote: row.editorNote,
     });
   }
+
+  /** What readers get of a retracted article: it stays at its URL with its notice, but its text is withheld. */
+  withheldIfRetracted(): ArticleType {
+    return this.status === 'RETRACTED' ? Object.assign(this, { summary: null, body: [] }) : this;
+  }
 }
 
-export type ArticleRow = ArticleEntity & { publishedUs: string | null };
+export type ArticleRow = ArticleEntity & { publishedUs: string | null; updatedUs?: string | null };

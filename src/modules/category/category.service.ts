@@ -3,7 +3,7 @@ import type { CategoryEntity } from './category.entity';
 import { CategoryType } from './category.type';
 import { pickBy } from '../../shared/group-by';
 
-const CATEGORY_COLUMNS = 'c.id, c.slug, c.name_ar AS "nameAr", c.name_fr AS "nameFr"';
+export const CATEGORY_COLUMNS = 'c.id, c.slug, c.name_ar AS "nameAr", c.name_fr AS "nameFr"';
 
 export class CategoryService {
   constructor(private readonly sql: Sql) {}

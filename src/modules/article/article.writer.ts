@@ -1,0 +1,385 @@
+import { DataSource, EntityManager } from 'typeorm';
+import type { ArticleSnapshot, ArticleStatus, RevisionAction } from './article.entity';
+import type { ArticleContentInput, CreateArticleInput, UpdateArticleInput } from './article.inputs';
+import { NOTE_RULES } from './article.inputs';
+import { ArticleRow, ArticleType } from './article.type';
+import { ARTICLE_COLUMNS } from './article.service';
+import { appendEvent } from '../../realtime/outbox';
+import { badInput, conflict, notFound } from '../../shared/errors';
+import { normalizePlainText, requirePlainText } from '../../shared/plain-text';
+import { slugify } from '../../shared/slug';
+import { insertWithFreeSlug } from '../../db/free-slug';
+
+/** Who saved a change, as revisions record it. */
+export interface Author {
+  subject: string | null;
+  name: string | null;
+}
+
+const SCHEDULER: Author = Object.freeze({ subject: 'khabar:scheduler', name: 'scheduler' });
+
+/** A scheduling time this far in the past still means "now": the editor's clock and ours disagree a little. */
+const CLOCK_SKEW_MS = 30_000;
+
+/** Snapshot keys and the public names changes are reported under. */
+const FIELD_NAMES: Record<keyof ArticleSnapshot, string> = {
+  slug: 'slug',
+  title: 'title',
+  kicker: 'kicker',
+  summary: 'summary',
+  body: 'body',
+  lang: 'lang',
+  hasVideo: 'hasVideo',
+  tags: 'tags',
+  editorNote: 'editorNote',
+  categoryId: 'category',
+  personIds: 'people',
+  regionCodes: 'regions',
+  status: 'status',
+  publishedAt: 'publishedAt',
+};
+
+/** What restoreRevision brings back: the content, not the workflow state or the URL. */
+const CONTENT_KEYS = ['title', 'kicker', 'summary', 'body', 'lang', 'hasVideo', 'tags', 'editorNote', 'categoryId', 'personIds', 'regionCodes'] as const;
+
+interface Locked {
+  id: number;
+  version: number;
+  updatedAt: Date;
+  /** The database clock, so publication times never depend on this process's clock. */
+  now: Date;
+  snapshot: ArticleSnapshot;
+}
+
+interface StateRow extends Omit<ArticleSnapshot, 'publishedAt'> {
+  id: number;
+  version: number;
+  updatedAt: Date;
+  publishedAt: Date | null;
+  now: Date;
+}
+
+/**
+ * The editorial workflow: every method is one transaction that locks the article row, checks the
+ * rules, saves the new state with a revision, and appends the outbox event last.
+ */
+export class ArticleWriter {
+  constructor(private readonly db: DataSource) {}
+
+  async create(author: Author, input: CreateArticleInput): Promise<ArticleType> {
+    return this.db.transaction(async (tx) => {
+      const patch = await this.contentPatch(tx, input);
+      const draft: ArticleSnapshot = {
+        slug: '',
+        title: patch.title!,
+        kicker: patch.kicker ?? null,
+        summary: patch.summary ?? null,
+        body: patch.body ?? [],
+        lang: patch.lang ?? 'ar',
+        hasVideo: patch.hasVideo ?? false,
+        tags: patch.tags ?? [],
+        editorNote: patch.editorNote ?? null,
+        categoryId: patch.categoryId ?? null,
+        personIds: patch.personIds ?? [],
+        regionCodes: patch.regionCodes ?? [],
+        status: 'DRAFT',
+        publishedAt: null,
+      };
+      const slugSource = input.slug != null ? normalizePlainText(input.slug) : draft.title;
+      const { id, slug } = await this.insertDraft(tx, slugify(slugSource), draft);
+      const created = { ...draft, slug };
+      await this.writePeople(tx, id, created.personIds);
+      await this.writeRegions(tx, id, created.regionCodes);
+      await this.insertRevision(tx, id, 1, 'CREATED', author, filledFields(created), created);
+      return this.reload(tx, id);
+    });
+  }
+
+  async update(author: Author, id: number, expectedVersion: number, input: UpdateArticleInput): Promise<ArticleType> {
+    return this.db.transaction(async (tx) => {
+      const locked = await this.lock(tx, id, expectedVersion);
+      if (locked.snapshot.status === 'RETRACTED') throw wrongStatus(locked, 'A retracted article cannot be edited.');
+      const after = { ...locked.snapshot, ...(await this.contentPatch(tx, input)) };
+      if (changedFields(locked.snapshot, after).length > 0) await this.save(tx, locked, after, 'UPDATED', author);
+      return this.reload(tx, id);
+    });
+  }
+
+  /** Publishes now (no `at`, or `at` not in the future) or schedules for `at`. */
+  async publish(author: Author, id: number, at: Date | null | undefined): Promise<ArticleType> {
+    return this.db.transaction(async (tx) => {
+      const locked = await this.lock(tx, id);
+      const before = locked.snapshot;
+      if (before.status === 'PUBLISHED' || before.status === 'RETRACTED') {
+        throw wrongStatus(locked, `The article is already ${before.status.toLowerCase()}; unpublish it first to reschedule it.`);
+      }
+      if (before.body.length === 0) throw badInput('Write a body before publishing the article.', 'body');
+      if (at && at.getTime() < locked.now.getTime() - CLOCK_SKEW_MS) {
+        throw badInput(`at (${at.toISOString()}) is in the past: pass a future time to schedule, or omit it to publish now.`, 'at');
+      }
+      const scheduled = !!at && at.getTime() > locked.now.getTime();
+      const after: ArticleSnapshot = {
+        ...before,
+        status: scheduled ? 'SCHEDULED' : 'PUBLISHED',
+        publishedAt: (scheduled ? at! : locked.now).toISOString(),
+      };
+      await this.save(tx, locked, after, scheduled ? 'SCHEDULED' : 'PUBLISHED', author);
+      if (!scheduled) await this.announce(tx, id, 'PUBLISHED', after);
+      return this.reload(tx, id);
+    });
+  }
+
+  /** Takes a published or scheduled article back to draft. */
+  async unpublish(author: Author, id: number): Promise<ArticleType> {
+    return this.db.transaction(async (tx) => {
+      const locked = await this.lock(tx, id);
+      const before = locked.snapshot;
+      if (before.status !== 'PUBLISHED' && before.status !== 'SCHEDULED') {
+        throw wrongStatus(locked, 'Only a published or scheduled article can be unpublished.');
+      }
+      const after: ArticleSnapshot = { ...before, status: 'DRAFT', publishedAt: null };
+      await this.save(tx, locked, after, 'UNPUBLISHED', author);
+      if (isPublic(locked)) await this.announce(tx, id, 'UNPUBLISHED', after);
+      return this.reload(tx, id);
+    });
+  }
+
+  async archive(author: Author, id: number): Promise<ArticleType> {
+    return this.db.transaction(async (tx) => {
+      const locked = await this.lock(tx, id);
+      if (locked.snapshot.status === 'ARCHIVED') throw wrongStatus(locked, 'The article is already archived.');
+      const after: ArticleSnapshot = { ...locked.snapshot, status: 'ARCHIVED' };
+      await this.save(tx, locked, after, 'ARCHIVED', author);
+      if (isPublic(locked)) await this.announce(tx, id, 'ARCHIVED', after);
+      return this.reload(tx, id);
+    });
+  }
+
+  /** A new revision of a published article with a public correction note. */
+  async correct(author: Author, id: number, expectedVersion: number, input: UpdateArticleInput, note: string): Promise<ArticleType> {
+    const text = requirePlainText('note', note, NOTE_RULES);
+    return this.db.transaction(async (tx) => {
+      const locked = await this.lock(tx, id, expectedVersion);
+      if (locked.snapshot.status !== 'PUBLISHED') throw wrongStatus(locked, 'Only a published article can be corrected; edit drafts with updateArticle.');
+      const after = { ...locked.snapshot, ...(await this.contentPatch(tx, input)) };
+      const version = await this.save(tx, locked, after, 'CORRECTED', author);
+      await tx.query(`INSERT INTO article_correction (article_id, kind, note, version) VALUES ($1, 'CORRECTION', $2, $3)`, [id, text, version]);
+      await this.announce(tx, id, 'CORRECTED', after);
+      return this.reload(tx, id);
+    });
+  }
+
+  /** Withdraws a published article: it keeps its URL with a public retraction note, and leaves every list. */
+  async retract(author: Author, id: number, note: string): Promise<ArticleType> {
+    const text = requirePlainText('note', note, NOTE_RULES);
+    return this.db.transaction(async (tx) => {
+      const locked = await this.lock(tx, id);
+      if (locked.snapshot.status !== 'PUBLISHED') throw wrongStatus(locked, 'Only a published article can be retracted.');
+      const after: ArticleSnapshot = { ...locked.snapshot, status: 'RETRACTED' };
+      const version = await this.save(tx, locked, after, 'RETRACTED', author);
+      await tx.query(`INSERT INTO article_correction (article_id, kind, note, version) VALUES ($1, 'RETRACTION', $2, $3)`, [id, text, version]);
+      await this.announce(tx, id, 'RETRACTED', after);
+      return this.reload(tx, id);
+    });
+  }
+
+  /** Brings back the content of an earlier version as a new version (status and URL stay as they are). */
+  async restore(author: Author, id: number, version: number, expectedVersion: number): Promise<ArticleType> {
+    return this.db.transaction(async (tx) => {
+      const locked = await this.lock(tx, id, expectedVersion);
+      if (locked.snapshot.status === 'RETRACTED') throw wrongStatus(locked, 'A retracted article cannot be edited.');
+      const [revision]: { snapshot: ArticleSnapshot }[] = await tx.query(
+        'SELECT snapshot FROM article_revision WHERE article_id = $1 AND version = $2', [id, version]);
+      if (!revision) throw badInput(`The article has no saved version ${version}.`, 'version');
+      const after = { ...locked.snapshot };
+      for (const key of CONTENT_KEYS) Object.assign(after, { [key]: revision.snapshot[key] });
+      if (changedFields(locked.snapshot, after).length > 0) await this.save(tx, locked, after, 'RESTORED', author);
+      return this.reload(tx, id);
+    });
+  }
+
+  /**
+   * Publishes scheduled articles whose time has come, in one transaction. SKIP LOCKED lets several
+   * instances run this at once: each due article is taken by exactly one of them.
+   */
+  async publishDue(limit = 50): Promise<number[]> {
+    return this.db.transaction(async (tx) => {
+      const due: { id: number }[] = await tx.query(
+        `SELECT id FROM article WHERE status = 'SCHEDULED' AND published_at <= now()
+         ORDER BY published_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
+      const published: { id: number; after: ArticleSnapshot }[] = [];
+      for (const { id } of due) {
+        const locked = await this.lock(tx, id);
+        const after: ArticleSnapshot = { ...locked.snapshot, status: 'PUBLISHED' };
+        await this.save(tx, locked, after, 'PUBLISHED', SCHEDULER);
+        published.push({ id, after });
+      }
+      for (const { id, after } of published) await this.announce(tx, id, 'PUBLISHED', after);
+      return published.map((p) => p.id);
+    });
+  }
+
+  private async lock(tx: EntityManager, id: number, expectedVersion?: number): Promise<Locked> {
+    const [row]: StateRow[] = await tx.query(
+      `SELECT a.id, a.slug, a.title, a.kicker, a.summary, a.body, a.lang, a.has_video AS "hasVideo", a.tags,
+              a.editor_note AS "editorNote", a.category_id AS "categoryId", a.status, a.published_at AS "publishedAt",
+              a.version, a.updated_at AS "updatedAt", now() AS now,
+              coalesce((SELECT array_agg(ap.person_id ORDER BY ap.position) FROM article_person ap WHERE ap.article_id = a.id), '{}') AS "personIds",
+              coalesce((SELECT array_agg(ar.region_code ORDER BY ar.position) FROM article_region ar WHERE ar.article_id = a.id), '{}') AS "regionCodes"
+       FROM article a WHERE a.id = $1 FOR UPDATE`, [id]);
+    if (!row) throw notFound('There is no such article.');
+    if (expectedVersion !== undefined && row.version !== expectedVersion) {
+      throw conflict(`The article was saved by someone else in the meantime: it is at version ${row.version}, not ${expectedVersion}. Reload it and apply your change again.`,
+        { currentVersion: row.version });
+    }
+    const { id: _id, version, updatedAt, now, publishedAt, ...rest } = row;
+    return { id, version, updatedAt, now, snapshot: { ...rest, publishedAt: publishedAt ? publishedAt.toISOString() : null } };
+  }
+
+  /** Writes `after` as the next version with its revision; the state found before it is kept too when no revision has it yet. */
+  private async save(tx: EntityManager, locked: Locked, after: ArticleSnapshot, action: RevisionAction, author: Author): Promise<number> {
+    const { id, snapshot: before } = locked;
+    const version = locked.version + 1;
+    await tx.query(
+      `INSERT INTO article_revision (article_id, version, action, changed_fields, snapshot, created_at)
+       VALUES ($1, $2, 'IMPORTED', '{}', $3, $4) ON CONFLICT DO NOTHING`, [id, locked.version, JSON.stringify(before), locked.updatedAt]);
+    await tx.query(
+      `UPDATE article SET title = $2, kicker = $3, summary = $4, body = $5, lang = $6, has_video = $7, tags = $8,
+              editor_note = $9, category_id = $10, status = $11, published_at = $12, version = $13, updated_at = now()
+       WHERE id = $1`,
+      [id, after.title, after.kicker, after.summary, JSON.stringify(after.body), after.lang, after.hasVideo, after.tags,
+        after.editorNote, after.categoryId, after.status, after.publishedAt, version]);
+    const changed = changedFields(before, after);
+    if (changed.includes(FIELD_NAMES.personIds)) await this.writePeople(tx, id, after.personIds, true);
+    if (changed.includes(FIELD_NAMES.regionCodes)) await this.writeRegions(tx, id, after.regionCodes, true);
+    await this.insertRevision(tx, id, version, action, author, changed, after);
+    return version;
+  }
+
+  private async insertRevision(tx: EntityManager, id: number, version: number, action: RevisionAction, author: Author,
+    changed: string[], snapshot: ArticleSnapshot): Promise<void> {
+    await tx.query(
+      `INSERT INTO article_revision (article_id, version, action, author_subject, author_name, changed_fields, snapshot)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, version, action, author.subject, author.name, changed, JSON.stringify(snapshot)]);
+  }
+
+  private async insertDraft(tx: EntityManager, base: string, draft: ArticleSnapshot): Promise<{ id: number; slug: string }> {
+    return insertWithFreeSlug(tx, 'article', base, 'article', async (slug) => {
+      const [row]: { id: number }[] = await tx.query(
+        `INSERT INTO article (slug, title, kicker, summary, body, lang, has_video, tags, editor_note, category_id, status, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'DRAFT', 1) RETURNING id`,
+        [slug, draft.title, draft.kicker, draft.summary, JSON.stringify(draft.body), draft.lang, draft.hasVideo, draft.tags,
+          draft.editorNote, draft.categoryId]);
+      return { id: row.id, slug };
+    });
+  }
+
+  private async writePeople(tx: EntityManager, id: number, personIds: number[], replace = false): Promise<void> {
+    if (replace) await tx.query('DELETE FROM article_person WHERE article_id = $1', [id]);
+    if (personIds.length === 0) return;
+    await tx.query(
+      `INSERT INTO article_person (article_id, person_id, position)
+       SELECT $1, person_id, ord FROM unnest($2::int[]) WITH ORDINALITY AS p(person_id, ord)`, [id, personIds]);
+  }
+
+  private async writeRegions(tx: EntityManager, id: number, codes: string[], replace = false): Promise<void> {
+    if (replace) await tx.query('DELETE FROM article_region WHERE article_id = $1', [id]);
+    if (codes.length === 0) return;
+    await tx.query(
+      `INSERT INTO article_region (article_id, region_code, position)
+       SELECT $1, code, ord FROM unnest($2::text[]) WITH ORDINALITY AS r(code, ord)`, [id, codes]);
+  }
+
+  /** The outbox event of a change readers notice; last in the transaction, as appendEvent requires. */
+  private announce(tx: EntityManager, id: number, kind: string, after: ArticleSnapshot): Promise<number> {
+    return appendEvent(tx, { topic: 'article', kind, entityId: id, regionCodes: after.regionCodes });
+  }
+
+  private async reload(tx: EntityManager, id: number): Promise<ArticleType> {
+    const [row]: ArticleRow[] = await tx.query(`SELECT ${ARTICLE_COLUMNS} FROM article a WHERE a.id = $1`, [id]);
+    return ArticleType.from(row);
+  }
+
+  /** The validated, normalized changes an input asks for, with slugs and codes resolved (unknown ones are BAD_USER_INPUT). */
+  private async contentPatch(tx: EntityManager, input: ArticleContentInput): Promise<Partial<ArticleSnapshot>> {
+    const patch: Partial<ArticleSnapshot> = {};
+    if (input.title !== undefined) patch.title = normalizePlainText(required('title', input.title));
+    if (input.kicker !== undefined) patch.kicker = optionalText(input.kicker);
+    if (input.summary !== undefined) patch.summary = optionalText(input.summary);
+    if (input.editorNote !== undefined) patch.editorNote = optionalText(input.editorNote);
+    if (input.lang !== undefined) patch.lang = required('lang', input.lang);
+    if (input.hasVideo !== undefined) patch.hasVideo = required('hasVideo', input.hasVideo);
+    if (input.body !== undefined) patch.body = (input.body ?? []).map((block) => ({ type: block.type, text: normalizePlainText(block.text) }));
+    if (input.tags !== undefined) patch.tags = distinct((input.tags ?? []).map(normalizePlainText));
+    if (input.categorySlug !== undefined) patch.categoryId = await this.categoryId(tx, input.categorySlug);
+    if (input.personSlugs !== undefined) patch.personIds = await this.personIds(tx, input.personSlugs ?? []);
+    if (input.regionCodes !== undefined) patch.regionCodes = await this.regionCodes(tx, input.regionCodes ?? []);
+    return patch;
+  }
+
+  private async categoryId(tx: EntityManager, slug: string | null): Promise<number | null> {
+    if (slug === null) return null;
+    const [row]: { id: number }[] = await tx.query('SELECT id FROM category WHERE slug = $1', [normalizePlainText(slug)]);
+    if (!row) throw badInput(`There is no section "${slug}".`, 'categorySlug', { unknown: [slug] });
+    return row.id;
+  }
+
+  private async personIds(tx: EntityManager, slugs: string[]): Promise<number[]> {
+    const wanted = distinct(slugs.map(normalizePlainText));
+    if (wanted.length === 0) return [];
+    const rows: { id: number; slug: string }[] = await tx.query('SELECT id, slug FROM person WHERE slug = ANY($1)', [wanted]);
+    const ids = new Map(rows.map((r) => [r.slug, r.id]));
+    const unknown = wanted.filter((slug) => !ids.has(slug));
+    if (unknown.length) throw badInput(`Unknown people: ${unknown.join(', ')}.`, 'personSlugs', { unknown });
+    return wanted.map((slug) => ids.get(slug)!);
+  }
+
+  private async regionCodes(tx: EntityManager, codes: string[]): Promise<string[]> {
+    const wanted = distinct(codes.map((code) => code.trim().toUpperCase()));
+    if (wanted.length === 0) return [];
+    const rows: { code: string }[] = await tx.query(
+      'SELECT c AS code FROM unnest($1::text[]) c WHERE NOT EXISTS (SELECT 1 FROM region WHERE code = c)', [wanted]);
+    const unknown = wanted.filter((code) => rows.some((r) => r.code === code));
+    if (unknown.length) throw badInput(`Unknown region codes: ${unknown.join(', ')}.`, 'regionCodes', { unknown });
+    return wanted;
+  }
+}
+
+/** The fields a new article was created with (those not left empty). */
+function filledFields(snapshot: ArticleSnapshot): string[] {
+  return (Object.keys(FIELD_NAMES) as (keyof ArticleSnapshot)[])
+    .filter((key) => key !== 'status' && ![null, false, ''].includes(snapshot[key] as never)
+      && !(Array.isArray(snapshot[key]) && (snapshot[key] as unknown[]).length === 0))
+    .map((key) => FIELD_NAMES[key]);
+}
+
+function changedFields(before: ArticleSnapshot, after: ArticleSnapshot): string[] {
+  return (Object.keys(FIELD_NAMES) as (keyof ArticleSnapshot)[])
+    .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+    .map((key) => FIELD_NAMES[key]);
+}
+
+/** Readers could see it before this change. */
+function isPublic(locked: Locked): boolean {
+  const { status, publishedAt } = locked.snapshot;
+  return (status === 'PUBLISHED' || status === 'RETRACTED') && publishedAt !== null && new Date(publishedAt) <= locked.now;
+}
+
+function wrongStatus(locked: Locked, message: string) {
+  return conflict(message, { status: locked.snapshot.status as ArticleStatus, currentVersion: locked.version });
+}
+
+function required<T>(field: string, value: T | null): T {
+  if (value === null) throw badInput(`${field} cannot be null.`, field);
+  return value;
+}
+
+function optionalText(value: string | null): string | null {
+  const text = value === null ? '' : normalizePlainText(value);
+  return text === '' ? null : text;
+}
+
+function distinct<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,23 @@
+import type { DataSource } from 'typeorm';
+import type { CategoryEntity } from './category.entity';
+import { CategoryType } from './category.type';
+import { CATEGORY_COLUMNS } from './category.service';
+import type { UpsertCategoryInput } from './category.inputs';
+import { badInput } from '../../shared/errors';
+import { normalizePlainText } from '../../shared/plain-text';
+import { slugify } from '../../shared/slug';
+
+/** The sections write path: admins add and rename sections. */
+export class CategoryWriter {
+  constructor(private readonly db: DataSource) {}
+
+  async upsert(input: UpsertCategoryInput): Promise<CategoryType> {
+    const slug = slugify(input.slug);
+    if (!slug) throw badInput('slug must contain letters or digits.', 'slug');
+    const [row]: CategoryEntity[] = await this.db.query(
+      `INSERT INTO category AS c (slug, name_ar, name_fr) VALUES ($1, $2, $3)
+       ON CONFLICT (slug) DO UPDATE SET name_ar = $2, name_fr = $3 RETURNING ${CATEGORY_COLUMNS}`,
+      [slug, normalizePlainText(input.nameAr), normalizePlainText(input.nameFr)]);
+    return CategoryType.from(row);
+  }
+}

@@ -1,0 +1,57 @@
+import { Field, InputType, Int } from 'type-graphql';
+import { ArrayMaxSize, Matches, Max, Min } from 'class-validator';
+import { RegionLevel } from './region.type';
+import { REGION_CODE_PATTERN } from '../article/article.inputs';
+import { IsPlainText } from '../../shared/plain-text';
+
+@InputType('UpsertRegionInput', { description: 'A region, prefecture or province, stored whole: fields left out are cleared or derived.' })
+export class UpsertRegionInput {
+  @Field({ description: 'ISO 3166-2:MA code, e.g. "MA-04" or "MA-KEN"; replaces the entry with this code when it exists.' })
+  @Matches(REGION_CODE_PATTERN, { message: 'code must be an ISO 3166-2:MA code such as "MA-04" or "MA-KEN"' })
+  code: string;
+
+  @Field(() => RegionLevel, { description: 'Administrative level.' })
+  level: RegionLevel;
+
+  @Field(() => String, { nullable: true, description: 'Code of the region a prefecture or province belongs to; none for a region.' })
+  @Matches(REGION_CODE_PATTERN, { message: 'parentCode must be an ISO 3166-2:MA code such as "MA-04"' })
+  parentCode?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Official number of a region (1–12).' })
+  @Min(1)
+  @Max(99)
+  number?: number | null;
+
+  @Field({ description: 'Arabic name.' })
+  @IsPlainText({ min: 1, max: 200 })
+  nameAr: string;
+
+  @Field(() => String, { nullable: true, description: 'Arabic name with its kind; defaults to `nameAr`.' })
+  @IsPlainText({ min: 1, max: 300 })
+  fullNameAr?: string | null;
+
+  @Field({ description: 'French name.' })
+  @IsPlainText({ min: 1, max: 200 })
+  nameFr: string;
+
+  @Field(() => String, { nullable: true, description: 'French name with its kind; defaults to `nameFr`.' })
+  @IsPlainText({ min: 1, max: 300 })
+  fullNameFr?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Arabic name of the capital city.' })
+  @IsPlainText({ min: 0, max: 200 })
+  capitalAr?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'French name of the capital city.' })
+  @IsPlainText({ min: 0, max: 200 })
+  capitalFr?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Other Arabic names in use (up to 20).' })
+  @ArrayMaxSize(20)
+  @IsPlainText({ min: 1, max: 200 }, { each: true })
+  altNamesAr?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'URL slug; derived from `nameFr` when omitted. Must not belong to another entry.' })
+  @IsPlainText({ min: 1, max: 200 })
+  slug?: string | null;
+}
