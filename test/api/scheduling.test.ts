@@ -97,13 +97,39 @@ describe('scheduled publishing', () => {
       await Promise.all(Array.from({ length: 10 }, (_, i) => schedule(i % 2 ? one : two, `سباق ${i}`, at)));
       await makeDue();
       // More runs than articles: a run that finds every due row locked by another run returns empty-handed.
-      const runs = await Promise.all(Array.from({ length: 16 }, (_, i) => new ArticleWriter((i % 2 ? one : two).khabar.db).publishDue(1)));
-      const published = runs.flat();
+      const runs = await Promise.all(Array.from({ length: 16 }, (_, i) => new ArticleWriter((i % 2 ? one : two).khabar.db).publishNextDue()));
+      const published = runs.filter((id) => id !== null);
       expect(published).toHaveLength(10);
       expect(new Set(published).size).toBe(10);
       expect((await outboxEvents(holder)).length).toBe(10);
     } finally {
       await Promise.all([one.stop(), two.stop()]);
+    }
+  });
+
+  it('publishes the other due articles when one of them cannot be, and that one once it can', async () => {
+    const at = IN_AN_HOUR();
+    const stuck = await schedule(holder, 'عالق', at);
+    const fine = await schedule(holder, 'سليم', at);
+    const stuckId = Number(Buffer.from(stuck, 'base64url').toString().split(':')[1]);
+    await holder.sql(`CREATE FUNCTION refuse_publication() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'simulated failure'; END $$`);
+    try {
+      await holder.sql(`CREATE TRIGGER refuse_publication BEFORE INSERT ON article_revision FOR EACH ROW
+        WHEN (NEW.article_id = ${stuckId} AND NEW.action = 'PUBLISHED') EXECUTE FUNCTION refuse_publication()`);
+      await holder.sql(`UPDATE article SET published_at = now() - CASE WHEN id = $1 THEN interval '2 seconds' ELSE interval '1 second' END
+        WHERE status = 'SCHEDULED'`, [stuckId]);
+      const app = await holder.instance(FAST);
+      try {
+        expect(await eventually(() => publicStatus(app, fine))).toBe('PUBLISHED');
+        expect(await publicStatus(app, stuck)).toBeNull();
+        await holder.sql('DROP FUNCTION refuse_publication() CASCADE');
+        expect(await eventually(() => publicStatus(app, stuck))).toBe('PUBLISHED');
+      } finally {
+        await app.stop();
+      }
+    } finally {
+      await holder.sql('DROP FUNCTION IF EXISTS refuse_publication() CASCADE');
     }
   });
 

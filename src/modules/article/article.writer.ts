@@ -18,6 +18,13 @@ export interface Author {
 
 const SCHEDULER: Author = Object.freeze({ subject: 'khabar:scheduler', name: 'scheduler' });
 
+/** A due article the scheduler could not publish; the others still go out. */
+export class ScheduledPublicationError extends Error {
+  constructor(readonly articleId: number, readonly cause: unknown) {
+    super(`Scheduled article ${articleId} could not be published`);
+  }
+}
+
 /** A scheduling time this far in the past still means "now": the editor's clock and ours disagree a little. */
 const CLOCK_SKEW_MS = 30_000;
 
@@ -199,23 +206,25 @@ export class ArticleWriter {
   }
 
   /**
-   * Publishes scheduled articles whose time has come, in one transaction. SKIP LOCKED lets several
-   * instances run this at once: each due article is taken by exactly one of them.
+   * Publishes the earliest due scheduled article that no other instance holds, in its own transaction, and returns
+   * its id (null when none is left). SKIP LOCKED lets several instances run this at once: each due article is taken
+   * by exactly one of them. `skip` names articles that failed earlier in this round, so one cannot hold back the rest.
    */
-  async publishDue(limit = 50): Promise<number[]> {
+  async publishNextDue(skip: readonly number[] = []): Promise<number | null> {
     return this.db.transaction(async (tx) => {
-      const due: { id: number }[] = await tx.query(
-        `SELECT id FROM article WHERE status = 'SCHEDULED' AND published_at <= now()
-         ORDER BY published_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
-      const published: { id: number; after: ArticleSnapshot }[] = [];
-      for (const { id } of due) {
-        const locked = await this.lock(tx, id);
+      const [due]: { id: number }[] = await tx.query(
+        `SELECT id FROM article WHERE status = 'SCHEDULED' AND published_at <= now() AND id <> ALL($1::int[])
+         ORDER BY published_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, [skip]);
+      if (!due) return null;
+      try {
+        const locked = await this.lock(tx, due.id);
         const after: ArticleSnapshot = { ...locked.snapshot, status: 'PUBLISHED' };
         await this.save(tx, locked, after, 'PUBLISHED', SCHEDULER);
-        published.push({ id, after });
+        await this.announce(tx, due.id, 'PUBLISHED', after);
+      } catch (error) {
+        throw new ScheduledPublicationError(due.id, error);
       }
-      for (const { id, after } of published) await this.announce(tx, id, 'PUBLISHED', after);
-      return published.map((p) => p.id);
+      return due.id;
     });
   }
 

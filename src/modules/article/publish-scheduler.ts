@@ -1,7 +1,5 @@
 import type { Logger } from 'pino';
-import type { ArticleWriter } from './article.writer';
-
-const BATCH_SIZE = 50;
+import { ArticleWriter, ScheduledPublicationError } from './article.writer';
 
 export interface PublishScheduler {
   stop(): Promise<void>;
@@ -17,12 +15,20 @@ export function startPublishScheduler(writer: ArticleWriter, intervalMs: number,
   let stopped = false;
 
   const tick = async () => {
+    const failed: number[] = [];
     try {
-      // Drain: a batch that came back full may have more due behind it.
-      for (;;) {
-        const batch = await writer.publishDue(BATCH_SIZE);
-        if (batch.length > 0) logger.info({ articleIds: batch }, 'scheduled articles published');
-        if (batch.length < BATCH_SIZE || stopped) break;
+      while (!stopped) {
+        let id: number | null;
+        try {
+          id = await writer.publishNextDue(failed);
+        } catch (error) {
+          if (!(error instanceof ScheduledPublicationError)) throw error;
+          failed.push(error.articleId);
+          logger.error({ err: error.cause, articleId: error.articleId }, 'scheduled article could not be published; retrying on the next tick');
+          continue;
+        }
+        if (id === null) break;
+        logger.info({ articleId: id }, 'scheduled article published');
       }
     } catch (error) {
       logger.error({ err: error }, 'scheduled publishing failed; retrying on the next tick');
