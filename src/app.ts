@@ -12,6 +12,8 @@ import { startHttpServer } from './server/http';
 import { makeLogger } from './server/logger';
 import { startPublishScheduler } from './modules/article/publish-scheduler';
 import { ArticleWriter } from './modules/article/article.writer';
+import { startLiveFeed } from './realtime/fan-out';
+import type { EventFeed } from './realtime/feed';
 
 export interface Khabar {
   /** GraphQL endpoint, e.g. http://localhost:4000/graphql */
@@ -20,11 +22,13 @@ export interface Khabar {
   db: DataSource;
   /** Database reads and token service, as every request's context gets them. */
   contextDeps: ContextDeps;
+  /** Committed events as this instance's live subscriptions read them. */
+  feed: EventFeed;
   logger: Logger;
   stop(): Promise<void>;
 }
 
-/** The composition root: database (embedded or external), migrations, demo content, schema, HTTP. */
+/** The composition root: database (embedded or external), migrations, demo content, live events, schema, HTTP. */
 export async function startKhabar(config: Config): Promise<Khabar> {
   const logger = makeLogger(config.logLevel);
   const stops: (() => Promise<void>)[] = [];
@@ -56,10 +60,12 @@ export async function startKhabar(config: Config): Promise<Khabar> {
       const scheduler = startPublishScheduler(new ArticleWriter(db), config.schedulerIntervalMs, logger);
       stops.push(scheduler.stop);
     }
+    const live = await startLiveFeed({ deps: contextDeps, databaseUrl, redisUrl: config.redisUrl, logger, ...config.live });
+    stops.push(live.stop);
     const schema = await buildKhabarSchema();
-    const http = await startHttpServer({ config, schema, contextDeps, db, logger });
+    const http = await startHttpServer({ config, schema, contextDeps, db, logger, feed: live.feed });
     stops.push(http.stop);
-    return { url: http.url, port: http.port, db, contextDeps, logger, stop };
+    return { url: http.url, port: http.port, db, contextDeps, feed: live.feed, logger, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -18,6 +18,15 @@ export interface Config {
   readonly dbPoolSize: number;
   /** How often due scheduled articles are published; 0 turns this instance's scheduler off. */
   readonly schedulerIntervalMs: number;
+  /** Live subscriptions (graphql-ws on /graphql); 0 means no limit for the two maxima. */
+  readonly live: {
+    readonly maxConnectionsPerIp: number;
+    readonly maxSubscriptionsPerConnection: number;
+    readonly initTimeoutMs: number;
+    readonly keepAliveMs: number;
+    readonly retentionHours: number;
+    readonly pollMs: number;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -54,6 +63,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     dbPoolSize: intFrom(env, 'DB_POOL_SIZE', 10),
     schedulerIntervalMs: intFrom(env, 'SCHEDULER_INTERVAL_MS', 1000),
+    live: Object.freeze({
+      maxConnectionsPerIp: intFrom(env, 'WS_MAX_CONNECTIONS_PER_IP', 256),
+      maxSubscriptionsPerConnection: intFrom(env, 'WS_MAX_SUBSCRIPTIONS', 20),
+      initTimeoutMs: intFrom(env, 'WS_INIT_TIMEOUT_MS', 5_000),
+      keepAliveMs: intFrom(env, 'WS_KEEPALIVE_MS', 15_000),
+      retentionHours: intFrom(env, 'EVENT_RETENTION_HOURS', 72),
+      pollMs: intFrom(env, 'EVENT_POLL_MS', 10_000),
+    }),
     ...overrides,
   });
 }

@@ -13,6 +13,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { Context, ContextDeps, makeContext } from '../context';
 import { formatError, logUnexpectedErrors } from './errors';
+import type { EventFeed } from '../realtime/feed';
+import { attachLiveServer, subscriptionsOnlyOverWebSocket } from '../realtime/ws-server';
 
 export interface HttpServer {
   url: string;
@@ -26,6 +28,8 @@ interface Deps {
   contextDeps: ContextDeps;
   db: DataSource;
   logger: Logger;
+  /** Committed events, for the live subscriptions (graphql-ws) served on the same `/graphql`. */
+  feed: EventFeed;
 }
 
 /** Reports each response's SQL statement count, for the statement-count tests and the benchmarks. */
@@ -39,7 +43,7 @@ const sqlCountHeader: ApolloServerPlugin<Context> = {
   },
 };
 
-export async function startHttpServer({ config, schema, contextDeps, db, logger }: Deps): Promise<HttpServer> {
+export async function startHttpServer({ config, schema, contextDeps, db, logger, feed }: Deps): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
   const server = http.createServer(app);
@@ -48,6 +52,7 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger 
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    validationRules: [subscriptionsOnlyOverWebSocket],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       // Editors work in the browser playground (Apollo Sandbox) outside production; production serves the API only.
@@ -86,12 +91,17 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger 
     }),
   );
 
+  const live = attachLiveServer({ server, schema, contextDeps, feed, config, logger, formatError });
+
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   return {
     url: `http://${shownHost}:${port}/graphql`,
     port,
-    stop: () => apollo.stop(),
+    async stop() {
+      await live.stop();
+      await apollo.stop();
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { buildSchema } from 'type-graphql';
+import { createPubSub } from '@graphql-yoga/subscription';
 import { DateTimeResolver } from 'graphql-scalars';
 import { lexicographicSortSchema, printSchema, GraphQLSchema } from 'graphql';
 import { authChecker } from '../auth/auth-checker';
@@ -14,6 +15,8 @@ import { CategoryMutations } from '../modules/category/category.mutations';
 import { PersonMutations } from '../modules/person/person.mutations';
 import { RegionMutations } from '../modules/region/region.mutations';
 import { TokenResolver } from '../auth/token.resolver';
+import { LiveResolver } from '../realtime/live.resolver';
+import { ArticleEventResolver } from '../realtime/live.types';
 
 export const resolvers = [
   ArticleResolver,
@@ -29,6 +32,8 @@ export const resolvers = [
   PersonMutations,
   RegionMutations,
   TokenResolver,
+  LiveResolver,
+  ArticleEventResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {
@@ -43,6 +48,8 @@ export async function buildKhabarSchema(): Promise<GraphQLSchema> {
     authChecker,
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    // type-graphql wants a pub/sub for subscriptions; ours all bring their own streams from the outbox feed.
+    pubSub: createPubSub(),
   });
   // type-graphql cannot describe root types; the committed schema documents them too.
   for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {

@@ -1,0 +1,99 @@
+import type { Context } from '../context';
+import type { EventTopic } from './outbox';
+import type { Drainable, EventFeed, FeedEvent, ReadScope } from './feed';
+
+export interface StreamSpec<P> {
+  topic: EventTopic;
+  /** Deliver events after this sequence: a replay cursor's, or the feed's head for live only. */
+  after: number;
+  /** Whether this subscriber gets the event; evaluated per event, with that event's loaders. */
+  accepts(event: FeedEvent, scope: ReadScope): boolean | Promise<boolean>;
+  payload(event: FeedEvent): P;
+}
+
+/**
+ * One subscription's events, in sequence order, each exactly once: replayed from the outbox while the stream is
+ * behind the feed's window, then read from the window, with no gap or duplicate at the seam since both are
+ * the same sequence. Before each event is yielded the subscription's context gets that event's loaders, so
+ * relations and authorization are resolved per event (graphql-ws executes an event before asking for the next).
+ */
+export class EventStream<P> implements AsyncIterableIterator<P>, Drainable {
+  private position: number;
+  private backlog: FeedEvent[] = [];
+  private ended = false;
+  private wake: (() => void) | null = null;
+  private cancelWait: (() => void) | null = null;
+
+  constructor(private readonly feed: EventFeed, private readonly context: Context, private readonly spec: StreamSpec<P>) {
+    this.position = spec.after;
+    feed.track(this);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<P>> {
+    while (!this.ended) {
+      const event = await this.nextEvent();
+      if (this.ended) break;
+      if (!event) {
+        await this.sleep();
+        continue;
+      }
+      this.position = event.record.seq;
+      const scope = event.scopeFor(this.feed.deps, this.context.viewer);
+      if (await this.spec.accepts(event, scope) && !this.ended) {
+        Object.assign(this.context, scope);
+        return { value: this.spec.payload(event), done: false };
+      }
+    }
+    return this.return();
+  }
+
+  async return(): Promise<IteratorResult<P>> {
+    this.end();
+    return { value: undefined, done: true };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<P>> {
+    this.end();
+    throw error;
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.feed.untrack(this);
+    this.cancelWait?.();
+    this.wake?.();
+  }
+
+  private async nextEvent(): Promise<FeedEvent | null> {
+    if (this.backlog.length > 0) return this.backlog.shift()!;
+    const floor = this.feed.floor;
+    if (this.position < floor) {
+      // Behind the window (a replay, or a client slower than the news): page through the outbox itself.
+      this.backlog = await this.feed.read(this.position, this.spec.topic);
+      // Nothing of this topic after us, even among the events the window had before this read began.
+      if (this.backlog.length === 0) this.position = Math.max(this.position, floor);
+      return this.backlog.shift() ?? null;
+    }
+    const event = this.feed.firstAfter(this.position, this.spec.topic);
+    if (!event) this.position = Math.max(this.position, this.feed.head);
+    return event;
+  }
+
+  private sleep(): Promise<void> {
+    return new Promise((resolve) => {
+      // The feed may have moved on while we looked; then there is no need to wait.
+      if (this.ended || this.feed.head > this.position || this.position < this.feed.floor) return resolve();
+      this.wake = resolve;
+      this.cancelWait = this.feed.wait(this.spec.topic, () => {
+        this.wake = null;
+        this.cancelWait = null;
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,197 @@
+import type { Logger } from 'pino';
+import { Context, ContextDeps, makeContext } from '../context';
+import { isEditor, Viewer } from '../auth/viewer';
+import { makeServices, Services } from '../services';
+import type { TickerType } from '../modules/ticker/ticker.type';
+import type { ArticleType } from '../modules/article/article.type';
+import type { EventTopic } from './outbox';
+
+/** One committed outbox row. */
+export interface OutboxRecord {
+  seq: number;
+  topic: EventTopic;
+  kind: string;
+  entityId: number;
+  /** Region codes with their ancestors. */
+  regionCodes: string[];
+  urgency: number | null;
+  createdAt: Date;
+}
+
+/** What a subscriber's resolvers read an event through: the services and loaders of one request. */
+export type ReadScope = Pick<Context, 'services' | 'loaders' | 'sql'>;
+
+/**
+ * An outbox event with the entity it concerns, read once per instance for all its subscribers. Loaders are
+ * fresh per event and shared by the subscribers who may see the same things (readers, or editors), so ten
+ * thousand subscribers asking for `ticker { article { title } }` cost one statement.
+ */
+export class FeedEvent {
+  private readonly scopes = new Map<boolean, ReadScope>();
+
+  constructor(readonly record: OutboxRecord, readonly ticker: TickerType | null, readonly article: ArticleType | null) {}
+
+  scopeFor(deps: ContextDeps, viewer: Viewer): ReadScope {
+    const editor = isEditor(viewer);
+    let scope = this.scopes.get(editor);
+    if (!scope) {
+      const { services, loaders, sql } = makeContext(deps, viewer, `event-${this.record.seq}`);
+      scope = { services, loaders, sql };
+      this.scopes.set(editor, scope);
+    }
+    return scope;
+  }
+}
+
+/** Anything the feed ends when the instance drains (the subscription streams). */
+export interface Drainable {
+  end(): void;
+}
+
+const PAGE = 200;
+
+/**
+ * This instance's view of the outbox: the latest events in a bounded in-memory window that every subscription
+ * stream reads from, with its own position. The window holds every event in (floor, head]; a stream behind
+ * the window (a replay, or a client slower than the news) reads the outbox itself, a page at a time, so a slow
+ * client costs one position in memory, never a queue.
+ */
+export class EventFeed {
+  /** Last sequence read into the window. */
+  head = 0;
+  /** The window holds every event after this sequence. */
+  floor = 0;
+  private window: FeedEvent[] = [];
+  private readonly waiting: Record<EventTopic, Set<() => void>> = { ticker: new Set(), article: new Set() };
+  private readonly streams = new Set<Drainable>();
+  private readonly services: Services;
+  private fetching: Promise<void> | null = null;
+  private again = false;
+  stopped = false;
+
+  constructor(
+    readonly deps: ContextDeps,
+    private readonly logger: Logger,
+    /** How long the outbox keeps events, hence how far back a cursor can resume. */
+    readonly retentionHours: number,
+    private readonly windowSize = 1024,
+  ) {
+    this.services = makeServices(deps.sql, deps.tokens, deps.db);
+  }
+
+  async start(): Promise<void> {
+    const [row] = await this.deps.sql.query<{ head: string }>('SELECT coalesce(max(seq), 0) AS head FROM event_outbox');
+    this.head = this.floor = Number(row.head);
+  }
+
+  /** Reads what was committed since the last read and wakes the streams waiting for it; concurrent calls coalesce. */
+  catchUp(): Promise<void> {
+    if (this.fetching) {
+      this.again = true;
+      return this.fetching;
+    }
+    this.fetching = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.fetchNew();
+        } while (this.again && !this.stopped);
+      } catch (error) {
+        this.logger.error({ err: error }, 'reading the event outbox failed; retrying on the next notification');
+      } finally {
+        this.fetching = null;
+      }
+    })();
+    return this.fetching;
+  }
+
+  /** Outbox events after `seq` (of one topic, or all), oldest first, with their entities. */
+  async read(seq: number, topic: EventTopic | null, limit = PAGE): Promise<FeedEvent[]> {
+    const rows = await this.deps.sql.query<OutboxRecord & { seq: string }>(
+      `SELECT seq, topic, kind, entity_id AS "entityId", region_codes AS "regionCodes", urgency, created_at AS "createdAt"
+       FROM event_outbox WHERE seq > $1 AND ($2::text IS NULL OR topic = $2) ORDER BY seq LIMIT $3`, [seq, topic, limit]);
+    const idsOf = (wanted: EventTopic) => [...new Set(rows.filter((r) => r.topic === wanted).map((r) => r.entityId))];
+    const tickerIds = idsOf('ticker');
+    const articleIds = idsOf('article');
+    const [tickers, articles] = await Promise.all([
+      tickerIds.length ? this.services.tickers.byIds(tickerIds, false) : [],
+      articleIds.length ? this.services.articles.byIds(articleIds, 'editorial') : [],
+    ]);
+    const tickerById = new Map(tickerIds.map((id, i) => [id, tickers[i]]));
+    const articleById = new Map(articleIds.map((id, i) => [id, articles[i]]));
+    return rows.map((row) => new FeedEvent({ ...row, seq: Number(row.seq) },
+      row.topic === 'ticker' ? tickerById.get(row.entityId) ?? null : null,
+      row.topic === 'article' ? articleById.get(row.entityId) ?? null : null));
+  }
+
+  /** The first event of `topic` after `seq` in the window (the caller checked `seq >= floor`). */
+  firstAfter(seq: number, topic: EventTopic): FeedEvent | null {
+    let low = 0;
+    let high = this.window.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.window[middle].record.seq <= seq) low = middle + 1;
+      else high = middle;
+    }
+    for (let i = low; i < this.window.length; i += 1) {
+      if (this.window[i].record.topic === topic) return this.window[i];
+    }
+    return null;
+  }
+
+  /** Calls `wake` once, when events of `topic` arrive or the feed stops; returns a cancel function. */
+  wait(topic: EventTopic, wake: () => void): () => void {
+    if (this.stopped) {
+      wake();
+      return () => undefined;
+    }
+    this.waiting[topic].add(wake);
+    return () => this.waiting[topic].delete(wake);
+  }
+
+  track(stream: Drainable): void {
+    this.streams.add(stream);
+  }
+
+  untrack(stream: Drainable): void {
+    this.streams.delete(stream);
+  }
+
+  get streamCount(): number {
+    return this.streams.size;
+  }
+
+  /** Ends every stream: their subscriptions complete. */
+  endStreams(): void {
+    for (const stream of [...this.streams]) stream.end();
+  }
+
+  /** Ends every stream and stops reading; resolves once no read is in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.endStreams();
+    for (const topic of ['ticker', 'article'] as const) this.wakeAll(topic);
+    await this.fetching;
+  }
+
+  private async fetchNew(): Promise<void> {
+    for (;;) {
+      const events = await this.read(this.head, null);
+      if (events.length === 0 || this.stopped) return;
+      this.window.push(...events);
+      this.head = events[events.length - 1].record.seq;
+      if (this.window.length > this.windowSize) {
+        const dropped = this.window.splice(0, this.window.length - this.windowSize);
+        this.floor = dropped[dropped.length - 1].record.seq;
+      }
+      for (const topic of new Set(events.map((e) => e.record.topic))) this.wakeAll(topic);
+      if (events.length < PAGE) return;
+    }
+  }
+
+  private wakeAll(topic: EventTopic): void {
+    const sleepers = this.waiting[topic];
+    this.waiting[topic] = new Set();
+    for (const wake of sleepers) wake();
+  }
+}
