@@ -53,6 +53,8 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     formatError,
     includeStacktraceInErrorResponses: false,
     validationRules: [subscriptionsOnlyOverWebSocket],
+    // main.ts owns SIGINT/SIGTERM: Apollo's own handler would stop it concurrently and cut live connections mid-drain.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       // Editors work in the browser playground (Apollo Sandbox) outside production; production serves the API only.
