@@ -29,8 +29,8 @@ export interface Khabar {
 }
 
 /** The composition root: database (embedded or external), migrations, demo content, live events, schema, HTTP. */
-export async function startKhabar(config: Config): Promise<Khabar> {
-  const logger = makeLogger(config.logLevel);
+export async function startKhabar(config: Config, options: { logger?: Logger } = {}): Promise<Khabar> {
+  const logger = options.logger ?? makeLogger(config.logLevel);
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const step of stops.reverse()) await step();

@@ -27,6 +27,41 @@ export interface Config {
     readonly retentionHours: number;
     readonly pollMs: number;
   };
+  /** Production edge: HTTP limits, caching, persisted queries, metrics (see README, "Production edge"). */
+  readonly edge: EdgeConfig;
+}
+
+export interface EdgeConfig {
+  /** Express `trust proxy`: hops (a number), `true`, or a list of addresses; decides the client IP of rate limits. */
+  readonly trustProxy: boolean | number | string;
+  readonly bodyLimitBytes: number;
+  readonly maxDocumentBytes: number;
+  readonly maxTokens: number;
+  readonly maxDepth: number;
+  readonly maxCost: number;
+  readonly maxAliases: number;
+  /** Operations in one batched POST; 0 refuses batches. */
+  readonly maxBatch: number;
+  readonly rateLimitWindowMs: number;
+  /** Requests per window per client IP without a token; 0 turns the limit off. */
+  readonly rateLimitPerIp: number;
+  /** Requests per window per bearer token; 0 turns the limit off. */
+  readonly rateLimitPerToken: number;
+  readonly requestTimeoutMs: number;
+  /** Only documents of the persisted-query manifest run (mobile apps' allow-list). */
+  readonly persistedOnly: boolean;
+  readonly persistedQueriesFile?: string;
+  readonly apqTtlSeconds: number;
+  readonly responseCache: boolean;
+  readonly responseCacheMaxBytes: number;
+  /** Cache-Control max-age (and response-cache lifetime), seconds, by what a response contains. */
+  readonly maxAgeTicker: number;
+  readonly maxAgeArticle: number;
+  readonly maxAgeDefault: number;
+  /** Prefix of every Redis key, so deployments (and test databases) can share one Redis. */
+  readonly redisKeyPrefix: string;
+  readonly metrics: boolean;
+  readonly introspection: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -39,13 +74,51 @@ function intFrom(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function trustProxyFrom(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
+}
+
+function edgeConfig(env: Env, overrides: Partial<EdgeConfig> = {}): EdgeConfig {
+  return Object.freeze({
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
+    bodyLimitBytes: intFrom(env, 'BODY_LIMIT_BYTES', 512 * 1024),
+    maxDocumentBytes: intFrom(env, 'MAX_DOCUMENT_BYTES', 16 * 1024),
+    maxTokens: intFrom(env, 'MAX_TOKENS', 2000),
+    maxDepth: intFrom(env, 'MAX_DEPTH', 12),
+    maxCost: intFrom(env, 'MAX_COST', 5000),
+    maxAliases: intFrom(env, 'MAX_ALIASES', 30),
+    maxBatch: intFrom(env, 'MAX_BATCH', 10),
+    rateLimitWindowMs: intFrom(env, 'RATE_LIMIT_WINDOW_MS', 60_000) || 60_000,
+    rateLimitPerIp: intFrom(env, 'RATE_LIMIT_PER_IP', 1200),
+    rateLimitPerToken: intFrom(env, 'RATE_LIMIT_PER_TOKEN', 1200),
+    requestTimeoutMs: intFrom(env, 'REQUEST_TIMEOUT_MS', 10_000),
+    persistedOnly: flag(env, 'PERSISTED_ONLY', false),
+    persistedQueriesFile: env.PERSISTED_QUERIES_FILE ? path.resolve(env.PERSISTED_QUERIES_FILE) : undefined,
+    apqTtlSeconds: intFrom(env, 'APQ_TTL_SECONDS', 7 * 24 * 3600),
+    responseCache: flag(env, 'RESPONSE_CACHE', true),
+    responseCacheMaxBytes: intFrom(env, 'RESPONSE_CACHE_MAX_MB', 64) * 1024 * 1024,
+    maxAgeTicker: intFrom(env, 'CACHE_MAX_AGE_TICKER', 5),
+    maxAgeArticle: intFrom(env, 'CACHE_MAX_AGE_ARTICLE', 120),
+    maxAgeDefault: intFrom(env, 'CACHE_MAX_AGE_DEFAULT', 300),
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'khabar:',
+    metrics: flag(env, 'METRICS', true),
+    introspection: flag(env, 'GRAPHQL_INTROSPECTION', true),
+    ...overrides,
+  });
+}
+
 function flag(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
 }
 
-export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+/** Settings to force over the environment (tests); `edge` merges field by field. */
+export type ConfigOverrides = Partial<Omit<Config, 'edge'>> & { edge?: Partial<EdgeConfig> };
+
+export function loadConfig(env: Env = process.env, { edge, ...overrides }: ConfigOverrides = {}): Config {
   const nodeEnv = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
   const seed = env.KHABAR_SEED ?? 'demo';
   if (seed !== 'demo' && seed !== 'none') throw new Error(`KHABAR_SEED must be "demo" or "none", got "${seed}"`);
@@ -71,6 +144,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       retentionHours: intFrom(env, 'EVENT_RETENTION_HOURS', 72),
       pollMs: intFrom(env, 'EVENT_POLL_MS', 10_000),
     }),
+    edge: edgeConfig(env, edge),
     ...overrides,
   });
 }

@@ -1,20 +1,23 @@
-import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { Context, ContextDeps, makeContext } from '../context';
 import { formatError, logUnexpectedErrors } from './errors';
 import type { EventFeed } from '../realtime/feed';
 import { attachLiveServer, subscriptionsOnlyOverWebSocket } from '../realtime/ws-server';
+import { Edge } from '../edge/edge';
+import type { RequestEdge } from '../edge/request-state';
 
 export interface HttpServer {
   url: string;
@@ -47,6 +50,11 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
   const app = express();
   app.disable('x-powered-by');
   const server = http.createServer(app);
+  const edge = await Edge.start({
+    config, logger, databaseUrl: (db.options as PostgresDataSourceOptions).url!, pool: () => (db.driver as PostgresDriver).master as Pool,
+  });
+  const edgeOptions = edge.apolloOptions(schema);
+  edge.configureApp(app, server);
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -55,7 +63,9 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     validationRules: [subscriptionsOnlyOverWebSocket],
     // main.ts owns SIGINT/SIGTERM: Apollo's own handler would stop it concurrently and cut live connections mid-drain.
     stopOnTerminationSignals: false,
+    ...edgeOptions,
     plugins: [
+      ...edgeOptions.plugins!,
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       // Editors work in the browser playground (Apollo Sandbox) outside production; production serves the API only.
       config.env === 'production' ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -78,20 +88,13 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     }
   });
 
-  app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<Context> => {
-        const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || crypto.randomUUID();
-        res.setHeader('x-request-id', requestId);
-        const viewer = await contextDeps.tokens.viewerFrom(req.headers.authorization).catch((error: GraphQLError) => {
-          throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-        });
-        return makeContext(contextDeps, viewer, requestId);
-      },
-    }),
-  );
+  app.use('/graphql', ...edge.graphqlHandlers(apollo, async (req, res): Promise<Context> => {
+    const requestEdge = res.locals.edge as RequestEdge;
+    const viewer = await contextDeps.tokens.viewerFrom(req.headers.authorization).catch((error: GraphQLError) => {
+      throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    });
+    return { ...makeContext(contextDeps, viewer, requestEdge.requestId), edge: requestEdge };
+  }));
 
   const live = attachLiveServer({ server, schema, contextDeps, feed, config, logger, formatError });
 
@@ -104,6 +107,7 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     async stop() {
       await live.stop();
       await apollo.stop();
+      await edge.stop();
     },
   };
 }

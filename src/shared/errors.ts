@@ -14,6 +14,10 @@ export const PUBLIC_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  // the production edge's limits (src/edge/errors.ts)
+  'QUERY_TOO_DEEP',
+  'QUERY_TOO_COMPLEX',
+  'TOO_MANY_ALIASES',
 ]);
 
 export function badInput(message: string, field?: string, extra: Record<string, unknown> = {}): GraphQLError {

@@ -1,15 +1,6 @@
 import { startTestApp, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
-
-/** The home page: the ticker and the latest articles with their section, regions, people and tags. */
-const HOME_PAGE = `query Home($first: Int!) {
-  tickers(first: 10) { headline urgency region { nameAr } article { slug } }
-  articles(first: $first) {
-    edges { cursor node { slug title kicker publishedAt displayDate hasVideo tags
-      category { slug nameAr } regions { code nameAr parent { nameAr } } people { slug nameAr roleAr } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
+import { HOME_PAGE } from '../support/queries';
 
 describe('SQL statements per page', () => {
   let app: TestApp;

@@ -1,6 +1,7 @@
-import { loadConfig } from '../../src/config';
+import { ConfigOverrides, loadConfig } from '../../src/config';
 import { startKhabar, Khabar } from '../../src/app';
 import type { Role } from '../../src/auth/viewer';
+import type { Logger } from 'pino';
 import { createTestDatabase } from './database';
 
 export const TEST_JWT_SECRET = 'khabar-test-secret-that-is-long-enough-for-hs256';
@@ -25,12 +26,15 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-type ConfigOverrides = Parameters<typeof loadConfig>[1];
+/** Not configuration: a logger to capture what the instance logs. */
+export interface InstanceOptions {
+  logger?: Logger;
+}
 
 /** A real Khabar on port 0 over its own fresh database; `stop()` drains it and drops the database. */
-export async function startTestApp(overrides: ConfigOverrides = {}): Promise<TestApp> {
+export async function startTestApp(overrides: ConfigOverrides = {}, options: InstanceOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const app = await startInstance(database.url, overrides);
+  const app = await startInstance(database.url, overrides, options);
   return {
     ...app,
     async stop() {
@@ -40,7 +44,7 @@ export async function startTestApp(overrides: ConfigOverrides = {}): Promise<Tes
   };
 }
 
-async function startInstance(databaseUrl: string, overrides: ConfigOverrides = {}): Promise<TestApp> {
+async function startInstance(databaseUrl: string, overrides: ConfigOverrides = {}, options: InstanceOptions = {}): Promise<TestApp> {
   const config = loadConfig({}, {
     databaseUrl,
     port: 0,
@@ -51,8 +55,15 @@ async function startInstance(databaseUrl: string, overrides: ConfigOverrides = {
     exposeSqlCount: true,
     dbPoolSize: 5,
     ...overrides,
+    // Tests change rows behind the API's back and all come from one address: no response cache, no rate limits,
+    // unless a test asks; Redis keys are scoped to the test's database.
+    edge: {
+      responseCache: false, rateLimitPerIp: 0, rateLimitPerToken: 0,
+      redisKeyPrefix: `khabar-test:${new URL(databaseUrl).pathname.slice(1)}:`,
+      ...overrides.edge,
+    },
   });
-  const khabar = await startKhabar(config);
+  const khabar = await startKhabar(config, { logger: options.logger });
   return {
     khabar,
     url: khabar.url,
@@ -77,7 +88,7 @@ async function startInstance(databaseUrl: string, overrides: ConfigOverrides = {
     },
     token: (role, name = `test ${role.toLowerCase()}`) => khabar.contextDeps.tokens.sign(role, name),
     sql: (query, params) => khabar.db.query(query, params),
-    instance: (more = {}) => startInstance(databaseUrl, { ...overrides, ...more }),
+    instance: (more = {}) => startInstance(databaseUrl, { ...overrides, ...more, edge: { ...overrides.edge, ...more.edge } }),
     stop: () => khabar.stop(),
   };
 }

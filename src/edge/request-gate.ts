@@ -1,0 +1,127 @@
+import crypto from 'node:crypto';
+import express, { NextFunction, Request, Response } from 'express';
+import { Lexer, Source, TokenKind } from 'graphql';
+import type { EdgeConfig } from '../config';
+import { sendEdgeError } from './errors';
+import type { PersistedQueryManifest } from './persisted-queries';
+
+/** One GraphQL request as sent over HTTP, from a GET query string or a POST body. */
+export interface GraphQLParams {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+  extensions?: unknown;
+}
+
+/** Headers a browser cannot add to a cross-site request without a CORS preflight. */
+const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight', 'graphql-require-preflight'];
+const SIMPLE_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+
+export function sha256Hex(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+/** The sha256 hash an APQ request names, if any. */
+export function persistedHashOf(params: GraphQLParams): string | undefined {
+  const extensions = params.extensions;
+  const persisted = extensions && typeof extensions === 'object' ? (extensions as { persistedQuery?: { sha256Hash?: unknown } }).persistedQuery : undefined;
+  return typeof persisted?.sha256Hash === 'string' ? persisted.sha256Hash : undefined;
+}
+
+/** GET parameters as Apollo reads them; JSON fields that do not parse are left for Apollo to refuse. */
+export function paramsFromSearch(search: string): GraphQLParams {
+  const params = new URLSearchParams(search);
+  const json = (name: string): unknown => {
+    const raw = params.get(name);
+    if (raw === null) return undefined;
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return raw;
+    }
+  };
+  return { query: params.get('query') ?? undefined, operationName: params.get('operationName') ?? undefined, variables: json('variables'), extensions: json('extensions') };
+}
+
+export function searchOf(req: Request): string {
+  const index = req.url.indexOf('?');
+  return index < 0 ? '' : req.url.slice(index);
+}
+
+/** Counts a document's tokens, stopping as soon as it is over the limit; syntax errors are left to the parser. */
+function tokensExceed(query: string, max: number): boolean {
+  if (query.length <= max) return false; // every token takes at least one character
+  const lexer = new Lexer(new Source(query));
+  try {
+    for (let count = 0; lexer.advance().kind !== TokenKind.EOF; ) {
+      if (++count > max) return true;
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+/** express.json with the configured size limit; oversized or malformed bodies get coded errors. */
+export function jsonBody(config: EdgeConfig) {
+  const parse = express.json({ limit: config.bodyLimitBytes });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    parse(req, res, (error?: { type?: string; status?: number }) => {
+      if (!error) return next();
+      if (error.type === 'entity.too.large') {
+        return sendEdgeError(req, res, 'PAYLOAD_TOO_LARGE', `The request body is over ${config.bodyLimitBytes} bytes.`, 413, { limit: config.bodyLimitBytes });
+      }
+      res.status(error.status ?? 400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    });
+  };
+}
+
+/**
+ * Checks done before GraphQL sees a request: CSRF, batching, document size and tokens, and the persisted-query
+ * allow-list. Plain GETs pass CSRF when they name a persisted query: they cannot change anything, so CDNs can cache them.
+ */
+export function requestGate(config: EdgeConfig, manifest: PersistedQueryManifest | null) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const isGet = req.method === 'GET';
+    const body: unknown = isGet ? paramsFromSearch(searchOf(req)) : req.body;
+    const operations: GraphQLParams[] = Array.isArray(body) ? body : body && typeof body === 'object' ? [body as GraphQLParams] : [];
+    res.locals.graphqlParams = Array.isArray(body) ? null : operations[0] ?? null;
+
+    const contentType = req.headers['content-type']?.split(';')[0].trim().toLowerCase();
+    const simple = contentType === undefined || SIMPLE_CONTENT_TYPES.has(contentType);
+    if (simple && !PREFLIGHT_HEADERS.some((name) => req.headers[name])) {
+      const persistedGet = isGet && operations[0] !== undefined && persistedHashOf(operations[0]) !== undefined;
+      if (!persistedGet && (isGet || req.method === 'POST')) {
+        return sendEdgeError(req, res, 'CSRF_REFUSED',
+          'This request could have been sent by another site. Send a JSON body, a persisted-query hash, or a non-empty "apollo-require-preflight" header.', 400);
+      }
+    }
+    if (Array.isArray(body)) {
+      if (config.maxBatch === 0) return sendEdgeError(req, res, 'BATCHING_DISABLED', 'Batched requests are turned off; send one operation per request.', 400);
+      if (body.length > config.maxBatch) {
+        return sendEdgeError(req, res, 'BATCH_TOO_LARGE', `A batch holds at most ${config.maxBatch} operations; this one has ${body.length}.`, 400,
+          { limit: config.maxBatch });
+      }
+    }
+    for (const operation of operations) {
+      const query = typeof operation?.query === 'string' ? operation.query : undefined;
+      if (query !== undefined) {
+        if (query.length * 3 > config.maxDocumentBytes && Buffer.byteLength(query) > config.maxDocumentBytes) {
+          return sendEdgeError(req, res, 'DOCUMENT_TOO_LARGE', `The GraphQL document is over ${config.maxDocumentBytes} bytes.`, 400,
+            { limit: config.maxDocumentBytes });
+        }
+        if (tokensExceed(query, config.maxTokens)) {
+          return sendEdgeError(req, res, 'TOO_MANY_TOKENS', `The GraphQL document has more than ${config.maxTokens} tokens.`, 400,
+            { limit: config.maxTokens });
+        }
+      }
+      if (manifest) {
+        const hash = query !== undefined ? sha256Hex(query) : operation && persistedHashOf(operation);
+        if (!hash || !manifest.has(hash)) {
+          return sendEdgeError(req, res, 'PERSISTED_QUERY_NOT_IN_LIST', 'Only the persisted queries of the apps run here; this document is not one of them.', 400);
+        }
+      }
+    }
+    next();
+  };
+}

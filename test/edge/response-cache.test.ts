@@ -1,0 +1,159 @@
+import { startTestApp, TestApp } from '../support/test-app';
+import { factories } from '../support/factories';
+import { appendEvent, EventTopic } from '../../src/realtime/outbox';
+import { MemoryResponseStore } from '../../src/edge/response-cache';
+
+const TICKERS = '{ tickers { headline article { slug } } }';
+const FRONT_PAGE = '{ articles(first: 20) { edges { node { slug title regions { nameAr } } } } }';
+const ARTICLE = 'query Article($slug: String!) { article(slug: $slug) { slug title } }';
+const REGIONS = '{ regions(level: REGION) { code nameAr } }';
+
+/** Changes rows and records the change in the outbox in one transaction, as the write paths do. */
+async function change(app: TestApp, sql: string, params: unknown[], topic: EventTopic, kind: string, entityId: number) {
+  await app.khabar.db.transaction(async (tx) => {
+    await tx.query(sql, params);
+    await appendEvent(tx, { topic, kind, entityId, regionCodes: [] });
+  });
+}
+
+/** Polls until `done` holds for a fresh read: purges travel through PostgreSQL notifications. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('response cache, Cache-Control and ETags', () => {
+  let app: TestApp;
+  let make: ReturnType<typeof factories>;
+
+  beforeAll(async () => {
+    app = await startTestApp({ redisUrl: process.env.REDIS_URL, edge: { responseCache: true } });
+    make = factories(app);
+  });
+  afterAll(() => app.stop());
+
+  it('computes Cache-Control from what a response holds, and keeps editors\' responses private', async () => {
+    await make.ticker({ headline: 'عاجل: اختبار الرأس' });
+    const maxAge = async (query: string, token?: string) => (await app.gql(query, undefined, { token })).headers.get('cache-control');
+    expect(await maxAge(TICKERS)).toBe('public, max-age=5');
+    expect(await maxAge(FRONT_PAGE)).toBe('public, max-age=120');
+    expect(await maxAge(REGIONS)).toBe('public, max-age=300');
+    expect(await maxAge(`{ ${TICKERS.slice(1, -1)} regions { code } }`)).toBe('public, max-age=5');
+    expect(await maxAge(FRONT_PAGE, await app.token('EDITOR'))).toBe('private, no-store');
+    expect(await maxAge('{ article(slug: "x", id: "y") { slug } }')).toBe('private, no-store');
+  });
+
+  it('serves repeated anonymous reads from the cache, with ETags and 304 for GETs', async () => {
+    await make.article({ slug: 'cached', title: 'مقال مخزن' });
+    const url = `${app.url}?${new URLSearchParams({ query: ARTICLE, variables: JSON.stringify({ slug: 'cached' }) })}`;
+    const headers = { 'apollo-require-preflight': '1' };
+    const first = await fetch(url, { headers });
+    expect(first.headers.get('x-khabar-cache')).toBe('MISS');
+    const body = await first.text();
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+
+    const second = await fetch(url, { headers });
+    expect(second.headers.get('x-khabar-cache')).toBe('HIT');
+    expect(second.headers.get('x-khabar-sql-statements')).toBe('0');
+    expect(second.headers.get('etag')).toBe(etag);
+    expect(second.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
+    expect(await second.text()).toBe(body);
+
+    const notModified = await fetch(url, { headers: { ...headers, 'if-none-match': etag } });
+    expect(notModified.status).toBe(304);
+    expect(await notModified.text()).toBe('');
+
+    const viaPost = await app.gql(ARTICLE, { slug: 'cached' });
+    expect(viaPost.headers.get('x-khabar-cache')).toBe('HIT');
+    expect(viaPost.data).toEqual({ article: { slug: 'cached', title: 'مقال مخزن' } });
+    const editor = await app.gql(ARTICLE, { slug: 'cached' }, { token: await app.token('EDITOR') });
+    expect(editor.headers.get('x-khabar-cache')).toBeNull();
+  });
+
+  it('purges exactly the responses that hold what changed: killed tickers and retracted articles vanish, the rest stays cached', async () => {
+    const kept = await make.article({ slug: 'kept', title: 'يبقى' });
+    const retracted = await make.article({ slug: 'retracted', title: 'يسحب' });
+    const killed = await make.ticker({ headline: 'خبر سيلغى', articleId: kept.id });
+    await make.ticker({ headline: 'خبر يبقى على الهواء' });
+    // Documents of their own, so that nothing cached by the tests above answers them.
+    const own = (query: string) => `${query} # purge test`;
+    const reads = {
+      tickers: () => app.gql(own(TICKERS)),
+      front: () => app.gql(own(FRONT_PAGE)),
+      kept: () => app.gql(own(ARTICLE), { slug: 'kept' }),
+      retracted: () => app.gql(own(ARTICLE), { slug: 'retracted' }),
+      regions: () => app.gql(own(REGIONS)),
+    };
+    for (const read of Object.values(reads)) await read();
+    for (const read of Object.values(reads)) expect((await read()).headers.get('x-khabar-cache')).toBe('HIT');
+
+    await change(app, `UPDATE ticker SET status = 'KILLED' WHERE id = $1`, [killed.id], 'ticker', 'KILLED', killed.id);
+    const headlines = (res: { data?: any }) => res.data.tickers.map((t: any) => t.headline);
+    await eventually(reads.tickers, (res) => !headlines(res).includes('خبر سيلغى'));
+    for (let i = 0; i < 20; i += 1) {
+      const onAir = headlines(await reads.tickers());
+      expect(onAir).not.toContain('خبر سيلغى');
+      expect(onAir).toContain('خبر يبقى على الهواء');
+    }
+    for (const name of ['front', 'kept', 'retracted', 'regions'] as const) {
+      expect([name, (await reads[name]()).headers.get('x-khabar-cache')]).toEqual([name, 'HIT']);
+    }
+
+    await change(app, `UPDATE article SET status = 'ARCHIVED' WHERE id = $1`, [retracted.id], 'article', 'RETRACTED', retracted.id);
+    await eventually(reads.retracted, (res) => res.data.article === null);
+    const slugs = (res: { data?: any }) => res.data.articles.edges.map((e: any) => e.node.slug);
+    for (let i = 0; i < 20; i += 1) {
+      expect((await reads.retracted()).data.article).toBeNull();
+      expect(slugs(await reads.front())).not.toContain('retracted');
+    }
+    for (const name of ['tickers', 'kept', 'regions'] as const) {
+      expect([name, (await reads[name]()).headers.get('x-khabar-cache')]).toEqual([name, 'HIT']);
+    }
+  });
+
+  it('shows a newly published article in cached lists and in a lookup that found nothing before', async () => {
+    const draft = await make.article({ slug: 'scoop', status: 'DRAFT' });
+    await app.gql(ARTICLE, { slug: 'scoop' });
+    const missing = await app.gql(ARTICLE, { slug: 'scoop' });
+    expect(missing.data.article).toBeNull();
+    expect(missing.headers.get('x-khabar-cache')).toBe('HIT');
+    await app.gql(FRONT_PAGE);
+
+    await change(app, `UPDATE article SET status = 'PUBLISHED', published_at = now() WHERE id = $1`, [draft.id], 'article', 'PUBLISHED', draft.id);
+    const found = await eventually(() => app.gql(ARTICLE, { slug: 'scoop' }), (res) => res.data.article !== null);
+    expect(found.data.article.slug).toBe('scoop');
+    const front = await app.gql(FRONT_PAGE);
+    expect(front.data.articles.edges[0].node.slug).toBe('scoop');
+  });
+});
+
+describe('response store', () => {
+  it('does not store a response computed before a purge (it may hold what was purged)', async () => {
+    const store = new MemoryResponseStore(1024 * 1024);
+    const entry = { body: '{}', etag: '"e"', storedAt: Date.now(), maxAge: 60 };
+    const { epoch } = await store.lookup('k');
+    await store.purge(['Ticker:1']);
+    expect(await store.store('k', entry, ['Ticker:1'], epoch)).toBe(false);
+    const after = await store.lookup('k');
+    expect(await store.store('k', entry, ['Ticker:1'], after.epoch)).toBe(true);
+    expect((await store.lookup('k')).entry?.body).toBe('{}');
+  });
+
+  it('evicts the least recently used responses past its size', async () => {
+    const store = new MemoryResponseStore(25);
+    const entry = (body: string) => ({ body, etag: '"e"', storedAt: Date.now(), maxAge: 60 });
+    const { epoch } = await store.lookup('a');
+    await store.store('a', entry('x'.repeat(10)), ['A'], epoch);
+    await store.store('b', entry('y'.repeat(10)), ['B'], epoch);
+    await store.lookup('a');
+    await store.store('c', entry('z'.repeat(10)), ['C'], epoch);
+    expect((await store.lookup('a')).entry).toBeDefined();
+    expect((await store.lookup('b')).entry).toBeUndefined();
+    expect(await store.purge(['A', 'B'])).toBe(1);
+  });
+});
