@@ -34,6 +34,12 @@ describe('GraphQL over HTTP', () => {
     expect(graphqlResponse.headers.get('content-type')).toBe('application/graphql-response+json; charset=utf-8');
   });
 
+  it('refuses mutations over GET with 405', async () => {
+    const res = await fetch(getUrl(app, { query: 'mutation { killTicker(id: "VGlja2VyOjE") { id } }' }), { headers: { 'apollo-require-preflight': '1' } });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+  });
+
   it('answers invalid documents with 400 and parse failures with a code', async () => {
     const invalid = await app.gql('{ nope }', undefined, { headers: { accept: 'application/graphql-response+json' } });
     expect(invalid.status).toBe(400);
@@ -46,17 +52,17 @@ describe('GraphQL over HTTP', () => {
   it('refuses requests another site could forge, but lets JSON POSTs and persisted-query GETs through', async () => {
     const plainGet = await fetch(getUrl(app, { query: '{ __typename }' }));
     expect(plainGet.status).toBe(400);
-    expect((await plainGet.json()).errors[0].extensions.code).toBe('CSRF_REFUSED');
+    expect(((await plainGet.json()) as any).errors[0].extensions.code).toBe('CSRF_REFUSED');
     const formPost = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' });
     expect(formPost.status).toBe(400);
-    expect((await formPost.json()).errors[0].extensions.code).toBe('CSRF_REFUSED');
+    expect(((await formPost.json()) as any).errors[0].extensions.code).toBe('CSRF_REFUSED');
     expect((await app.gql('{ __typename }')).status).toBe(200);
   });
 
   it('runs automatic persisted queries: unknown hash, registration, then a plain GET by hash', async () => {
     const query = '{ article(slug: "hello") { slug } }';
     const unknown = await fetch(getUrl(app, { extensions: persisted(query) }));
-    expect((await unknown.json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(((await unknown.json()) as any).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     const registered = await fetch(app.url, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, extensions: persisted(query) }),
     });
@@ -104,7 +110,7 @@ describe('persisted-only mode (the mobile apps\' allow-list)', () => {
     expect(other.status).toBe(400);
     expect(other.errors![0].extensions!.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
     const otherHash = await fetch(getUrl(app, { extensions: persisted('{ __typename }') }));
-    expect((await otherHash.json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+    expect(((await otherHash.json()) as any).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
   });
 
   it('refuses to start without a manifest', async () => {

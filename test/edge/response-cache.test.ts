@@ -116,6 +116,24 @@ describe('response cache, Cache-Control and ETags', () => {
     }
   });
 
+  it('purges through the real write path: killTicker and pushBreakingNews', async () => {
+    const query = `${TICKERS} # mutations`;
+    const token = await app.token('EDITOR');
+    const pushed = await app.gql(`mutation($input: PushBreakingNewsInput!) { pushBreakingNews(input: $input) { id } }`,
+      { input: { headline: 'عاجل: زلزال بقوة خمس درجات', urgency: 1 } }, { token });
+    expect(pushed.errors).toBeUndefined();
+    const headlines = (res: { data?: any }) => res.data.tickers.map((t: any) => t.headline);
+    // A read racing the purge is served but not stored, so the first hit may take a second read.
+    const cached = await eventually(() => app.gql(query),
+      (res) => headlines(res).includes('عاجل: زلزال بقوة خمس درجات') && res.headers.get('x-khabar-cache') === 'HIT');
+    expect(cached.headers.get('x-khabar-cache')).toBe('HIT');
+
+    const killed = await app.gql(`mutation($id: ID!) { killTicker(id: $id) { status } }`, { id: pushed.data.pushBreakingNews.id }, { token });
+    expect(killed.data.killTicker.status).toBe('KILLED');
+    await eventually(() => app.gql(query), (res) => !headlines(res).includes('عاجل: زلزال بقوة خمس درجات'));
+    for (let i = 0; i < 20; i += 1) expect(headlines(await app.gql(query))).not.toContain('عاجل: زلزال بقوة خمس درجات');
+  });
+
   it('shows a newly published article in cached lists and in a lookup that found nothing before', async () => {
     const draft = await make.article({ slug: 'scoop', status: 'DRAFT' });
     await app.gql(ARTICLE, { slug: 'scoop' });
