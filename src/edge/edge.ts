@@ -119,6 +119,7 @@ export class Edge {
       csrfPrevention: false, // requestGate does it, letting persisted-query GETs through
       parseOptions: { maxTokens: edge.maxTokens },
       introspection: edge.introspection,
+      stopOnTerminationSignals: false, // main.ts owns SIGINT/SIGTERM: two concurrent stops left the process hanging
     };
   }
 
