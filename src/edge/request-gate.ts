@@ -83,6 +83,8 @@ export function jsonBody(config: EdgeConfig) {
 export function requestGate(config: EdgeConfig, manifest: PersistedQueryManifest | null) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const isGet = req.method === 'GET';
+    // A browser opening /graphql gets the playground page, not a GraphQL response.
+    if (isGet && req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html') return next();
     const body: unknown = isGet ? paramsFromSearch(searchOf(req)) : req.body;
     const operations: GraphQLParams[] = Array.isArray(body) ? body : body && typeof body === 'object' ? [body as GraphQLParams] : [];
     res.locals.graphqlParams = Array.isArray(body) ? null : operations[0] ?? null;

@@ -134,6 +134,34 @@ describe('response cache, Cache-Control and ETags', () => {
     for (let i = 0; i < 20; i += 1) expect(headlines(await app.gql(query))).not.toContain('عاجل: زلزال بقوة خمس درجات');
   });
 
+  it('purges through the real write path: correctArticle and retractArticle', async () => {
+    const token = await app.token('EDITOR');
+    const story = await make.article({ slug: 'story', title: 'عنوان بخطأ', summary: 'ملخص' });
+    await make.article({ slug: 'bystander', title: 'مقال آخر' });
+    const page = `query Page($slug: String!) { article(slug: $slug) { title summary status } } # real writes`;
+    const front = `${FRONT_PAGE} # real writes`;
+    const read = (slug: string) => app.gql(page, { slug });
+    for (let i = 0; i < 2; i += 1) await Promise.all([read('story'), read('bystander'), app.gql(front)]);
+    expect((await read('bystander')).headers.get('x-khabar-cache')).toBe('HIT');
+
+    const { data } = await app.gql('{ article(slug: "story") { version } }', undefined, { token });
+    const corrected = await app.gql(`mutation($id: ID!, $v: Int!) { correctArticle(id: $id, expectedVersion: $v, input: { title: "عنوان مصحح" }, note: "صححنا العنوان.") { title } }`,
+      { id: story.globalId, v: data.article.version }, { token });
+    expect(corrected.errors).toBeUndefined();
+    await eventually(() => read('story'), (res) => res.data.article.title === 'عنوان مصحح');
+    for (let i = 0; i < 10; i += 1) expect((await read('story')).data.article.title).toBe('عنوان مصحح');
+
+    const retracted = await app.gql(`mutation($id: ID!) { retractArticle(id: $id, note: "سحبنا المقال.") { status } }`, { id: story.globalId }, { token });
+    expect(retracted.errors).toBeUndefined();
+    await eventually(() => read('story'), (res) => res.data.article.status === 'RETRACTED');
+    const slugs = (res: { data?: any }) => res.data.articles.edges.map((e: any) => e.node.slug);
+    for (let i = 0; i < 10; i += 1) {
+      expect((await read('story')).data.article).toEqual({ title: 'عنوان مصحح', summary: null, status: 'RETRACTED' });
+      expect(slugs(await app.gql(front))).not.toContain('story');
+    }
+    expect((await read('bystander')).headers.get('x-khabar-cache')).toBe('HIT');
+  });
+
   it('shows a newly published article in cached lists and in a lookup that found nothing before', async () => {
     const draft = await make.article({ slug: 'scoop', status: 'DRAFT' });
     await app.gql(ARTICLE, { slug: 'scoop' });
