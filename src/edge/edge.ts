@@ -17,7 +17,7 @@ import { limitsPlugin } from './limits-plugin';
 import { responsePlugin } from './response-plugin';
 import { CachedResponse, MemoryResponseStore, RedisResponseStore, ResponseStore } from './response-cache';
 import { entityTag, instrumentEntityTags } from './entity-tags';
-import { ContentChange, followOutbox } from './outbox-follower';
+import type { EventFeed, OutboxRecord } from '../realtime/feed';
 import { negotiatedMediaType, sendEdgeError } from './errors';
 import type { RequestEdge } from './request-state';
 
@@ -25,7 +25,7 @@ import type { RequestEdge } from './request-state';
 const REMOVAL_KINDS = new Set(['KILLED', 'RETRACTED', 'ARCHIVED', 'UNPUBLISHED', 'DELETED']);
 
 /** The tags a content change evicts: the item everywhere it appears, and every list it could join. */
-export function tagsToPurge(change: Pick<ContentChange, 'topic' | 'kind' | 'entityId'>): string[] {
+export function tagsToPurge(change: Pick<OutboxRecord, 'topic' | 'kind' | 'entityId'>): string[] {
   const type = change.topic === 'article' ? 'Article' : 'Ticker';
   const tags = [entityTag(type, change.entityId)];
   if (!REMOVAL_KINDS.has(change.kind.toUpperCase())) tags.push(type);
@@ -55,8 +55,9 @@ function cacheKeyOf(params: GraphQLParams): string | undefined {
 export interface EdgeDeps {
   config: Config;
   logger: Logger;
-  databaseUrl: string;
   pool: () => Pool | undefined;
+  /** This instance's feed of committed outbox events (src/realtime): every content change readers can see. */
+  feed: EventFeed;
 }
 
 /**
@@ -67,11 +68,10 @@ export class Edge {
   readonly metrics: EdgeMetrics | null;
   private readonly store: ResponseStore | null;
   private readonly manifest: PersistedQueryManifest | null;
-  private stopFollowing: (() => Promise<void>) | null = null;
 
   private constructor(private readonly deps: EdgeDeps, private readonly redis: Redis | null) {
     const { edge } = deps.config;
-    this.metrics = edge.metrics ? new EdgeMetrics(deps.pool) : null;
+    this.metrics = edge.metrics ? new EdgeMetrics(deps.pool, deps.feed) : null;
     this.manifest = edge.persistedOnly ? loadManifest(requiredManifestFile(edge.persistedQueriesFile)) : null;
     this.store = !edge.responseCache ? null
       : redis ? new RedisResponseStore(redis, edge.redisKeyPrefix) : new MemoryResponseStore(edge.responseCacheMaxBytes);
@@ -85,19 +85,12 @@ export class Edge {
       await redis.connect();
     }
     const edge = new Edge(deps, redis);
-    try {
-      if (edge.store) {
-        edge.stopFollowing = await followOutbox(deps.databaseUrl, deps.logger, async (changes) => void (await edge.purge(changes)));
-      }
-    } catch (error) {
-      await edge.stop();
-      throw error;
-    }
+    deps.feed.onEvents(async (records) => void (await edge.purge(records)));
     return edge;
   }
 
   /** Evicts every cached response that holds what changed, on this instance (and, with Redis, for all). */
-  async purge(changes: Pick<ContentChange, 'topic' | 'kind' | 'entityId'>[]): Promise<number> {
+  async purge(changes: Pick<OutboxRecord, 'topic' | 'kind' | 'entityId'>[]): Promise<number> {
     if (!this.store || changes.length === 0) return 0;
     const tags = [...new Set(changes.flatMap(tagsToPurge))];
     const purged = await this.store.purge(tags);
@@ -119,7 +112,6 @@ export class Edge {
       csrfPrevention: false, // requestGate does it, letting persisted-query GETs through
       parseOptions: { maxTokens: edge.maxTokens },
       introspection: edge.introspection,
-      stopOnTerminationSignals: false, // main.ts owns SIGINT/SIGTERM: two concurrent stops left the process hanging
     };
   }
 
@@ -275,8 +267,6 @@ export class Edge {
   }
 
   async stop(): Promise<void> {
-    await this.stopFollowing?.();
-    this.stopFollowing = null;
     if (this.redis) await this.redis.quit().catch(() => this.redis?.disconnect());
   }
 }

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import client, { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Pool } from 'pg';
+import type { EventFeed } from '../realtime/feed';
 
 /** Operation names are chosen by clients: past this many distinct ones, new names are counted as "other". */
 const MAX_OPERATION_LABELS = 200;
@@ -15,12 +16,9 @@ export class EdgeMetrics {
   readonly cacheLookups: Counter<'result'>;
   readonly cachePurges: Counter;
   readonly rateLimited: Counter<'scope'>;
-  /** For the realtime server: live subscriptions and replayed events. */
-  readonly subscriptionsActive: Gauge;
-  readonly subscriptionReplays: Counter;
   private readonly operationNames = new Set<string>();
 
-  constructor(pool: () => Pool | undefined) {
+  constructor(pool: () => Pool | undefined, feed: EventFeed) {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'khabar_' });
     const registers = [this.registry];
     this.requests = new Counter({ name: 'khabar_graphql_requests_total', help: 'GraphQL HTTP requests by operation, status and response-cache result.', labelNames: ['operation', 'status', 'cache'], registers });
@@ -33,8 +31,20 @@ export class EdgeMetrics {
     this.cacheLookups = new Counter({ name: 'khabar_response_cache_lookups_total', help: 'Response-cache lookups of anonymous reads: hit or miss.', labelNames: ['result'], registers });
     this.cachePurges = new Counter({ name: 'khabar_response_cache_purged_total', help: 'Cached responses evicted because content they contain changed.', registers });
     this.rateLimited = new Counter({ name: 'khabar_rate_limited_total', help: 'Requests refused by a rate limit, by scope (ip or token).', labelNames: ['scope'], registers });
-    this.subscriptionsActive = new Gauge({ name: 'khabar_subscriptions_active', help: 'Live GraphQL subscriptions on this instance.', registers });
-    this.subscriptionReplays = new Counter({ name: 'khabar_subscription_replays_total', help: 'Events replayed to subscribers resuming after a gap.', registers });
+    new Gauge({
+      name: 'khabar_subscriptions_active', help: 'Live GraphQL subscriptions on this instance.', registers,
+      collect() {
+        this.set(feed.streamCount);
+      },
+    });
+    let replayed = 0;
+    new Counter({
+      name: 'khabar_subscription_replayed_events_total', help: 'Events read from the outbox for subscribers behind the live window (replays).', registers,
+      collect() {
+        this.inc(feed.replayedEvents - replayed);
+        replayed = feed.replayedEvents;
+      },
+    });
     const lookups = this.cacheLookups;
     new Gauge({
       name: 'khabar_response_cache_hit_ratio', help: 'Hits over lookups of the response cache since start.', registers,

@@ -75,6 +75,7 @@ export class EventStream<P> implements AsyncIterableIterator<P>, Drainable {
     if (this.position < floor) {
       // Behind the window (a replay, or a client slower than the news): page through the outbox itself.
       this.backlog = await this.feed.read(this.position, this.spec.topic);
+      this.feed.replayedEvents += this.backlog.length;
       // Nothing of this topic after us, even among the events the window had before this read began.
       if (this.backlog.length === 0) this.position = Math.max(this.position, floor);
       return this.backlog.shift() ?? null;

@@ -64,6 +64,9 @@ export class EventFeed {
   private window: FeedEvent[] = [];
   private readonly waiting: Record<EventTopic, Set<() => void>> = { ticker: new Set(), article: new Set() };
   private readonly streams = new Set<Drainable>();
+  private readonly listeners = new Set<(records: OutboxRecord[]) => Promise<void>>();
+  /** Events read from the outbox for streams behind the window (replays), for metrics. */
+  replayedEvents = 0;
   private readonly services: Services;
   private fetching: Promise<void> | null = null;
   private again = false;
@@ -149,6 +152,11 @@ export class EventFeed {
     return () => this.waiting[topic].delete(wake);
   }
 
+  /** Calls `listener` with each batch of newly committed events (the response cache purges by them). */
+  onEvents(listener: (records: OutboxRecord[]) => Promise<void>): void {
+    this.listeners.add(listener);
+  }
+
   track(stream: Drainable): void {
     this.streams.add(stream);
   }
@@ -185,6 +193,10 @@ export class EventFeed {
         this.floor = dropped[dropped.length - 1].record.seq;
       }
       for (const topic of new Set(events.map((e) => e.record.topic))) this.wakeAll(topic);
+      const records = events.map((e) => e.record);
+      for (const listener of this.listeners) {
+        listener(records).catch((error) => this.logger.warn({ err: error }, 'an event listener failed'));
+      }
       if (events.length < PAGE) return;
     }
   }

@@ -7,7 +7,6 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
-import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -50,9 +49,7 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
   const app = express();
   app.disable('x-powered-by');
   const server = http.createServer(app);
-  const edge = await Edge.start({
-    config, logger, databaseUrl: (db.options as PostgresDataSourceOptions).url!, pool: () => (db.driver as PostgresDriver).master as Pool,
-  });
+  const edge = await Edge.start({ config, logger, feed, pool: () => (db.driver as PostgresDriver).master as Pool });
   const edgeOptions = edge.apolloOptions(schema);
   edge.configureApp(app, server);
 
