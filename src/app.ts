@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { makeDataSource } from './db/data-source';
-import { migrate } from './db/migrate';
+import { prepareDatabase } from './db/prepare';
 import { resolveJwtSecret, TokenService } from './auth/tokens';
 import type { ContextDeps } from './context';
 import { PoolSql } from './db/sql';
@@ -48,13 +48,8 @@ export async function startKhabar(config: Config, options: { logger?: Logger } =
     const db = makeDataSource(databaseUrl, config.dbPoolSize);
     await db.initialize();
     stops.push(() => db.destroy());
-    const applied = await migrate(db);
-    if (applied > 0) logger.info({ applied }, 'migrations applied');
-    if (config.seed === 'demo') {
-      const { seedDemoContent } = await import('./db/seed.js');
-      const seeded = await seedDemoContent(db);
-      if (seeded.articles + seeded.tickers > 0) logger.info(seeded, 'demo content seeded');
-    }
+    // Replicas behind a one-shot migration job skip this; /readyz answers 503 while migrations are pending.
+    if (config.migrateOnStart) await prepareDatabase(db, config.seed, logger);
     const contextDeps = { sql: PoolSql.of(db), tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)), db };
     if (config.schedulerIntervalMs > 0) {
       const scheduler = startPublishScheduler(new ArticleWriter(db), config.schedulerIntervalMs, logger);

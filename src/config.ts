@@ -10,6 +10,8 @@ export interface Config {
   readonly dataDir: string;
   readonly embeddedPgPort: number;
   readonly seed: 'demo' | 'none';
+  /** Migrate (and seed) at start; off for replicas behind a one-shot `cli/migrate.js` job. */
+  readonly migrateOnStart: boolean;
   readonly jwtSecret?: string;
   readonly redisUrl?: string;
   /** Adds `x-khabar-sql-statements` to GraphQL responses (tests and benchmarks). */
@@ -130,6 +132,7 @@ export function loadConfig(env: Env = process.env, { edge, ...overrides }: Confi
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     embeddedPgPort: intFrom(env, 'EMBEDDED_PG_PORT', 54329),
     seed,
+    migrateOnStart: flag(env, 'MIGRATE_ON_START', true),
     jwtSecret: env.JWT_SECRET || undefined,
     redisUrl: env.REDIS_URL || undefined,
     exposeSqlCount: flag(env, 'KHABAR_EXPOSE_SQL_COUNT', nodeEnv !== 'production'),

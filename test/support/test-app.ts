@@ -18,6 +18,7 @@ export interface GraphQLResponse<T = any> {
 export interface TestApp {
   khabar: Khabar;
   url: string;
+  databaseUrl: string;
   gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
   token(role: Role, name?: string): Promise<string>;
   sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
@@ -67,6 +68,7 @@ async function startInstance(databaseUrl: string, overrides: ConfigOverrides = {
   return {
     khabar,
     url: khabar.url,
+    databaseUrl,
     async gql(query, variables, options = {}) {
       const response = await fetch(khabar.url, {
         method: 'POST',

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { loadConfig } from '../config';
+import { makeDataSource } from '../db/data-source';
+import { prepareDatabase } from '../db/prepare';
+import { makeLogger } from '../server/logger';
+
+/**
+ * `node dist/src/cli/migrate.js`: migrates DATABASE_URL (and seeds it with KHABAR_SEED=demo), then exits. Run once
+ * per deployment before the replicas, which then start with MIGRATE_ON_START=false.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
+  const logger = makeLogger(config.logLevel);
+  const db = makeDataSource(config.databaseUrl, 2);
+  await db.initialize();
+  try {
+    await prepareDatabase(db, config.seed, logger);
+    logger.info('database ready');
+  } finally {
+    await db.destroy();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`migration failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+
+const docker = (file: string) => fs.readFileSync(path.resolve(__dirname, '../../docker', file), 'utf8');
+
+/** No Docker engine runs here: the compose topology is checked as data (and `docker-compose config` in CI when installed). */
+describe('docker/compose.yml', () => {
+  const compose = yaml.load(docker('compose.yml')) as { services: Record<string, any> };
+  const services = compose.services;
+
+  it('runs PostgreSQL, Redis, a one-shot migration, two replicas and nginx', () => {
+    expect(Object.keys(services).sort()).toEqual(['khabar-1', 'khabar-2', 'migrate', 'nginx', 'postgres', 'redis']);
+    expect(services.migrate.command).toEqual(['node', 'dist/src/cli/migrate.js']);
+    expect(services.migrate.restart).toBe('no');
+  });
+
+  it('starts the replicas after the migration succeeded, sharing PostgreSQL and Redis, behind a trusted proxy', () => {
+    for (const name of ['khabar-1', 'khabar-2']) {
+      const replica = services[name];
+      expect(replica.depends_on.migrate.condition).toBe('service_completed_successfully');
+      expect(replica.environment).toMatchObject({
+        MIGRATE_ON_START: 'false', TRUST_PROXY: '1', REDIS_URL: 'redis://redis:6379',
+        DATABASE_URL: 'postgres://khabar:khabar@postgres:5432/khabar',
+      });
+    }
+    expect(services.nginx.depends_on['khabar-1'].condition).toBe('service_healthy');
+  });
+
+  it('balances both replicas in nginx and upgrades WebSockets', () => {
+    const conf = docker('nginx.conf');
+    expect(conf).toMatch(/server khabar-1:4000/);
+    expect(conf).toMatch(/server khabar-2:4000/);
+    expect(conf).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
+    expect(conf).toMatch(/proxy_set_header Connection \$connection_upgrade;/);
+    expect(conf).toMatch(/proxy_set_header X-Forwarded-For/);
+  });
+
+  it('builds a non-root Node 22 image with production dependencies only and a health check', () => {
+    const dockerfile = docker('Dockerfile');
+    expect(dockerfile).toMatch(/^FROM node:22-\S+ AS build$/m);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+  });
+});
