@@ -8,6 +8,7 @@ export interface StreamSpec<P> {
   after: number;
   /** Whether this subscriber gets the event; evaluated per event, with that event's loaders. */
   accepts(event: FeedEvent, scope: ReadScope): boolean | Promise<boolean>;
+  /** A module-level function, so that subscribers share the payload object of an event (and its execution). */
   payload(event: FeedEvent): P;
 }
 
@@ -35,7 +36,9 @@ export class EventStream<P> implements AsyncIterableIterator<P>, Drainable {
 
   async next(): Promise<IteratorResult<P>> {
     while (!this.ended) {
-      const event = await this.nextEvent();
+      // Awaits only what is really asynchronous: with ten thousand streams woken by one event, every tick counts.
+      let event = this.nextEvent();
+      if (event instanceof Promise) event = await event;
       if (this.ended) break;
       if (!event) {
         await this.sleep();
@@ -43,9 +46,11 @@ export class EventStream<P> implements AsyncIterableIterator<P>, Drainable {
       }
       this.position = event.record.seq;
       const scope = event.scopeFor(this.feed.deps, this.context.viewer);
-      if (await this.spec.accepts(event, scope) && !this.ended) {
+      let accepted = this.spec.accepts(event, scope);
+      if (accepted instanceof Promise) accepted = await accepted;
+      if (accepted && !this.ended) {
         Object.assign(this.context, scope);
-        return { value: this.spec.payload(event), done: false };
+        return { value: event.payload(this.spec.payload), done: false };
       }
     }
     return this.return();
@@ -69,20 +74,22 @@ export class EventStream<P> implements AsyncIterableIterator<P>, Drainable {
     this.wake?.();
   }
 
-  private async nextEvent(): Promise<FeedEvent | null> {
+  private nextEvent(): FeedEvent | null | Promise<FeedEvent | null> {
     if (this.backlog.length > 0) return this.backlog.shift()!;
-    const floor = this.feed.floor;
-    if (this.position < floor) {
-      // Behind the window (a replay, or a client slower than the news): page through the outbox itself.
-      this.backlog = await this.feed.read(this.position, this.spec.topic);
-      this.feed.replayedEvents += this.backlog.length;
-      // Nothing of this topic after us, even among the events the window had before this read began.
-      if (this.backlog.length === 0) this.position = Math.max(this.position, floor);
-      return this.backlog.shift() ?? null;
-    }
+    if (this.position < this.feed.floor) return this.readBacklog();
     const event = this.feed.firstAfter(this.position, this.spec.topic);
     if (!event) this.position = Math.max(this.position, this.feed.head);
     return event;
+  }
+
+  /** Behind the window (a replay, or a client slower than the news): page through the outbox itself. */
+  private async readBacklog(): Promise<FeedEvent | null> {
+    const floor = this.feed.floor;
+    this.backlog = await this.feed.read(this.position, this.spec.topic);
+    this.feed.replayedEvents += this.backlog.length;
+    // Nothing of this topic after us, even among the events the window had before this read began.
+    if (this.backlog.length === 0) this.position = Math.max(this.position, floor);
+    return this.backlog.shift() ?? null;
   }
 
   private sleep(): Promise<void> {

@@ -28,8 +28,15 @@ export type ReadScope = Pick<Context, 'services' | 'loaders' | 'sql'>;
  */
 export class FeedEvent {
   private readonly scopes = new Map<boolean, ReadScope>();
+  private readonly payloads = new Map<(event: FeedEvent) => unknown, unknown>();
 
   constructor(readonly record: OutboxRecord, readonly ticker: TickerType | null, readonly article: ArticleType | null) {}
+
+  /** The payload `build` makes of this event, made once: subscribers with the same payload can share one execution. */
+  payload<P>(build: (event: FeedEvent) => P): P {
+    if (!this.payloads.has(build)) this.payloads.set(build, build(this));
+    return this.payloads.get(build) as P;
+  }
 
   scopeFor(deps: ContextDeps, viewer: Viewer): ReadScope {
     const editor = isEditor(viewer);
@@ -68,6 +75,7 @@ export class EventFeed {
   /** Events read from the outbox for streams behind the window (replays), for metrics. */
   replayedEvents = 0;
   private readonly services: Services;
+  private readonly baseScopes = new Map<boolean, ReadScope>();
   private fetching: Promise<void> | null = null;
   private again = false;
   stopped = false;
@@ -140,6 +148,21 @@ export class EventFeed {
       if (this.window[i].record.topic === topic) return this.window[i];
     }
     return null;
+  }
+
+  /**
+   * What a subscription's context holds until its first event: the stateless services for checking its arguments,
+   * shared by all subscriptions of one visibility instead of a request's worth of loaders each.
+   */
+  baseScope(viewer: Viewer): ReadScope {
+    const editor = isEditor(viewer);
+    let scope = this.baseScopes.get(editor);
+    if (!scope) {
+      const { services, loaders, sql } = makeContext(this.deps, viewer, 'live');
+      scope = { services, loaders, sql };
+      this.baseScopes.set(editor, scope);
+    }
+    return scope;
   }
 
   /** Calls `wake` once, when events of `topic` arrive or the feed stops; returns a cancel function. */

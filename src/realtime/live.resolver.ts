@@ -7,7 +7,7 @@ import { badInput } from '../shared/errors';
 import { toGlobalId } from '../shared/global-id';
 import { decodeCursor, encodeCursor } from '../shared/relay';
 import { normalizeSlugInput } from '../shared/slug';
-import type { EventFeed, OutboxRecord } from './feed';
+import type { EventFeed, FeedEvent, OutboxRecord } from './feed';
 import { EventStream } from './event-stream';
 import { ArticleEvent, ArticleEventKind, BreakingNewsEvent } from './live.types';
 
@@ -75,12 +75,7 @@ async function breakingNewsStream(ctx: LiveContext, args: BreakingNewsArgs): Pro
     after,
     accepts: ({ record, ticker }) => ticker !== null && inRegions(record, regions)
       && (minUrgency === null || (record.urgency ?? 3) <= minUrgency),
-    payload: ({ record, ticker }) => Object.assign(new BreakingNewsEvent(), {
-      cursor: encodeCursor(CURSOR_KIND, [record.seq]),
-      kind: record.kind as TickerEventKind,
-      ticker: ticker!,
-      occurredAt: record.createdAt,
-    }),
+    payload: breakingNewsPayload,
   });
 }
 
@@ -98,12 +93,25 @@ async function articleStream(ctx: LiveContext, args: ArticlePublishedArgs): Prom
       && (category === null || article.categoryId === category.dbId) && (lang === null || article.lang === lang)
       // Readers hear of an article only while they may read it, except for the news that it is gone.
       && (editor || REMOVALS.has(record.kind) || (await scope.loaders.article.load(record.entityId)) !== null),
-    payload: ({ record }) => Object.assign(new ArticleEvent(), {
-      kind: record.kind as ArticleEventKind,
-      articleId: toGlobalId('Article', record.entityId),
-      occurredAt: record.createdAt,
-      dbId: record.entityId,
-    }),
+    payload: articlePayload,
+  });
+}
+
+function breakingNewsPayload({ record, ticker }: FeedEvent): BreakingNewsEvent {
+  return Object.assign(new BreakingNewsEvent(), {
+    cursor: encodeCursor(CURSOR_KIND, [record.seq]),
+    kind: record.kind as TickerEventKind,
+    ticker: ticker!,
+    occurredAt: record.createdAt,
+  });
+}
+
+function articlePayload({ record }: FeedEvent): ArticleEvent {
+  return Object.assign(new ArticleEvent(), {
+    kind: record.kind as ArticleEventKind,
+    articleId: toGlobalId('Article', record.entityId),
+    occurredAt: record.createdAt,
+    dbId: record.entityId,
   });
 }
 

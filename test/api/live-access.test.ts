@@ -31,7 +31,7 @@ describe('live access: authentication, per-event authorization and limits', () =
 
   beforeAll(async () => {
     app = await startTestApp({
-      live: { ...loadConfig({}).live, maxConnectionsPerIp: 6, maxSubscriptionsPerConnection: 2, initTimeoutMs: 200 },
+      live: { ...loadConfig({}).live, maxConnectionsPerIp: 6, maxSubscriptionsPerConnection: 2, initTimeoutMs: 200, keepAliveMs: 160 },
     });
     make = factories(app);
   });
@@ -114,6 +114,31 @@ describe('live access: authentication, per-event authorization and limits', () =
     const huge = rawSocket(app);
     huge.ws.on('open', () => huge.ws.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(70_000) } })));
     expect((await huge.closed).code).toBe(1009);
+  });
+
+  it('answers a syntax or validation error with an error message, keeping the connection', async () => {
+    const connection = connect();
+    const broken = subscribe(connection, 'subscription { breakingNews {');
+    const unknown = subscribe(connection, 'subscription { breakingNews { nonsense } }');
+    await eventually(() => broken.error !== undefined && unknown.error !== undefined, 'both to be refused');
+    expect((broken.error as { message: string }[])[0].message).toMatch(/Syntax Error/);
+    expect((unknown.error as { message: string }[])[0].message).toMatch(/Cannot query field "nonsense"/);
+    const fine = subscribe(connection, BREAKING);
+    await streamsOpen(app, 1);
+    expect(connection.closes).toEqual([]);
+    fine.stop();
+  });
+
+  it('cuts a connection that stops answering pings', async () => {
+    const mute = new WebSocket(app.url.replace(/^http/, 'ws'), 'graphql-transport-ws', { autoPong: false });
+    const closed = new Promise<number>((resolve) => mute.on('close', (code) => resolve(code)));
+    mute.on('open', () => mute.send(JSON.stringify({ type: 'connection_init' })));
+    expect(await closed).toBe(1006);
+    const answering = connect();
+    subscribe(answering, BREAKING);
+    await streamsOpen(app, 1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(answering.closes).toEqual([]);
   });
 
   it('answers a subscription sent over HTTP with an error, not a hang', async () => {
