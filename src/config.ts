@@ -64,6 +64,11 @@ export interface EdgeConfig {
   readonly redisKeyPrefix: string;
   readonly metrics: boolean;
   readonly introspection: boolean;
+  /** OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); tracing is off without it. */
+  readonly tracesUrl?: string;
+  readonly serviceName: string;
+  /** Share of traces started here that are recorded (callers' sampling decisions are followed). */
+  readonly traceSampleRatio: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -73,6 +78,14 @@ function intFrom(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function ratioFrom(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value >= 0 && value <= 1)) throw new Error(`${name} must be a number between 0 and 1, got "${raw}"`);
   return value;
 }
 
@@ -107,6 +120,9 @@ function edgeConfig(env: Env, overrides: Partial<EdgeConfig> = {}): EdgeConfig {
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'khabar:',
     metrics: flag(env, 'METRICS', true),
     introspection: flag(env, 'GRAPHQL_INTROSPECTION', true),
+    tracesUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || undefined,
+    serviceName: env.OTEL_SERVICE_NAME || 'khabar',
+    traceSampleRatio: ratioFrom(env, 'OTEL_TRACES_SAMPLER_ARG', 1),
     ...overrides,
   });
 }

@@ -20,6 +20,8 @@ import { entityTag, instrumentEntityTags } from './entity-tags';
 import type { EventFeed, OutboxRecord } from '../realtime/feed';
 import { negotiatedMediaType, sendEdgeError } from './errors';
 import type { RequestEdge } from './request-state';
+import { Tracing } from './tracing';
+import { tracingPlugin } from './tracing-plugin';
 
 /** Kinds of change that only take an item away: lists that do not contain it cannot change. */
 const REMOVAL_KINDS = new Set(['KILLED', 'RETRACTED', 'ARCHIVED', 'UNPUBLISHED', 'DELETED']);
@@ -68,11 +70,13 @@ export class Edge {
   readonly metrics: EdgeMetrics | null;
   private readonly store: ResponseStore | null;
   private readonly manifest: PersistedQueryManifest | null;
+  private readonly tracing: Tracing | null;
 
   private constructor(private readonly deps: EdgeDeps, private readonly redis: Redis | null) {
     const { edge } = deps.config;
     this.metrics = edge.metrics ? new EdgeMetrics(deps.pool, deps.feed) : null;
     this.manifest = edge.persistedOnly ? loadManifest(requiredManifestFile(edge.persistedQueriesFile)) : null;
+    this.tracing = edge.tracesUrl ? new Tracing(edge.tracesUrl, edge.serviceName, edge.traceSampleRatio) : null;
     this.store = !edge.responseCache ? null
       : redis ? new RedisResponseStore(redis, edge.redisKeyPrefix) : new MemoryResponseStore(edge.responseCacheMaxBytes);
   }
@@ -106,7 +110,7 @@ export class Edge {
     const apqCache = this.manifest ? new ManifestCache(this.manifest)
       : this.redis ? new RedisKeyValueCache(this.redis, `${edge.redisKeyPrefix}`) : undefined;
     return {
-      plugins: [limitsPlugin(edge), responsePlugin(edge)] as ApolloServerPlugin<Context>[],
+      plugins: [limitsPlugin(edge), responsePlugin(edge), ...(this.tracing ? [tracingPlugin(this.tracing)] : [])] as ApolloServerPlugin<Context>[],
       persistedQueries: { ...(apqCache ? { cache: apqCache } : {}), ttl: edge.apqTtlSeconds || null },
       allowBatchedHttpRequests: edge.maxBatch > 0,
       csrfPrevention: false, // requestGate does it, letting persisted-query GETs through
@@ -148,6 +152,9 @@ export class Edge {
       res.setHeader('x-request-id', requestId);
       const edge: RequestEdge = { requestId, startedAt: performance.now(), tags: null, cache: 'BYPASS', errorCodes: [], persisted: false };
       res.locals.edge = edge;
+      edge.span = this.tracing?.startRequest(req.headers.traceparent as string | undefined, {
+        'http.request.method': req.method, 'url.path': req.baseUrl || req.path, 'khabar.request_id': requestId,
+      });
       res.on('finish', () => {
         const seconds = (performance.now() - edge.startedAt) / 1000;
         const params = res.locals.graphqlParams as GraphQLParams | null | undefined;
@@ -162,9 +169,16 @@ export class Edge {
           if (edge.sqlStatements !== undefined) this.metrics.sqlStatements.observe(edge.sqlStatements);
           if (edge.cache !== 'BYPASS') this.metrics.cacheLookups.inc({ result: edge.cache === 'HIT' ? 'hit' : 'miss' });
         }
+        if (edge.span) {
+          edge.span.setAttributes({
+            'http.response.status_code': res.statusCode, 'graphql.operation.name': operation ?? '',
+            'graphql.operation.type': edge.operationType ?? '', 'khabar.cache': edge.cache, 'khabar.sql_statements': edge.sqlStatements ?? 0,
+          });
+          Tracing.endWithError(edge.span, res.statusCode >= 500 ? `HTTP ${res.statusCode}` : undefined);
+        }
         if (logger.isLevelEnabled('info')) {
           logger.info({
-            requestId, method: req.method, operation, operationType: edge.operationType, status: res.statusCode,
+            requestId, traceId: edge.span?.spanContext().traceId, method: req.method, operation, operationType: edge.operationType, status: res.statusCode,
             durationMs: Math.round(seconds * 10_000) / 10, cache: edge.cache, sqlStatements: edge.sqlStatements,
             persisted: edge.persisted || undefined,
             errors: edge.errorCodes.length ? edge.errorCodes : (res.locals.errorCodes as string[] | undefined),
@@ -267,6 +281,7 @@ export class Edge {
   }
 
   async stop(): Promise<void> {
+    await this.tracing?.stop();
     if (this.redis) await this.redis.quit().catch(() => this.redis?.disconnect());
   }
 }

@@ -1,3 +1,5 @@
+import type { Span } from '@opentelemetry/api';
+
 /** What the edge learns about one /graphql request, from its arrival to its log line. */
 export interface RequestEdge {
   requestId: string;
@@ -12,4 +14,6 @@ export interface RequestEdge {
   errorCodes: string[];
   sqlStatements?: number;
   persisted: boolean;
+  /** The request's server span, when tracing is on. */
+  span?: Span;
 }
