@@ -1,6 +1,6 @@
 import {
-  defaultFieldResolver, getNamedType, GraphQLField, GraphQLNamedType, GraphQLSchema, isInterfaceType, isListType, isNonNullType,
-  isObjectType,
+  defaultFieldResolver, getNamedType, GraphQLField, GraphQLNamedType, GraphQLObjectType, GraphQLSchema, isInterfaceType, isListType,
+  isNonNullType, isObjectType,
 } from 'graphql';
 import { ArticleType } from '../modules/article/article.type';
 import { TickerType } from '../modules/ticker/ticker.type';
@@ -33,6 +33,18 @@ function collect(value: unknown, tags: Set<string>): void {
   }
 }
 
+/** Relay-shaped, whatever its name (articles, a person's articles, search results): `edges { node }`. */
+function isConnection(type: GraphQLObjectType): boolean {
+  const edges = type.getFields().edges;
+  const edge = edges && getNamedType(edges.type);
+  return !!edge && isObjectType(edge) && 'node' in edge.getFields();
+}
+
+function isEdge(type: GraphQLObjectType): boolean {
+  const fields = type.getFields();
+  return 'node' in fields && 'cursor' in fields;
+}
+
 /** The tagged type a field returns, directly, in a list, or as a connection's nodes; `Node` may be any of them. */
 function taggedTypesOf(field: GraphQLField<unknown, unknown>): { types: TaggedType[]; many: boolean } | undefined {
   const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
@@ -40,8 +52,8 @@ function taggedTypesOf(field: GraphQLField<unknown, unknown>): { types: TaggedTy
   const named: GraphQLNamedType = getNamedType(field.type);
   if ((TAGGED_TYPES as readonly string[]).includes(named.name)) return { types: [named.name as TaggedType], many };
   if (isInterfaceType(named) && named.name === 'Node') return { types: [...TAGGED_TYPES], many };
-  if (isObjectType(named) && named.name.endsWith('Connection')) {
-    const edge = named.getFields().edges && getNamedType(named.getFields().edges.type);
+  if (isObjectType(named) && isConnection(named)) {
+    const edge = getNamedType(named.getFields().edges.type);
     const node = edge && isObjectType(edge) ? edge.getFields().node : undefined;
     const nodeType = node ? getNamedType(node.type).name : '';
     if ((TAGGED_TYPES as readonly string[]).includes(nodeType)) return { types: [nodeType as TaggedType], many: true };
@@ -60,7 +72,8 @@ export interface TagCollector {
  */
 export function instrumentEntityTags(schema: GraphQLSchema, collectorOf: (context: unknown) => TagCollector | undefined): void {
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__') || type.name.endsWith('Connection') || type.name.endsWith('Edge')) continue;
+    // Connections and edges are covered by the field that returns the connection.
+    if (!isObjectType(type) || type.name.startsWith('__') || isConnection(type) || isEdge(type)) continue;
     for (const field of Object.values(type.getFields())) {
       const tagged = taggedTypesOf(field);
       if (!tagged) continue;
