@@ -116,6 +116,8 @@ export class Edge {
       csrfPrevention: false, // requestGate does it, letting persisted-query GETs through
       parseOptions: { maxTokens: edge.maxTokens },
       introspection: edge.introspection,
+      // Production answers do not suggest field names ("Did you mean …?") to whoever probes the schema.
+      hideSchemaDetailsFromClientErrors: this.deps.config.env === 'production',
     };
   }
 

@@ -32,13 +32,20 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
-/** Counters shared by every instance: one INCR per request, in one round trip. */
+type WithIncrement = Redis & { khabarRateIncrement(key: string, ttlMs: number): Promise<number> };
+
+/** Counters shared by every instance: one INCR per request, in one round trip (EVALSHA of a cached script). */
 export class RedisRateCounter implements RateCounter {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  private readonly redis: WithIncrement;
+
+  constructor(redis: Redis, private readonly prefix: string) {
+    if (!('khabarRateIncrement' in redis)) redis.defineCommand('khabarRateIncrement', { numberOfKeys: 1, lua: INCREMENT_SCRIPT });
+    this.redis = redis as WithIncrement;
+  }
 
   async hit(key: string, windowMs: number) {
     const window = Math.floor(Date.now() / windowMs);
-    const count = Number(await this.redis.eval(INCREMENT_SCRIPT, 1, `${this.prefix}rl:${key}:${window}`, windowMs + 1000));
+    const count = Number(await this.redis.khabarRateIncrement(`${this.prefix}rl:${key}:${window}`, windowMs + 1000));
     return { count, resetAt: (window + 1) * windowMs };
   }
 }

@@ -132,3 +132,22 @@ describe('rate limits and timeouts', () => {
     }
   });
 });
+
+describe('error masking in production', () => {
+  it('hides schema suggestions and keeps codes', async () => {
+    const app = await startTestApp({ env: 'production' });
+    try {
+      const res = await app.gql('{ artickles { edges { node { slug } } } }');
+      expect(codeOf(res)).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(res.errors![0].message).not.toMatch(/Did you mean/);
+      const dev = await startTestApp();
+      try {
+        expect((await dev.gql('{ artickles { edges { node { slug } } } }')).errors![0].message).toMatch(/Did you mean "articles"/);
+      } finally {
+        await dev.stop();
+      }
+    } finally {
+      await app.stop();
+    }
+  });
+});
