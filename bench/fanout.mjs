@@ -89,10 +89,10 @@ async function runServer() {
   const heading = `Fan-out on ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), Node ${process.version}, load average `
     + `${os.loadavg()[0].toFixed(1)}; latency from sending the push mutation to each subscriber's receipt, over ${pushes} pushes after a warm-up one`;
   console.log(`\n${heading}\n`);
-  console.log('| subscribers | p50 | p99 | max (all have it) | warm-up push: all have it | server RSS per idle connection | JS heap per idle connection |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| subscribers | p50 | p99 | max (all have it) | warm-up push: all have it | server CPU per push | server RSS per idle connection | JS heap per idle connection |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
-    console.log(`| ${r.size.toLocaleString('en')} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${r.cold} ms | ${r.rssPerConnection} KiB | ${r.heapPerConnection} KiB |`);
+    console.log(`| ${r.size.toLocaleString('en')} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${r.cold} ms | ${r.cpuMs} ms | ${r.rssPerConnection} KiB | ${r.heapPerConnection} KiB |`);
   }
 }
 
@@ -117,8 +117,10 @@ async function measure(khabar, token, wsUrl, size, pushes) {
   const idle = memory();
   const latencies = [];
   let cold = 0;
+  let cpuMs = 0;
   // Push 0 warms the fan-out path up (the first event through ten thousand cold streams runs unoptimized code).
   for (let n = 0; n <= pushes; n += 1) {
+    const cpuBefore = process.cpuUsage();
     const sentAt = now();
     const response = await fetch(khabar.url, {
       method: 'POST',
@@ -130,8 +132,12 @@ async function measure(khabar, token, wsUrl, size, pushes) {
     if (errors) throw new Error(JSON.stringify(errors));
     child.send({ type: 'expect', id: data.pushBreakingNews.id, count: size });
     const { times } = await next('received');
+    const cpu = process.cpuUsage(cpuBefore);
     if (n === 0) cold = Math.max(...times) - sentAt;
-    else latencies.push(...times.map((at) => at - sentAt));
+    else {
+      latencies.push(...times.map((at) => at - sentAt));
+      cpuMs += (cpu.user + cpu.system) / 1000 / pushes;
+    }
     await sleep(500);
   }
   child.send({ type: 'close' });
@@ -145,6 +151,7 @@ async function measure(khabar, token, wsUrl, size, pushes) {
     p99: pick(0.99),
     max: Math.round(latencies[latencies.length - 1]),
     cold: Math.round(cold),
+    cpuMs: Math.round(cpuMs),
     rssPerConnection: ((idle.rss - before.rss) / size / 1024).toFixed(1),
     heapPerConnection: ((idle.heap - before.heap) / size / 1024).toFixed(1),
   };

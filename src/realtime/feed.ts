@@ -27,10 +27,12 @@ export type ReadScope = Pick<Context, 'services' | 'loaders' | 'sql'>;
  * thousand subscribers asking for `ticker { article { title } }` cost one statement.
  */
 export class FeedEvent {
-  private readonly scopes = new Map<boolean, ReadScope>();
+  private readonly scopes: ScopesByVisibility;
   private readonly payloads = new Map<(event: FeedEvent) => unknown, unknown>();
 
-  constructor(readonly record: OutboxRecord, readonly ticker: TickerType | null, readonly article: ArticleType | null) {}
+  constructor(readonly record: OutboxRecord, readonly ticker: TickerType | null, readonly article: ArticleType | null) {
+    this.scopes = new ScopesByVisibility(`event-${record.seq}`);
+  }
 
   /** The payload `build` makes of this event, made once: subscribers with the same payload can share one execution. */
   payload<P>(build: (event: FeedEvent) => P): P {
@@ -39,10 +41,21 @@ export class FeedEvent {
   }
 
   scopeFor(deps: ContextDeps, viewer: Viewer): ReadScope {
+    return this.scopes.for(deps, viewer);
+  }
+}
+
+/** One read scope per visibility (readers, editors), built on first use; loaders depend on nothing else of the viewer. */
+class ScopesByVisibility {
+  private readonly scopes = new Map<boolean, ReadScope>();
+
+  constructor(private readonly label: string) {}
+
+  for(deps: ContextDeps, viewer: Viewer): ReadScope {
     const editor = isEditor(viewer);
     let scope = this.scopes.get(editor);
     if (!scope) {
-      const { services, loaders, sql } = makeContext(deps, viewer, `event-${this.record.seq}`);
+      const { services, loaders, sql } = makeContext(deps, viewer, this.label);
       scope = { services, loaders, sql };
       this.scopes.set(editor, scope);
     }
@@ -75,10 +88,10 @@ export class EventFeed {
   /** Events read from the outbox for streams behind the window (replays), for metrics. */
   replayedEvents = 0;
   private readonly services: Services;
-  private readonly baseScopes = new Map<boolean, ReadScope>();
+  private readonly baseScopes = new ScopesByVisibility('live');
   private fetching: Promise<void> | null = null;
   private again = false;
-  stopped = false;
+  private stopped = false;
 
   constructor(
     readonly deps: ContextDeps,
@@ -155,14 +168,7 @@ export class EventFeed {
    * shared by all subscriptions of one visibility instead of a request's worth of loaders each.
    */
   baseScope(viewer: Viewer): ReadScope {
-    const editor = isEditor(viewer);
-    let scope = this.baseScopes.get(editor);
-    if (!scope) {
-      const { services, loaders, sql } = makeContext(this.deps, viewer, 'live');
-      scope = { services, loaders, sql };
-      this.baseScopes.set(editor, scope);
-    }
-    return scope;
+    return this.baseScopes.for(this.deps, viewer);
   }
 
   /** Calls `wake` once, when events of `topic` arrive or the feed stops; returns a cancel function. */

@@ -40,12 +40,13 @@ interface LiveServerDeps {
   logger: Logger;
   /** The HTTP endpoint's error masking, applied to live results alike. */
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  /** The client's address, as the HTTP endpoint sees it (behind a trusted proxy, from X-Forwarded-For). */
+  clientAddress(request: http.IncomingMessage): string | undefined;
 }
 
 /** What the server keeps per connection: no upgrade request, no timer of its own (one heartbeat serves them all). */
 interface Connection extends Record<PropertyKey, unknown> {
   socket: WebSocket;
-  address: string;
   viewer: Viewer;
   /** Answered the last ping. */
   alive: boolean;
@@ -59,7 +60,8 @@ interface Connection extends Record<PropertyKey, unknown> {
  * ("Bearer <token>", as over HTTP; none for readers), with limits per address and per connection and a drain
  * that completes every subscription before closing with 1001.
  */
-export function attachLiveServer({ server, schema, contextDeps, feed, config, logger, formatError }: LiveServerDeps): { stop(): Promise<void> } {
+export function attachLiveServer(deps: LiveServerDeps): { stop(): Promise<void> } {
+  const { server, schema, contextDeps, feed, config, logger, formatError } = deps;
   const limits = config.live;
   const wss = new WebSocketServer({
     noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false, handleProtocols,
@@ -128,7 +130,7 @@ export function attachLiveServer({ server, schema, contextDeps, feed, config, lo
 
   /** graphql-ws' ws binding, without keeping the upgrade request and with one heartbeat timer for all connections. */
   const serve = (socket: WebSocket, address: string) => {
-    const connection: Connection = { socket, address, viewer: ANONYMOUS, alive: true, slot: connectionCount++ % HEARTBEAT_SLOTS };
+    const connection: Connection = { socket, viewer: ANONYMOUS, alive: true, slot: connectionCount++ % HEARTBEAT_SLOTS };
     connections.add(connection);
     socket.on('pong', () => {
       connection.alive = true;
@@ -181,7 +183,7 @@ export function attachLiveServer({ server, schema, contextDeps, feed, config, lo
     socket.on('error', () => socket.destroy());
     if (new URL(request.url ?? '/', 'http://khabar').pathname !== '/graphql') return refuse(socket, '404 Not Found');
     if (draining) return refuse(socket, '503 Service Unavailable');
-    const address = request.socket.remoteAddress ?? 'unknown';
+    const address = deps.clientAddress(request) ?? 'unknown';
     wss.handleUpgrade(request, socket, head, (ws) => {
       const count = (connectionsByAddress.get(address) ?? 0) + 1;
       connectionsByAddress.set(address, count);

@@ -93,7 +93,11 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     return { ...makeContext(contextDeps, viewer, requestEdge.requestId), edge: requestEdge };
   }));
 
-  const live = attachLiveServer({ server, schema, contextDeps, feed, config, logger, formatError });
+  const live = attachLiveServer({
+    server, schema, contextDeps, feed, config, logger, formatError,
+    // WebSocket upgrades skip express; its `req.ip` still knows the client address under `trust proxy`.
+    clientAddress: (request) => (Object.create(app.request, { headers: { value: request.headers }, socket: { value: request.socket } }) as express.Request).ip,
+  });
 
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;

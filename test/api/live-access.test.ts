@@ -147,6 +147,27 @@ describe('live access: authentication, per-event authorization and limits', () =
     expect(res.errors).toEqual([expect.objectContaining({
       message: expect.stringMatching(/served over WebSocket/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
   });
+  it('counts connections per client address behind a trusted proxy (X-Forwarded-For)', async () => {
+    const behindProxy = await app.instance({ edge: { trustProxy: 1 } });
+    const open = (forwardedFor: string) => new Promise<number | 'ack'>((resolve) => {
+      const ws = new WebSocket(behindProxy.url.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers: { 'x-forwarded-for': forwardedFor } });
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init' })));
+      ws.on('message', (data) => {
+        if (JSON.parse(String(data)).type === 'connection_ack') resolve('ack');
+      });
+      ws.on('close', (code) => resolve(code));
+      ws.on('error', () => undefined);
+    });
+    try {
+      const first = await Promise.all(Array.from({ length: 6 }, () => open('203.0.113.7')));
+      expect(first).toEqual(Array(6).fill('ack'));
+      expect(await open('203.0.113.7')).toBe(1013);
+      expect(await open('198.51.100.23')).toBe('ack');
+    } finally {
+      await behindProxy.stop();
+    }
+  });
+
   // Last: the refused connections count against the address until the server sees them close.
   it('limits connections per address with 1013 (try again later)', async () => {
     const open = Array.from({ length: 6 }, () => connect());
