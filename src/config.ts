@@ -31,6 +31,12 @@ export interface Config {
   };
   /** Production edge: HTTP limits, caching, persisted queries, metrics (see README, "Production edge"). */
   readonly edge: EdgeConfig;
+  /** Built web pages and their assets (front page, playground). */
+  readonly webDir: string;
+  /** Serves the GraphiQL playground at GET /graphql to browsers. */
+  readonly playground: boolean;
+  /** Who may introspect the schema (the playground's docs and completion): everyone, editors (a valid token), or nobody. */
+  readonly introspection: 'public' | 'editors' | 'off';
 }
 
 export interface EdgeConfig {
@@ -63,7 +69,6 @@ export interface EdgeConfig {
   /** Prefix of every Redis key, so deployments (and test databases) can share one Redis. */
   readonly redisKeyPrefix: string;
   readonly metrics: boolean;
-  readonly introspection: boolean;
   /** OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); tracing is off without it. */
   readonly tracesUrl?: string;
   readonly serviceName: string;
@@ -119,7 +124,6 @@ function edgeConfig(env: Env, overrides: Partial<EdgeConfig> = {}): EdgeConfig {
     maxAgeDefault: intFrom(env, 'CACHE_MAX_AGE_DEFAULT', 300),
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'khabar:',
     metrics: flag(env, 'METRICS', true),
-    introspection: flag(env, 'GRAPHQL_INTROSPECTION', true),
     tracesUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || undefined,
     serviceName: env.OTEL_SERVICE_NAME || 'khabar',
     traceSampleRatio: ratioFrom(env, 'OTEL_TRACES_SAMPLER_ARG', 1),
@@ -164,6 +168,18 @@ export function loadConfig(env: Env = process.env, { edge, ...overrides }: Confi
       pollMs: intFrom(env, 'EVENT_POLL_MS', 10_000),
     }),
     edge: edgeConfig(env, edge),
+    webDir: path.resolve(env.WEB_DIR || 'dist/web'),
+    playground: flag(env, 'PLAYGROUND', true),
+    introspection: introspectionFrom(env.GRAPHQL_INTROSPECTION, nodeEnv),
     ...overrides,
   });
+}
+
+/** GRAPHQL_INTROSPECTION: `public` (or `true`), `editors`, or `off` (or `false`); editors only by default in production. */
+function introspectionFrom(raw: string | undefined, nodeEnv: Config['env']): Config['introspection'] {
+  const value = (raw || (nodeEnv === 'production' ? 'editors' : 'public')).toLowerCase();
+  if (value === 'public' || value === 'true') return 'public';
+  if (value === 'off' || value === 'false') return 'off';
+  if (value === 'editors') return 'editors';
+  throw new Error(`GRAPHQL_INTROSPECTION must be "public", "editors" or "off", got "${raw}"`);
 }

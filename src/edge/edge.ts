@@ -103,7 +103,7 @@ export class Edge {
     return purged;
   }
 
-  /** Apollo options the edge owns: its plugins, APQ store, batching, parser limit and introspection. */
+  /** Apollo options the edge owns: its plugins, APQ store, batching and parser limit. */
   apolloOptions(schema: GraphQLSchema) {
     const { edge } = this.deps.config;
     instrumentEntityTags(schema, (context) => (context as Context).edge);
@@ -115,7 +115,6 @@ export class Edge {
       allowBatchedHttpRequests: edge.maxBatch > 0,
       csrfPrevention: false, // requestGate does it, letting persisted-query GETs through
       parseOptions: { maxTokens: edge.maxTokens },
-      introspection: edge.introspection,
       // Production answers do not suggest field names ("Did you mean …?") to whoever probes the schema.
       hideSchemaDetailsFromClientErrors: this.deps.config.env === 'production',
     };

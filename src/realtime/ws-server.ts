@@ -11,6 +11,7 @@ import { ANONYMOUS, Viewer } from '../auth/viewer';
 import type { EventFeed } from './feed';
 import type { LiveContext } from './live.resolver';
 import { isSubscription, OperationCache, subscribeSharingResults } from './operations';
+import { introspectionRefusal } from '../server/introspection';
 
 /** Close codes of the live endpoint besides graphql-ws' own (4400 bad message, 4401 subscribe before init, 4408 init timeout, …). */
 export const LIVE_CLOSE = {
@@ -109,6 +110,8 @@ export function attachLiveServer(deps: LiveServerDeps): { stop(): Promise<void> 
       }
       const prepared = operations.prepare(payload.query);
       if (!('document' in prepared)) return prepared;
+      const refusal = introspectionRefusal(config, ctx.extra.viewer ?? ANONYMOUS, prepared.document);
+      if (refusal) return [refusal];
       return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables };
     },
     context: (ctx, id, _payload, args): LiveContext => {

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
@@ -17,6 +16,8 @@ import type { EventFeed } from '../realtime/feed';
 import { attachLiveServer, subscriptionsOnlyOverWebSocket } from '../realtime/ws-server';
 import { Edge } from '../edge/edge';
 import type { RequestEdge } from '../edge/request-state';
+import { introspectionGuard } from './introspection';
+import { webRoutes } from './web';
 
 export interface HttpServer {
   url: string;
@@ -61,14 +62,17 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     // main.ts owns SIGINT/SIGTERM: Apollo's own handler would stop it concurrently and cut live connections mid-drain.
     stopOnTerminationSignals: false,
     ...edgeOptions,
+    // Apollo would turn introspection off in production; introspectionGuard decides who may (GRAPHQL_INTROSPECTION).
+    introspection: true,
     plugins: [
       ...edgeOptions.plugins!,
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
-      // Editors work in the browser playground (Apollo Sandbox) outside production; production serves the API only.
-      config.env === 'production' ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      // Apollo's landing page loads its IDE from a CDN; Khabar serves its own playground (./web.ts).
+      ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       logUnexpectedErrors(logger),
       ...(config.exposeSqlCount ? [sqlCountHeader] : []),
+      introspectionGuard(config),
     ],
   });
   await apollo.start();
@@ -85,6 +89,7 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     }
   });
 
+  app.use(webRoutes(config, logger));
   app.use('/graphql', ...edge.graphqlHandlers(apollo, async (req, res): Promise<Context> => {
     const requestEdge = res.locals.edge as RequestEdge;
     const viewer = await contextDeps.tokens.viewerFrom(req.headers.authorization).catch((error: GraphQLError) => {

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Request, type Response, Router } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+
+/** Bundled JS/CSS carry a content hash in their name (scripts/build-web.mjs), so browsers may keep them for good. */
+const HASHED_ASSET = /-[A-Z0-9]{8}\.(js|css|ttf|woff2?)$/;
+
+/** Strict policy for the front page: files from Khabar only, API calls and graphql-ws to the same origin. */
+const FRONT_CSP = [
+  "default-src 'self'", "connect-src 'self'", "img-src 'self' data:", "object-src 'none'", "base-uri 'none'",
+  "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+
+/** Monaco styles its editors at run time (inline styles) and GraphiQL inlines its icon fonts as data: URLs. */
+const PLAYGROUND_CSP = [
+  "default-src 'self'", "connect-src 'self'", "style-src 'self' 'unsafe-inline'", "font-src 'self' data:",
+  "img-src 'self' data:", "worker-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The reader front page at `/`, the GraphiQL playground at GET `/graphql` (browsers asking for HTML) and their
+ * bundles under `/assets`, all from `config.webDir` (built by `npm run build`); nothing is fetched from elsewhere.
+ */
+export function webRoutes(config: Config, logger: Logger): Router {
+  const router = Router();
+  const pages = new Map<string, string>();
+  const page = (name: string, csp: string) => (_req: Request, res: Response) => {
+    let html = pages.get(name);
+    if (html === undefined) {
+      try {
+        html = fs.readFileSync(path.join(config.webDir, name), 'utf8');
+        pages.set(name, html);
+      } catch {
+        logger.warn({ webDir: config.webDir }, `${name} is missing: run "npm run build"`);
+        res.status(503).type('text/plain').send('The web pages are not built: run "npm run build".\n');
+        return;
+      }
+    }
+    res.set({ 'Content-Security-Policy': csp, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+    res.type('html').send(html);
+  };
+
+  router.get('/', page('index.html', FRONT_CSP));
+  if (config.playground) {
+    const playground = page('playground.html', PLAYGROUND_CSP);
+    router.get('/graphql', (req, res, next) => {
+      if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) !== 'text/html') return next();
+      playground(req, res);
+    });
+  }
+  router.use('/assets', express.static(path.join(config.webDir, 'assets'), {
+    index: false,
+    fallthrough: false,
+    setHeaders(res, file) {
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Cache-Control', HASHED_ASSET.test(file) ? 'public, max-age=31536000, immutable' : 'public, max-age=3600');
+    },
+  }));
+  return router;
+}

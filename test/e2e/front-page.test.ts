@@ -1,0 +1,189 @@
+// page.evaluate callbacks run in the browser: they are typed against the DOM.
+/// <reference lib="dom" />
+import type { Browser, Page } from 'playwright-core';
+import type { TestApp } from '../support/test-app';
+import { factories } from '../support/factories';
+import { eventually, launchChromium, startDemoApp, textOf, watchNetwork, type NetworkLog } from '../support/browser';
+import { streamsOpen } from '../support/live';
+
+const SEED_TITLE = 'دعت إلى اعتماد مخطط عمل اجتماعي مشترك.. حيار تعرض استراتيجية وزارتها للتشاور (فيديو)';
+const SEED_DATE = 'الجمعة 04 فبراير 2022 على الساعة 18:00';
+const SEED_SLUG = 'دعت-إلى-اعتماد-مخطط-عمل-اجتماعي-مشترك-حيار-تعرض-استراتيجية';
+
+describe('the reader front page at /', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let network: NetworkLog;
+  let home: string;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    app = await startDemoApp();
+    home = new URL('/', app.url).href;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(10_000);
+    network = watchNetwork(page, new URL(app.url).origin);
+  });
+  afterEach(async () => {
+    await page?.close();
+    await eventually(async () => app.khabar.feed.streamCount, (count) => count === 0); // no live stream left behind
+  });
+
+  const tickerItems = () => page.locator('#ticker-items .ticker-item');
+
+  async function push(headline: string, urgency = 1): Promise<void> {
+    const pushed = await app.gql('mutation($input: PushBreakingNewsInput!) { pushBreakingNews(input: $input) { id } }',
+      { input: { headline, urgency } }, { token: await app.token('EDITOR', 'محرر الديسك') });
+    expect(pushed.errors).toBeUndefined();
+  }
+
+  /** Resolves once the page's ticker says it is live and its subscription is open on the server. */
+  async function tickerIsLive(): Promise<void> {
+    await page.locator('#ticker-status[data-state="live"]').waitFor();
+    await streamsOpen(app, 1);
+  }
+
+  it('lays out right to left in Arabic, breaking news first at the right, then the latest articles', async () => {
+    await page.goto(home);
+    await page.locator('#articles .card').first().waitFor();
+    await tickerItems().nth(1).waitFor();
+
+    expect(await page.evaluate(() => ({
+      lang: document.documentElement.lang,
+      dir: document.documentElement.dir,
+      direction: getComputedStyle(document.body).direction,
+      tickerDirection: getComputedStyle(document.getElementById('ticker-items')!).direction,
+    }))).toEqual({ lang: 'ar', dir: 'rtl', direction: 'rtl', tickerDirection: 'rtl' });
+
+    const label = (await page.locator('.ticker-label').boundingBox())!;
+    const first = (await tickerItems().nth(0).boundingBox())!;
+    const second = (await tickerItems().nth(1).boundingBox())!;
+    expect(label.x).toBeGreaterThan(first.x); // the عاجل label sits at the right edge…
+    expect(first.x + first.width).toBeCloseTo(label.x, 0); // …and the first item right beside it
+    expect(second.x + second.width).toBeLessThanOrEqual(first.x + 1); // the next one to its left
+    const on_air = await app.gql('{ tickers(first: 10) { headline } }');
+    expect(await textOf(tickerItems().nth(0))).toBe(on_air.data.tickers[0].headline);
+
+    const latest = await app.gql(`{ articles(first: 10) { edges { node {
+      title displayDate lang regions { nameAr } people { nameAr } } } } }`);
+    const nodes: { title: string; displayDate: string; lang: string; regions: { nameAr: string }[]; people: { nameAr: string }[] }[] =
+      latest.data.articles.edges.map((edge: { node: unknown }) => edge.node);
+    const cards = page.locator('#articles .card');
+    expect(await cards.locator('.card-title a').allInnerTexts()).toEqual(nodes.map((node) => node.title));
+    for (const [index, node] of nodes.entries()) {
+      const card = cards.nth(index);
+      expect(await textOf(card.locator('.date'))).toBe(node.displayDate);
+      expect(await card.locator('.chip.region').allInnerTexts()).toEqual(node.regions.map((region) => region.nameAr));
+      expect(await card.locator('.chip.person').allInnerTexts()).toEqual(node.people.map((person) => person.nameAr));
+      // French articles read left to right inside the Arabic page.
+      expect(await card.evaluate((element) => getComputedStyle(element).direction)).toBe(node.lang === 'fr' ? 'ltr' : 'rtl');
+    }
+    expect(network).toEqual({ external: [], failed: [], errors: [] });
+  });
+
+  it('shows a pushed item first in the ticker within 2 seconds, without a reload', async () => {
+    await page.goto(home);
+    await tickerItems().first().waitFor();
+    await tickerIsLive();
+    const headline = 'عاجل: زلزال خفيف يضرب إقليم الحسيمة دون خسائر';
+    const pushedAt = Date.now();
+    await push(headline);
+    await tickerItems().first().filter({ hasText: headline }).waitFor({ timeout: 2_000 });
+    expect(Date.now() - pushedAt).toBeLessThan(2_000);
+    expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
+    expect(network).toEqual({ external: [], failed: [], errors: [] });
+  });
+
+  it('resumes from its last cursor after the connection drops, missing nothing pushed meanwhile', async () => {
+    const subscribedAfter: (string | null)[] = [];
+    let serverReachable = true;
+    const sockets: { close(): Promise<void> }[] = [];
+    // Between the page and Khabar: records each subscribe message and can cut the line.
+    await page.routeWebSocket(/\/graphql$/, (ws) => {
+      if (!serverReachable) return void ws.close({ code: 1006 });
+      const server = ws.connectToServer();
+      sockets.push(ws);
+      ws.onMessage((message) => {
+        const parsed = JSON.parse(String(message));
+        if (parsed.type === 'subscribe') subscribedAfter.push(parsed.payload.variables.after);
+        server.send(message);
+      });
+    });
+    await page.goto(home);
+    await tickerIsLive();
+    await push('عاجل: الخبر الأول قبل انقطاع الاتصال');
+    await tickerItems().first().filter({ hasText: 'الخبر الأول قبل انقطاع الاتصال' }).waitFor({ timeout: 2_000 });
+
+    serverReachable = false;
+    await Promise.all(sockets.map((socket) => socket.close()));
+    await page.locator('#ticker-status[data-state="reconnecting"]').waitFor();
+    await push('عاجل: الخبر الثاني أثناء انقطاع الاتصال');
+    serverReachable = true;
+
+    await tickerItems().first().filter({ hasText: 'الخبر الثاني أثناء انقطاع الاتصال' }).waitFor();
+    expect(await tickerItems().nth(1).innerText()).toContain('الخبر الأول قبل انقطاع الاتصال');
+    expect(subscribedAfter[0]).toBeNull();
+    expect(subscribedAfter.at(-1)).toEqual(expect.any(String));
+  });
+
+  it('pages to an older article and opens it with its date line and body, then lists a region\'s news', async () => {
+    await page.goto(home);
+    await page.locator('#articles .card').first().waitFor();
+    await page.getByRole('button', { name: 'المزيد' }).click();
+    await page.getByRole('link', { name: SEED_TITLE }).click();
+    await page.locator('#article-view h1').filter({ hasText: SEED_TITLE }).waitFor();
+    expect(await textOf(page.locator('#article-date'))).toBe(SEED_DATE);
+    const seed = await app.gql('query($slug: String!) { article(slug: $slug) { body { text } } }', { slug: SEED_SLUG });
+    expect(await page.locator('#article-body p').allInnerTexts()).toEqual(seed.data.article.body.map((block: { text: string }) => block.text));
+    expect(await textOf(page.locator('#article-body p').first())).toMatch(/^ترأست عواطف حيار، وزيرة التضامن/);
+    expect(await page.title()).toBe(`${SEED_TITLE} · خبر`);
+
+    await page.locator('#article-chips').getByRole('link', { name: 'الرباط-سلا-القنيطرة' }).click();
+    await page.locator('#latest-title').filter({ hasText: 'جهة الرباط-سلا-القنيطرة' }).waitFor();
+    const inRegion = await app.gql('{ articles(first: 10, filter: { regionCode: "MA-04" }) { edges { node { title } } } }');
+    expect(await page.locator('#articles .card-title a').allInnerTexts())
+      .toEqual(inRegion.data.articles.edges.map((edge: { node: { title: string } }) => edge.node.title));
+    expect(await page.locator('#articles .card-title a').allInnerTexts()).toContain(SEED_TITLE);
+  });
+
+  it('shows what authors wrote as text, never as markup', async () => {
+    const make = factories(app);
+    const title = '<img src=x onerror="window.__hacked=1"> عنوان <b>بعلامات</b>';
+    const { slug } = await make.article({ title, summary: '<script>window.__hacked=2</script>', regionCodes: ['MA-04'] });
+    try {
+      await page.goto(`${home}#article=${encodeURIComponent(slug)}`);
+      await page.locator('#article-view h1').filter({ hasText: 'عنوان' }).waitFor();
+      expect(await page.locator('#article-title').textContent()).toBe(title);
+      await page.goto(home);
+      await page.locator('#articles .card').filter({ hasText: 'عنوان' }).waitFor();
+      expect(await page.locator('main img, main script, main b').count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { __hacked?: number }).__hacked)).toBeUndefined();
+    } finally {
+      await app.sql('DELETE FROM article WHERE slug = $1', [slug]);
+    }
+  });
+
+  it('fits a 390 px phone screen without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(home);
+    await page.locator('#articles .card').first().waitFor();
+    await tickerItems().first().waitFor();
+    const layout = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      search: document.getElementById('search')!.getBoundingClientRect().width,
+      card: document.querySelector('#articles .card')!.getBoundingClientRect().width,
+    }));
+    expect(layout.scrollWidth).toBeLessThanOrEqual(390);
+    expect(layout.search).toBeGreaterThan(300);
+    expect(layout.card).toBeGreaterThan(340);
+    const label = (await page.locator('.ticker-label').boundingBox())!;
+    expect(label.x + label.width).toBeCloseTo(390, 0);
+  });
+});

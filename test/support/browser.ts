@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { seedDemoContent } from '../../src/db/seed';
+import { startTestApp, type TestApp } from './test-app';
+
+/** Debian's Chromium (`apt-get install chromium`): the tests never download a browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Without the background-networking flags Chromium calls Google services, which the tests count as external. */
+const FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Browser tests need Chromium at ${CHROMIUM}: run "apt-get install -y chromium" (.ci/run does).`);
+  }
+  // Playwright gives each launch a fresh temporary --user-data-dir.
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+}
+
+/** A test app over the demo content, as `npm start` serves it (seeded here: Jest cannot run the app's lazy import). */
+export async function startDemoApp(overrides: Parameters<typeof startTestApp>[0] = {}): Promise<TestApp> {
+  const app = await startTestApp(overrides);
+  await seedDemoContent(app.khabar.db);
+  return app;
+}
+
+export interface NetworkLog {
+  /** Requests to anything but the app's own origin (data: and blob: URLs stay inside the page). */
+  external: string[];
+  /** Requests that failed, and responses with an HTTP error status. */
+  failed: string[];
+  /** Uncaught page errors and console errors (CSP violations included). */
+  errors: string[];
+}
+
+/** Records what a page asks of the network, to assert that Khabar serves everything itself. */
+export function watchNetwork(page: Page, origin: string): NetworkLog {
+  const log: NetworkLog = { external: [], failed: [], errors: [] };
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url)) log.external.push(url);
+  });
+  page.on('requestfailed', (request) => log.failed.push(`${request.url()} ${request.failure()?.errorText}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) log.failed.push(`${response.url()} HTTP ${response.status()}`);
+  });
+  page.on('pageerror', (error) => log.errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') log.errors.push(message.text());
+  });
+  return log;
+}
+
+/** Text as a reader sees it: Monaco wraps long lines and renders spaces as no-break spaces. */
+export async function textOf(locator: Locator): Promise<string> {
+  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** Polls `read` every 50 ms until `accept` holds, then returns the value; fails with the last value after `timeoutMs`. */
+export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,282 @@
+import './style.css';
+import { ApiError, ARTICLE_CARD, gql, graphqlUrl, TICKER_FIELDS, type ArticleCard, type Ticker } from './api';
+import { renderHighlight } from './highlight';
+import { followBreakingNews, type BreakingNewsEvent } from './live';
+
+const PAGE_SIZE = 10;
+
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** Builds an element whose content is plain text: data never goes through innerHTML. */
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string | null): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  return node;
+}
+
+function showNotice(message: string | null): void {
+  const notice = byId('notice');
+  notice.textContent = message ?? '';
+  notice.hidden = !message;
+}
+
+function failure(error: unknown): string {
+  return error instanceof ApiError ? `تعذر تحميل المحتوى: ${error.message}` : 'تعذر الاتصال بالخادم، حاول مرة أخرى.';
+}
+
+// ---------- breaking news (عاجل) ----------
+
+const tickerList = byId<HTMLUListElement>('ticker-items');
+
+function tickerItem(ticker: Ticker): HTMLLIElement {
+  const item = el('li', `ticker-item urgency-${ticker.urgency}`);
+  item.dataset.id = ticker.id;
+  const href = ticker.article ? `#article=${encodeURIComponent(ticker.article.slug)}` : ticker.url;
+  const headline = href ? el('a', 'ticker-headline', ticker.headline) : el('span', 'ticker-headline', ticker.headline);
+  if (href && headline instanceof HTMLAnchorElement) {
+    headline.href = href;
+    if (!ticker.article) headline.rel = 'noopener noreferrer';
+  }
+  item.append(headline);
+  return item;
+}
+
+const tickerItemOf = (id: string) => tickerList.querySelector<HTMLLIElement>(`[data-id="${CSS.escape(id)}"]`);
+const expiryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+/** Items leave the ticker when they expire, without any event: each one is dropped at its expiresAt. */
+function dropAtExpiry(ticker: Ticker): void {
+  clearTimeout(expiryTimers.get(ticker.id));
+  const inMs = Date.parse(ticker.expiresAt) - Date.now();
+  expiryTimers.set(ticker.id, setTimeout(() => tickerItemOf(ticker.id)?.remove(), Math.min(Math.max(inMs, 0), 2 ** 31 - 1)));
+}
+
+/** A pushed item takes the first place (the right edge, in Arabic reading order); an update keeps its place. */
+function applyTickerEvent(event: BreakingNewsEvent): void {
+  const existing = tickerItemOf(event.ticker.id);
+  if (event.kind === 'KILLED' || event.ticker.status !== 'LIVE') {
+    existing?.remove();
+    return;
+  }
+  const item = tickerItem(event.ticker);
+  dropAtExpiry(event.ticker);
+  if (existing) {
+    existing.replaceWith(item);
+  } else {
+    item.classList.add('fresh');
+    tickerList.prepend(item);
+  }
+}
+
+/** What is on air now, most urgent first; items already shown (e.g. pushed meanwhile) stay where they are. */
+async function loadTickers(): Promise<void> {
+  const data = await gql<{ tickers: Ticker[] }>(`{ tickers(first: 10) { ${TICKER_FIELDS} } }`);
+  for (const ticker of data.tickers) {
+    if (tickerItemOf(ticker.id)) continue;
+    tickerList.append(tickerItem(ticker));
+    dropAtExpiry(ticker);
+  }
+}
+
+const STATUS_TEXT = { live: 'مباشر', reconnecting: 'إعادة الاتصال…', unavailable: '' } as const;
+
+function startTicker(): void {
+  const status = byId('ticker-status');
+  let firstConnection = true;
+  followBreakingNews(graphqlUrl.replace(/^http/, 'ws'), applyTickerEvent, (state) => {
+    status.textContent = STATUS_TEXT[state];
+    status.dataset.state = state;
+    // Reloading once the subscription is up closes the gap between the first load and the live stream.
+    if (state === 'live' && firstConnection) {
+      firstConnection = false;
+      loadTickers().catch((error) => showNotice(failure(error)));
+    }
+  });
+  loadTickers().catch((error) => showNotice(failure(error)));
+}
+
+// ---------- article lists ----------
+
+function chips(card: Pick<ArticleCard, 'regions' | 'people' | 'category'>): HTMLUListElement {
+  const list = el('ul', 'chips');
+  if (card.category) list.append(el('li', 'chip category', card.category.nameAr));
+  for (const region of card.regions) {
+    const link = el('a', 'chip region', region.nameAr);
+    link.href = `#region=${encodeURIComponent(region.code)}`;
+    list.append(wrap(link));
+  }
+  for (const person of card.people) {
+    const link = el('a', 'chip person', person.nameAr);
+    link.href = `#person=${encodeURIComponent(person.slug)}`;
+    list.append(wrap(link));
+  }
+  return list;
+}
+
+function wrap(child: HTMLElement): HTMLLIElement {
+  const item = el('li');
+  item.append(child);
+  return item;
+}
+
+function articleCard(card: ArticleCard, highlight?: string | null): HTMLLIElement {
+  const item = el('li', 'card');
+  item.lang = card.lang;
+  item.dir = card.dir.toLowerCase();
+  if (card.kicker) item.append(el('p', 'kicker', card.kicker));
+  const title = el('h2', 'card-title');
+  const link = el('a', undefined, card.title);
+  link.href = `#article=${encodeURIComponent(card.slug)}`;
+  title.append(link);
+  if (card.hasVideo) title.append(el('span', 'badge', 'فيديو'));
+  item.append(title);
+  if (card.displayDate) item.append(el('p', 'date', card.displayDate));
+  if (highlight) {
+    const snippet = el('p', 'snippet');
+    renderHighlight(snippet, highlight);
+    item.append(snippet);
+  } else if (card.summary) {
+    item.append(el('p', 'summary', card.summary));
+  }
+  item.append(chips(card));
+  return item;
+}
+
+interface Listing {
+  filter: Record<string, string>;
+  after: string | null;
+}
+let listing: Listing = { filter: {}, after: null };
+
+async function loadArticles(reset: boolean): Promise<void> {
+  const list = byId<HTMLOListElement>('articles');
+  const more = byId<HTMLButtonElement>('more');
+  more.disabled = true;
+  const data = await gql<{ articles: { edges: { node: ArticleCard }[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } }>(
+    `query Latest($first: Int, $after: String, $filter: ArticleFilter) {
+      articles(first: $first, after: $after, filter: $filter) { edges { node { ...ArticleCard } } pageInfo { endCursor hasNextPage } }
+    } ${ARTICLE_CARD}`,
+    { first: PAGE_SIZE, after: reset ? null : listing.after, filter: listing.filter },
+  );
+  if (reset) list.replaceChildren();
+  list.append(...data.articles.edges.map((edge) => articleCard(edge.node)));
+  if (!list.children.length) list.append(el('li', 'empty', 'لا توجد أخبار هنا بعد.'));
+  listing.after = data.articles.pageInfo.endCursor;
+  more.hidden = !data.articles.pageInfo.hasNextPage;
+  more.disabled = false;
+}
+
+async function showLatest(filter: Record<string, string>, title: string): Promise<void> {
+  listing = { filter, after: null };
+  byId('latest-title').textContent = title;
+  await loadArticles(true);
+}
+
+// ---------- one article ----------
+
+interface ArticleView extends ArticleCard {
+  body: { type: 'PARAGRAPH' | 'HEADING' | 'QUOTE'; text: string }[];
+  tags: string[];
+}
+
+async function showArticle(slug: string): Promise<void> {
+  const data = await gql<{ article: ArticleView | null }>(
+    `query ArticleView($slug: String!) { article(slug: $slug) { ...ArticleCard body { type text } tags } } ${ARTICLE_CARD}`,
+    { slug },
+  );
+  const article = data.article;
+  if (!article) {
+    showNotice('هذا المقال غير موجود أو لم يُنشر بعد.');
+    return;
+  }
+  const view = byId('article-view');
+  view.lang = article.lang;
+  view.dir = article.dir.toLowerCase();
+  byId('article-kicker').textContent = article.kicker ?? '';
+  byId('article-title').textContent = article.title;
+  byId('article-date').textContent = article.displayDate ?? '';
+  byId('article-summary').textContent = article.summary ?? '';
+  byId('article-chips').replaceWith(Object.assign(chips(article), { id: 'article-chips' }));
+  const body = byId('article-body');
+  body.replaceChildren(...article.body.map((block) =>
+    el(block.type === 'HEADING' ? 'h2' : block.type === 'QUOTE' ? 'blockquote' : 'p', undefined, block.text)));
+  document.title = `${article.title} · خبر`;
+}
+
+// ---------- search ----------
+
+interface SearchResults {
+  search: { edges: { highlight: string | null; node: ArticleCard }[] };
+}
+
+async function showSearch(query: string): Promise<void> {
+  byId<HTMLInputElement>('search-input').value = query;
+  byId('search-title').textContent = `نتائج البحث عن «${query}»`;
+  const results = byId<HTMLOListElement>('results');
+  results.replaceChildren();
+  try {
+    const data = await gql<SearchResults>(
+      `query Search($query: String!) { search(query: $query, first: 20) { edges { highlight node { ...ArticleCard } } } } ${ARTICLE_CARD}`,
+      { query },
+    );
+    results.append(...data.search.edges.map((edge) => articleCard(edge.node, edge.highlight)));
+    if (!results.children.length) results.append(el('li', 'empty', 'لا نتائج لهذا البحث.'));
+  } catch (error) {
+    if (!(error instanceof ApiError && error.isUnknownField)) throw error;
+    showNotice('البحث غير متاح على هذا الخادم بعد.');
+  }
+}
+
+// ---------- routing: #article=slug, #search=q, #region=code, #person=slug ----------
+
+const VIEWS = ['latest-view', 'search-view', 'article-view'] as const;
+
+function show(view: (typeof VIEWS)[number]): void {
+  for (const id of VIEWS) byId(id).hidden = id !== view;
+}
+
+async function route(): Promise<void> {
+  showNotice(null);
+  document.title = 'خبر · آخر الأخبار';
+  const [key, ...rest] = location.hash.slice(1).split('=');
+  const value = decodeURIComponent(rest.join('='));
+  try {
+    if (key === 'article' && value) {
+      show('article-view');
+      await showArticle(value);
+    } else if (key === 'search' && value) {
+      show('search-view');
+      await showSearch(value);
+    } else if (key === 'region' && value) {
+      show('latest-view');
+      const { region } = await gql<{ region: { fullNameAr: string } | null }>(
+        'query RegionName($code: String!) { region(code: $code) { fullNameAr } }', { code: value });
+      await showLatest({ regionCode: value }, region ? `أخبار ${region.fullNameAr}` : 'أخبار الجهة');
+    } else if (key === 'person' && value) {
+      show('latest-view');
+      const { person } = await gql<{ person: { nameAr: string } | null }>(
+        'query PersonName($slug: String!) { person(slug: $slug) { nameAr } }', { slug: value });
+      await showLatest({ personSlug: value }, person ? `أخبار ${person.nameAr}` : 'أخبار الشخصية');
+    } else {
+      show('latest-view');
+      await showLatest({}, 'آخر الأخبار');
+    }
+    window.scrollTo(0, 0);
+  } catch (error) {
+    showNotice(failure(error));
+  }
+}
+
+byId<HTMLFormElement>('search').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const query = byId<HTMLInputElement>('search-input').value.trim();
+  if (query) location.hash = `search=${encodeURIComponent(query)}`;
+});
+byId('more').addEventListener('click', () => {
+  loadArticles(false).catch((error) => showNotice(failure(error)));
+});
+window.addEventListener('hashchange', () => void route());
+
+startTicker();
+void route();
