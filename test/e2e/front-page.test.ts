@@ -170,6 +170,14 @@ describe('the reader front page at /', () => {
     }
   });
 
+  it('says search is unavailable while the server has no search field', async () => {
+    await page.goto(home);
+    await page.getByRole('searchbox').fill('حيار');
+    await page.getByRole('button', { name: 'بحث' }).click();
+    await page.getByRole('alert').filter({ hasText: 'البحث غير متاح' }).waitFor();
+    expect(page.url()).toBe(`${home}#search=${encodeURIComponent('حيار')}`);
+  });
+
   it('fits a 390 px phone screen without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(home);

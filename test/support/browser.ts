@@ -1,24 +1,8 @@
-import fs from 'node:fs';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { seedDemoContent } from '../../src/db/seed';
 import { startTestApp, type TestApp } from './test-app';
 
-/** Debian's Chromium (`apt-get install chromium`): the tests never download a browser. */
-export const CHROMIUM = '/usr/bin/chromium';
-
-/** Without the background-networking flags Chromium calls Google services, which the tests count as external. */
-const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
-];
-
-export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Browser tests need Chromium at ${CHROMIUM}: run "apt-get install -y chromium" (.ci/run does).`);
-  }
-  // Playwright gives each launch a fresh temporary --user-data-dir.
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-}
+export { launchChromium } from '../../scripts/chromium';
 
 /** A test app over the demo content, as `npm start` serves it (seeded here: Jest cannot run the app's lazy import). */
 export async function startDemoApp(overrides: Parameters<typeof startTestApp>[0] = {}): Promise<TestApp> {

@@ -1,0 +1,86 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { loadConfig } from '../src/config';
+import { startKhabar } from '../src/app';
+import { launchChromium } from './chromium';
+
+/** `npm run screenshots`: the README's pictures, taken from a fresh Khabar over the demo content. */
+const OUT = path.resolve(__dirname, '../../docs/screenshots');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(OUT, name) });
+  process.stdout.write(`docs/screenshots/${name}\n`);
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'khabar-screenshots-'));
+  fs.chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the postgres user and must reach its data directory
+  const khabar = await startKhabar(loadConfig({}, {
+    dataDir, embeddedPgPort: await freePort(), port: 0, host: '127.0.0.1', seed: 'demo', logLevel: 'warn',
+  }));
+  const browser = await launchChromium();
+  try {
+    fs.mkdirSync(OUT, { recursive: true });
+    const home = new URL('/', khabar.url).href;
+    const token = await khabar.contextDeps.tokens.sign('EDITOR', 'screenshots');
+    const push = (headline: string) => fetch(khabar.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: 'mutation($input: PushBreakingNewsInput!) { pushBreakingNews(input: $input) { id } }',
+        variables: { input: { headline, urgency: 1, regionCode: 'MA-04' } } }),
+    });
+
+    const desktop = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await desktop.goto(home);
+    await desktop.locator('#ticker-status[data-state="live"]').waitFor();
+    await desktop.locator('#articles .card').first().waitFor();
+    await push('عاجل: انطلاق الدورة الاستثنائية للبرلمان بالرباط');
+    await desktop.locator('.ticker-item.fresh').waitFor();
+    await shoot(desktop, 'front-desktop.png');
+
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    await phone.goto(home);
+    await phone.locator('#articles .card').first().waitFor();
+    await phone.locator('#ticker-status[data-state="live"]').waitFor({ state: 'attached' }); // hidden on phones
+    await shoot(phone, 'front-phone.png');
+    await phone.getByRole('button', { name: 'المزيد' }).click();
+    await phone.getByRole('link', { name: /^دعت إلى اعتماد مخطط عمل اجتماعي مشترك/ }).click();
+    await phone.locator('#article-view h1').waitFor();
+    await shoot(phone, 'article-phone.png');
+
+    const playground = await browser.newPage({ viewport: { width: 1440, height: 860 } });
+    await playground.goto(khabar.url);
+    await playground.locator('.graphiql-query-editor .view-lines').first().waitFor();
+    await playground.getByRole('tab', { name: 'ArticleBySlug' }).click();
+    await playground.getByRole('button', { name: 'Execute query' }).click();
+    for (let tries = 0; !(await playground.locator('.graphiql-response').innerText()).includes('displayDate'); tries++) {
+      if (tries > 100) throw new Error('the playground showed no result');
+      await playground.waitForTimeout(100);
+    }
+    await playground.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    await playground.locator('.graphiql-plugin').getByText('Root Types').waitFor();
+    await shoot(playground, 'playground.png');
+  } finally {
+    await browser.close();
+    await khabar.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
