@@ -6,6 +6,9 @@ import { factories } from '../support/factories';
 import { eventually, launchChromium, startDemoApp, textOf, watchNetwork, type NetworkLog } from '../support/browser';
 import { streamsOpen } from '../support/live';
 
+// A real browser on a busy two-core machine: more room than the API tests' 30 s.
+jest.setTimeout(60_000);
+
 const SEED_TITLE = 'دعت إلى اعتماد مخطط عمل اجتماعي مشترك.. حيار تعرض استراتيجية وزارتها للتشاور (فيديو)';
 const SEED_DATE = 'الجمعة 04 فبراير 2022 على الساعة 18:00';
 const SEED_SLUG = 'دعت-إلى-اعتماد-مخطط-عمل-اجتماعي-مشترك-حيار-تعرض-استراتيجية';
@@ -28,7 +31,7 @@ describe('the reader front page at /', () => {
   });
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(20_000);
     network = watchNetwork(page, new URL(app.url).origin);
   });
   afterEach(async () => {

@@ -5,6 +5,9 @@ import type { TestApp } from '../support/test-app';
 import { streamsOpen } from '../support/live';
 import { eventually, launchChromium, startDemoApp, textOf, watchNetwork, type NetworkLog } from '../support/browser';
 
+// A real browser on a busy two-core machine: more room than the API tests' 30 s.
+jest.setTimeout(60_000);
+
 const SEED_TITLE = 'دعت إلى اعتماد مخطط عمل اجتماعي مشترك.. حيار تعرض استراتيجية وزارتها للتشاور (فيديو)';
 const SEED_SLUG = 'دعت-إلى-اعتماد-مخطط-عمل-اجتماعي-مشترك-حيار-تعرض-استراتيجية';
 
@@ -42,7 +45,7 @@ describe('the GraphiQL playground at GET /graphql', () => {
   });
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(20_000);
     network = watchNetwork(page, new URL(app.url).origin);
   });
   afterEach(async () => {
@@ -139,7 +142,7 @@ describe('the playground when introspection is for editors (the production defau
     expect((await app.gql('{ __typename articles(first: 1) { edges { node { slug } } } }')).errors).toBeUndefined();
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(20_000);
     await openPlayground(page, app.url);
     await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
     const docs = page.locator('.graphiql-plugin');
