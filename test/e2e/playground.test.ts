@@ -1,5 +1,3 @@
-// page.evaluate callbacks run in the browser: they are typed against the DOM.
-/// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app';
 import { streamsOpen } from '../support/live';
