@@ -149,17 +149,28 @@ interface Listing {
 }
 let listing: Listing = { filter: {}, after: null };
 
-async function loadArticles(reset: boolean): Promise<void> {
-  const list = byId<HTMLOListElement>('articles');
+/** Bumped by every navigation: an answer that arrives after the reader moved on is dropped. */
+let navigation = 0;
+
+type ArticlePage = { articles: { edges: { node: ArticleCard }[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } };
+
+/** The next page of the current listing (or its first, with `title`): title and cards change together. */
+async function loadArticles(title?: Promise<string> | string): Promise<void> {
+  const ticket = navigation;
   const more = byId<HTMLButtonElement>('more');
   more.disabled = true;
-  const data = await gql<{ articles: { edges: { node: ArticleCard }[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } }>(
+  const [data, shownTitle] = await Promise.all([gql<ArticlePage>(
     `query Latest($first: Int, $after: String, $filter: ArticleFilter) {
       articles(first: $first, after: $after, filter: $filter) { edges { node { ...ArticleCard } } pageInfo { endCursor hasNextPage } }
     } ${ARTICLE_CARD}`,
-    { first: PAGE_SIZE, after: reset ? null : listing.after, filter: listing.filter },
-  );
-  if (reset) list.replaceChildren();
+    { first: PAGE_SIZE, after: listing.after, filter: listing.filter },
+  ), title]);
+  if (ticket !== navigation) return;
+  const list = byId<HTMLOListElement>('articles');
+  if (shownTitle !== undefined) {
+    byId('latest-title').textContent = shownTitle;
+    list.replaceChildren();
+  }
   list.append(...data.articles.edges.map((edge) => articleCard(edge.node)));
   if (!list.children.length) list.append(el('li', 'empty', 'لا توجد أخبار هنا بعد.'));
   listing.after = data.articles.pageInfo.endCursor;
@@ -167,10 +178,9 @@ async function loadArticles(reset: boolean): Promise<void> {
   more.disabled = false;
 }
 
-async function showLatest(filter: Record<string, string>, title: string): Promise<void> {
+function showLatest(filter: Record<string, string>, title: Promise<string> | string): Promise<void> {
   listing = { filter, after: null };
-  byId('latest-title').textContent = title;
-  await loadArticles(true);
+  return loadArticles(title);
 }
 
 // ---------- one article ----------
@@ -181,10 +191,12 @@ interface ArticleView extends ArticleCard {
 }
 
 async function showArticle(slug: string): Promise<void> {
+  const ticket = navigation;
   const data = await gql<{ article: ArticleView | null }>(
     `query ArticleView($slug: String!) { article(slug: $slug) { ...ArticleCard body { type text } tags } } ${ARTICLE_CARD}`,
     { slug },
   );
+  if (ticket !== navigation) return;
   const article = data.article;
   if (!article) {
     showNotice('هذا المقال غير موجود أو لم يُنشر بعد.');
@@ -211,6 +223,7 @@ interface SearchResults {
 }
 
 async function showSearch(query: string): Promise<void> {
+  const ticket = navigation;
   byId<HTMLInputElement>('search-input').value = query;
   byId('search-title').textContent = `نتائج البحث عن «${query}»`;
   const results = byId<HTMLOListElement>('results');
@@ -220,11 +233,12 @@ async function showSearch(query: string): Promise<void> {
       `query Search($query: String!) { search(query: $query, first: 20) { edges { highlight node { ...ArticleCard } } } } ${ARTICLE_CARD}`,
       { query },
     );
+    if (ticket !== navigation) return;
     results.append(...data.search.edges.map((edge) => articleCard(edge.node, edge.highlight)));
     if (!results.children.length) results.append(el('li', 'empty', 'لا نتائج لهذا البحث.'));
   } catch (error) {
     if (!(error instanceof ApiError && error.isUnknownField)) throw error;
-    showNotice('البحث غير متاح على هذا الخادم بعد.');
+    if (ticket === navigation) showNotice('البحث غير متاح على هذا الخادم بعد.');
   }
 }
 
@@ -237,6 +251,7 @@ function show(view: (typeof VIEWS)[number]): void {
 }
 
 async function route(): Promise<void> {
+  const ticket = ++navigation;
   showNotice(null);
   document.title = 'خبر · آخر الأخبار';
   const [key, ...rest] = location.hash.slice(1).split('=');
@@ -250,21 +265,23 @@ async function route(): Promise<void> {
       await showSearch(value);
     } else if (key === 'region' && value) {
       show('latest-view');
-      const { region } = await gql<{ region: { fullNameAr: string } | null }>(
-        'query RegionName($code: String!) { region(code: $code) { fullNameAr } }', { code: value });
-      await showLatest({ regionCode: value }, region ? `أخبار ${region.fullNameAr}` : 'أخبار الجهة');
+      const title = gql<{ region: { fullNameAr: string } | null }>(
+        'query RegionName($code: String!) { region(code: $code) { fullNameAr } }', { code: value })
+        .then(({ region }) => (region ? `أخبار ${region.fullNameAr}` : 'أخبار الجهة'));
+      await showLatest({ regionCode: value }, title);
     } else if (key === 'person' && value) {
       show('latest-view');
-      const { person } = await gql<{ person: { nameAr: string } | null }>(
-        'query PersonName($slug: String!) { person(slug: $slug) { nameAr } }', { slug: value });
-      await showLatest({ personSlug: value }, person ? `أخبار ${person.nameAr}` : 'أخبار الشخصية');
+      const title = gql<{ person: { nameAr: string } | null }>(
+        'query PersonName($slug: String!) { person(slug: $slug) { nameAr } }', { slug: value })
+        .then(({ person }) => (person ? `أخبار ${person.nameAr}` : 'أخبار الشخصية'));
+      await showLatest({ personSlug: value }, title);
     } else {
       show('latest-view');
       await showLatest({}, 'آخر الأخبار');
     }
-    window.scrollTo(0, 0);
+    if (ticket === navigation) window.scrollTo(0, 0);
   } catch (error) {
-    showNotice(failure(error));
+    if (ticket === navigation) showNotice(failure(error));
   }
 }
 
@@ -274,7 +291,7 @@ byId<HTMLFormElement>('search').addEventListener('submit', (event) => {
   if (query) location.hash = `search=${encodeURIComponent(query)}`;
 });
 byId('more').addEventListener('click', () => {
-  loadArticles(false).catch((error) => showNotice(failure(error)));
+  loadArticles().catch((error) => showNotice(failure(error)));
 });
 window.addEventListener('hashchange', () => void route());
 
