@@ -2,6 +2,9 @@ import type { Context } from '../context';
 import type { EventTopic } from './outbox';
 import type { Drainable, EventFeed, FeedEvent, ReadScope } from './feed';
 
+/** Events a stream behind the window reads at a time: what a slow client can hold in server memory. */
+const BACKLOG_PAGE = 50;
+
 export interface StreamSpec<P> {
   topic: EventTopic;
   /** Deliver events after this sequence: a replay cursor's, or the feed's head for live only. */
@@ -85,7 +88,7 @@ export class EventStream<P> implements AsyncIterableIterator<P>, Drainable {
   /** Behind the window (a replay, or a client slower than the news): page through the outbox itself. */
   private async readBacklog(): Promise<FeedEvent | null> {
     const floor = this.feed.floor;
-    this.backlog = await this.feed.read(this.position, this.spec.topic);
+    this.backlog = await this.feed.read(this.position, this.spec.topic, BACKLOG_PAGE);
     this.feed.replayedEvents += this.backlog.length;
     // Nothing of this topic after us, even among the events the window had before this read began.
     if (this.backlog.length === 0) this.position = Math.max(this.position, floor);

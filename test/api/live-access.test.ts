@@ -4,6 +4,7 @@ import { appendEvent } from '../../src/realtime/outbox';
 import { startTestApp, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
 import { CloseInfo, connectLive, eventually, LiveConnection, streamsOpen, subscribe } from '../support/live';
+import { A_BODY, CREATE, ok, PUBLISH, RETRACT } from '../support/editorial';
 
 const BREAKING = 'subscription { breakingNews { kind ticker { headline } } }';
 const ARTICLES = `subscription($regionCodes: [String!], $categorySlug: String, $lang: String) {
@@ -32,6 +33,7 @@ describe('live access: authentication, per-event authorization and limits', () =
   beforeAll(async () => {
     app = await startTestApp({
       live: { ...loadConfig({}).live, maxConnectionsPerIp: 6, maxSubscriptionsPerConnection: 2, initTimeoutMs: 200, keepAliveMs: 160 },
+      schedulerIntervalMs: 100,
     });
     make = factories(app);
   });
@@ -81,6 +83,25 @@ describe('live access: authentication, per-event authorization and limits', () =
     expect(await forReader.received(3)).toHaveLength(3);
     expect(forReader.results).toHaveLength(3);
     expect(kenitra.results).toHaveLength(2);
+  });
+
+  it('announces articles published, scheduled and retracted through the editorial mutations', async () => {
+    const editor = await app.token('EDITOR');
+    const reader = subscribe(connect(), ARTICLES, { regionCodes: ['MA-04'] });
+    await streamsOpen(app, 1);
+    const now = (await ok(app, CREATE, { input: { title: 'خبر من القنيطرة الآن', body: A_BODY, regionCodes: ['MA-KEN'] } }, editor)).createArticle;
+    const later = (await ok(app, CREATE, { input: { title: 'خبر مبرمج من الرباط', body: A_BODY, regionCodes: ['MA-RAB'] } }, editor)).createArticle;
+    const elsewhere = (await ok(app, CREATE, { input: { title: 'خبر من طنجة', body: A_BODY, regionCodes: ['MA-01'] } }, editor)).createArticle;
+    await ok(app, PUBLISH, { id: now.id }, editor);
+    await ok(app, PUBLISH, { id: elsewhere.id }, editor);
+    await ok(app, PUBLISH, { id: later.id, at: new Date(Date.now() + 300).toISOString() }, editor);
+    await ok(app, RETRACT, { id: now.id, note: 'سحب المقال لخطأ في المعلومات' }, editor);
+    const events = (await reader.received(3)).map((e) => e.articlePublished);
+    // The scheduled one lands whenever the scheduler gets to it; the others in commit order.
+    expect(events.filter((e) => e.articleId === now.id).map((e) => e.kind)).toEqual(['PUBLISHED', 'RETRACTED']);
+    expect(events.filter((e) => e.articleId === later.id)).toEqual([
+      expect.objectContaining({ kind: 'PUBLISHED', article: expect.objectContaining({ slug: later.slug, status: 'PUBLISHED' }) })]);
+    expect(events.some((e) => e.articleId === elsewhere.id)).toBe(false);
   });
 
   it('checks article subscription arguments', async () => {
