@@ -22,6 +22,7 @@ import { negotiatedMediaType, sendEdgeError } from './errors';
 import type { RequestEdge } from './request-state';
 import { Tracing } from './tracing';
 import { tracingPlugin } from './tracing-plugin';
+import { throttledWarn } from './throttled-warn';
 
 /** Kinds of change that only take an item away: lists that do not contain it cannot change. */
 const REMOVAL_KINDS = new Set(['KILLED', 'RETRACTED', 'ARCHIVED', 'UNPUBLISHED', 'DELETED']);
@@ -71,9 +72,13 @@ export class Edge {
   private readonly store: ResponseStore | null;
   private readonly manifest: PersistedQueryManifest | null;
   private readonly tracing: Tracing | null;
+  private readonly warnStore: (error: unknown) => void;
+  private readonly warnLookup: (error: unknown) => void;
 
   private constructor(private readonly deps: EdgeDeps, private readonly redis: Redis | null) {
     const { edge } = deps.config;
+    this.warnStore = throttledWarn(deps.logger, 'response cache store failed');
+    this.warnLookup = throttledWarn(deps.logger, 'response cache lookup failed; answering without it');
     this.metrics = edge.metrics ? new EdgeMetrics(deps.pool, deps.feed) : null;
     this.manifest = edge.persistedOnly ? loadManifest(requiredManifestFile(edge.persistedQueriesFile)) : null;
     this.tracing = edge.tracesUrl ? new Tracing(edge.tracesUrl, edge.serviceName, edge.traceSampleRatio) : null;
@@ -85,8 +90,10 @@ export class Edge {
     let redis: Redis | null = null;
     if (deps.config.redisUrl) {
       redis = new Redis(deps.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-      redis.on('error', (error) => deps.logger.warn({ err: error }, 'redis error (edge)'));
-      await redis.connect();
+      redis.on('error', throttledWarn(deps.logger, 'redis error (edge)'));
+      await redis.connect().catch((error: Error) => {
+        throw new Error(`Redis at REDIS_URL is unreachable (${error.message}); Khabar does not start without the Redis it was given`);
+      });
     }
     const edge = new Edge(deps, redis);
     deps.feed.onEvents(async (records) => void (await edge.purge(records)));
@@ -234,7 +241,7 @@ export class Edge {
         const maxAge = Number(/max-age=(\d+)/.exec(cacheControl)?.[1] ?? 0);
         const entry: CachedResponse = { body, etag, storedAt: Date.now(), maxAge, operation: edge.operationName };
         if (maxAge > 0) this.store!.store(edge.cacheKey, entry, [...edge.tags], edge.cacheEpoch!)
-          .catch((error) => this.deps.logger.warn({ err: error }, 'response cache store failed'));
+          .catch(this.warnStore);
       }
       if (req.method === 'GET' && matchesEtag(req, etag)) return void res.status(304).end();
     }
@@ -251,7 +258,7 @@ export class Edge {
     try {
       found = await this.store!.lookup(key);
     } catch (error) {
-      this.deps.logger.warn({ err: error }, 'response cache lookup failed');
+      this.warnLookup(error);
       return false;
     }
     const { entry } = found;

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from '../config';
 import { sendEdgeError } from './errors';
+import { throttledWarn } from './throttled-warn';
 
 /** Counts requests per key in fixed windows; `count` includes the request being counted. */
 export interface RateCounter {
@@ -55,6 +56,7 @@ export class RedisRateCounter implements RateCounter {
  * throttled as one reader). Tokens are counted by a hash, never stored. If the counter fails, requests go through.
  */
 export function rateLimit(config: EdgeConfig, counter: RateCounter, logger: Logger, onLimited: (scope: string) => void) {
+  const warn = throttledWarn(logger, 'rate limit counter unavailable; letting requests through');
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const authorization = req.headers.authorization;
     const scope = authorization ? 'token' : 'ip';
@@ -65,7 +67,7 @@ export function rateLimit(config: EdgeConfig, counter: RateCounter, logger: Logg
     try {
       result = await counter.hit(`${scope}:${id}`, config.rateLimitWindowMs);
     } catch (error) {
-      logger.warn({ err: error }, 'rate limit counter unavailable; letting the request through');
+      warn(error);
       return next();
     }
     const resetSeconds = Math.max(1, Math.ceil((result.resetAt - Date.now()) / 1000));
