@@ -121,13 +121,13 @@ describe('the reader front page at /', () => {
     expect(network).toEqual({ external: [], failed: [], errors: [] });
   });
 
-  it('resumes from its last cursor after the connection drops, missing nothing pushed meanwhile', async () => {
+  /** Sits between the page and Khabar's WebSocket: records each subscription's `after`, and can cut the line. */
+  async function cuttableLine() {
     const subscribedAfter: (string | null)[] = [];
-    let serverReachable = true;
+    let reachable = true;
     const sockets: { close(): Promise<void> }[] = [];
-    // Between the page and Khabar: records each subscribe message and can cut the line.
     await page.routeWebSocket(/\/graphql$/, (ws) => {
-      if (!serverReachable) return void ws.close({ code: 1006 });
+      if (!reachable) return void ws.close({ code: 1006 });
       const server = ws.connectToServer();
       sockets.push(ws);
       ws.onMessage((message) => {
@@ -136,21 +136,53 @@ describe('the reader front page at /', () => {
         server.send(message);
       });
     });
+    return {
+      subscribedAfter,
+      async cut() {
+        reachable = false;
+        await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+        await page.locator('#ticker-status[data-state="reconnecting"]').waitFor();
+      },
+      restore() {
+        reachable = true;
+      },
+    };
+  }
+
+  it('resumes from its last cursor after the connection drops, missing nothing pushed meanwhile', async () => {
+    const line = await cuttableLine();
     await page.goto(home);
     await tickerIsLive();
     await push('عاجل: الخبر الأول قبل انقطاع الاتصال');
     await tickerItems().first().filter({ hasText: 'الخبر الأول قبل انقطاع الاتصال' }).waitFor({ timeout: 2_000 });
 
-    serverReachable = false;
-    await Promise.all(sockets.map((socket) => socket.close()));
-    await page.locator('#ticker-status[data-state="reconnecting"]').waitFor();
+    await line.cut();
     await push('عاجل: الخبر الثاني أثناء انقطاع الاتصال');
-    serverReachable = true;
+    line.restore();
 
     await tickerItems().first().filter({ hasText: 'الخبر الثاني أثناء انقطاع الاتصال' }).waitFor();
     expect(await tickerItems().nth(1).innerText()).toContain('الخبر الأول قبل انقطاع الاتصال');
-    expect(subscribedAfter[0]).toBeNull();
-    expect(subscribedAfter.at(-1)).toEqual(expect.any(String));
+    expect(line.subscribedAfter[0]).toBeNull();
+    expect(line.subscribedAfter.at(-1)).toEqual(expect.any(String));
+  });
+
+  it('starts over live and reloads the ticker when the server no longer keeps its cursor', async () => {
+    const line = await cuttableLine();
+    await page.goto(home);
+    await tickerIsLive();
+    await push('عاجل: خبر قبل انقطاع طويل');
+    await tickerItems().first().filter({ hasText: 'خبر قبل انقطاع طويل' }).waitFor({ timeout: 2_000 });
+
+    await line.cut();
+    await push('عاجل: خبر أثناء انقطاع طويل');
+    await app.sql('DELETE FROM event_outbox WHERE seq < (SELECT max(seq) FROM event_outbox)'); // as retention would
+    line.restore();
+
+    await tickerItems().filter({ hasText: 'خبر أثناء انقطاع طويل' }).waitFor();
+    expect(await tickerItems().filter({ hasText: 'خبر قبل انقطاع طويل' }).count()).toBe(1);
+    await eventually(async () => line.subscribedAfter.at(-1), (after) => after === null);
+    expect(line.subscribedAfter.filter((after) => after !== null).length).toBeGreaterThan(0);
+    await tickerIsLive();
   });
 
   it('pages to an older article and opens it with its date line and body, then lists a region\'s news', async () => {

@@ -14,32 +14,41 @@ const BREAKING_NEWS = `subscription BreakingNews($after: String) {
 const MAX_BACKOFF_MS = 10_000;
 
 /**
- * Follows `breakingNews` over graphql-ws; after any drop it subscribes again with the last cursor it saw,
- * so no item pushed while it was away is lost. Returns a function that stops following.
+ * Follows `breakingNews` over graphql-ws; after any drop it subscribes again with the last cursor it saw, so no
+ * item pushed while it was away is lost. When the server no longer has that cursor (away longer than it keeps
+ * events), it starts over live and calls `onGap`, for the caller to reload what is on air.
  */
 export function followBreakingNews(
   url: string,
   onEvent: (event: BreakingNewsEvent) => void,
   onStatus: (status: 'live' | 'reconnecting' | 'unavailable') => void,
-): () => void {
+  onGap: () => void,
+): void {
   const client = createClient({ url, lazy: true, retryAttempts: 0 });
   let cursor: string | null = null;
   let failures = 0;
-  let stopped = false;
-  let unsubscribe = () => {};
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let refused = false;
 
   const retry = () => {
-    if (stopped) return;
-    onStatus('reconnecting');
+    if (refused) return;
     failures += 1;
-    retryTimer = setTimeout(subscribe, Math.min(MAX_BACKOFF_MS, 500 * 2 ** (failures - 1)));
+    setTimeout(subscribe, Math.min(MAX_BACKOFF_MS, 500 * 2 ** (failures - 1)));
   };
 
   function subscribe() {
-    unsubscribe = client.subscribe<{ breakingNews: BreakingNewsEvent }>({ query: BREAKING_NEWS, variables: { after: cursor } }, {
+    client.subscribe<{ breakingNews: BreakingNewsEvent }>({ query: BREAKING_NEWS, variables: { after: cursor } }, {
       next(result) {
-        if (result.errors?.length) return;
+        if (result.errors?.length) {
+          // A refused cursor comes as errors, then complete: start over without it; anything else will not heal.
+          if (cursor !== null && result.errors.some((error) => error.extensions?.field === 'after')) {
+            cursor = null;
+            onGap();
+          } else {
+            refused = true;
+            onStatus('unavailable');
+          }
+          return;
+        }
         const event = result.data?.breakingNews;
         if (!event) return;
         failures = 0;
@@ -48,12 +57,14 @@ export function followBreakingNews(
       },
       error(error) {
         // An operation error (a schema without breakingNews) will not heal by retrying; a dropped socket will.
-        if (Array.isArray(error)) onStatus('unavailable');
-        else retry();
+        if (Array.isArray(error)) {
+          refused = true;
+          onStatus('unavailable');
+        } else {
+          retry();
+        }
       },
-      complete() {
-        retry();
-      },
+      complete: retry,
     });
   }
 
@@ -61,11 +72,8 @@ export function followBreakingNews(
     failures = 0;
     onStatus('live');
   });
+  client.on('closed', () => {
+    if (!refused) onStatus('reconnecting');
+  });
   subscribe();
-  return () => {
-    stopped = true;
-    clearTimeout(retryTimer);
-    unsubscribe();
-    void client.dispose();
-  };
 }

@@ -84,16 +84,20 @@ const STATUS_TEXT = { live: 'مباشر', reconnecting: 'إعادة الاتصا
 function startTicker(): void {
   const status = byId('ticker-status');
   let firstConnection = true;
+  const reload = () => loadTickers().catch((error) => showNotice(failure(error)));
   followBreakingNews(graphqlUrl.replace(/^http/, 'ws'), applyTickerEvent, (state) => {
     status.textContent = STATUS_TEXT[state];
     status.dataset.state = state;
     // Reloading once the subscription is up closes the gap between the first load and the live stream.
     if (state === 'live' && firstConnection) {
       firstConnection = false;
-      loadTickers().catch((error) => showNotice(failure(error)));
+      reload();
     }
+  }, () => {
+    tickerList.replaceChildren();
+    reload();
   });
-  loadTickers().catch((error) => showNotice(failure(error)));
+  reload();
 }
 
 // ---------- article lists ----------
