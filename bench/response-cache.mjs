@@ -1,0 +1,146 @@
+// Response-cache benchmark: the front-page query (bench Q1) and a breaking-news mix, each without and with the
+// response cache (in-process, and Redis when REDIS_URL is set), against `node dist/src/main.js` on an existing
+// Khabar database. Reports req/s, latency, server CPU per request and the cache hit ratio.
+//
+//   DATABASE_URL=postgres://…/khabar_bench npm run bench:cache          # 20 connections, 10 s per run
+//   DATABASE_URL=… REDIS_URL=redis://127.0.0.1:6379 npm run bench:cache -- --seconds 20 --connections 50
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' } } });
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const DATABASE_URL = process.env.DATABASE_URL;
+if (!DATABASE_URL) throw new Error('DATABASE_URL must name a Khabar database with content (e.g. the bench database)');
+const SECRET = 'bench-cache-secret-bench-cache-secret';
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const Q1 = '{ articles(first: 20) { edges { node { slug title publishedAt regions { code nameAr } people { slug nameAr } } } } }';
+const HOME = `query Home { tickers(first: 10) { headline urgency region { nameAr } article { slug } }
+  articles(first: 30) { edges { node { slug title kicker publishedAt displayDate category { slug nameAr } regions { code nameAr } people { slug nameAr } } } } }`;
+const PAGE = 'query Page($slug: String!) { article(slug: $slug) { title summary body { type text } publishedAt regions { nameAr } people { nameAr } } }';
+
+async function startKhabar(port, env) {
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL, NODE_ENV: 'production', LOG_LEVEL: 'warn',
+      KHABAR_SEED: 'none', RATE_LIMIT_PER_IP: '0', JWT_SECRET: SECRET },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i += 1) {
+    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { child, url };
+    await sleep(100);
+  }
+  throw new Error('Khabar did not become ready');
+}
+
+/** Server CPU (user + system) in milliseconds, from /proc. */
+function cpuMs(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+}
+
+/** `connections` keep-alive clients POSTing `next()` bodies back to back for `seconds`. */
+async function load(url, next, seconds, connections) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const latencies = [];
+  let errors = 0;
+  const deadline = Date.now() + seconds * 1000;
+  const post = (body) => new Promise((resolve) => {
+    const started = performance.now();
+    const req = http.request(`${url}/graphql`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        if (res.statusCode === 200) latencies.push(performance.now() - started);
+        else errors += 1;
+        resolve();
+      });
+    });
+    req.on('error', () => { errors += 1; resolve(); });
+    req.end(body);
+  });
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (Date.now() < deadline) await post(next());
+  }));
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] * 10) / 10;
+  return { requests: latencies.length, errors, p50ms: at(0.5), p99ms: at(0.99) };
+}
+
+async function cacheLookups(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const count = (result) => Number(new RegExp(`khabar_response_cache_lookups_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  return { hit: count('hit'), miss: count('miss') };
+}
+
+async function run(label, env, workload) {
+  const port = 4900 + Math.floor(Math.random() * 90);
+  const { child, url } = await startKhabar(port, env);
+  try {
+    const stop = await workload.before?.(url);
+    await load(url, workload.next, 2, CONNECTIONS); // warm-up
+    const lookups = await cacheLookups(url);
+    const cpu = cpuMs(child.pid);
+    const result = await load(url, workload.next, SECONDS, CONNECTIONS);
+    const cpuUsed = cpuMs(child.pid) - cpu;
+    stop?.();
+    const after = await cacheLookups(url);
+    const hits = after.hit - lookups.hit;
+    const misses = after.miss - lookups.miss;
+    console.log(JSON.stringify({
+      label, reqPerSec: Math.round(result.requests / SECONDS), p50ms: result.p50ms, p99ms: result.p99ms, errors: result.errors,
+      cpuMsPerRequest: Math.round((cpuUsed / result.requests) * 1000) / 1000,
+      hitRatio: hits + misses ? Math.round((hits / (hits + misses)) * 10000) / 10000 : null,
+    }));
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+const front = { next: () => JSON.stringify({ query: Q1 }) };
+
+async function breakingNewsMix() {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  const slugs = (await client.query(`SELECT slug FROM article WHERE status = 'PUBLISHED' AND published_at <= now() ORDER BY published_at DESC LIMIT 200`)).rows.map((r) => r.slug);
+  await client.end();
+  let i = 0;
+  return {
+    // 40 % home page (with the ticker), 20 % front-page list, 40 % article pages, popular ones more often.
+    next() {
+      i += 1;
+      if (i % 5 < 2) return JSON.stringify({ query: HOME });
+      if (i % 5 === 2) return JSON.stringify({ query: Q1 });
+      return JSON.stringify({ query: PAGE, variables: { slug: slugs[Math.floor(Math.random() ** 2 * slugs.length)] } });
+    },
+    // An editor pushes a breaking item every 2 s: each push purges every response that holds the ticker.
+    async before(url) {
+      const token = execFileSync(process.execPath, ['dist/src/cli/token.js', '--role', 'editor'], {
+        cwd: ROOT, env: { ...process.env, JWT_SECRET: SECRET },
+      }).toString().trim();
+      let n = 0;
+      const timer = setInterval(() => {
+        n += 1;
+        fetch(`${url}/graphql`, {
+          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: 'mutation($i: PushBreakingNewsInput!) { pushBreakingNews(input: $i) { id } }', variables: { i: { headline: `عاجل: اختبار الضغط رقم ${n}`, urgency: 2 } } }),
+        }).catch(() => undefined);
+      }, 2000);
+      return () => clearInterval(timer);
+    },
+  };
+}
+
+const caches = [['no cache', { RESPONSE_CACHE: 'false' }], ['in-process cache', { RESPONSE_CACHE: 'true' }]];
+if (process.env.REDIS_URL) caches.push(['Redis cache', { RESPONSE_CACHE: 'true', REDIS_KEY_PREFIX: `bench-cache-${process.pid}:` }]);
+for (const [name, env] of caches) await run(`Q1, ${name}`, env, front);
+for (const [name, env] of caches) await run(`breaking-news mix, ${name}`, env, await breakingNewsMix());
