@@ -222,12 +222,38 @@ describe('the reader front page at /', () => {
     }
   });
 
-  it('says search is unavailable while the server has no search field', async () => {
+  it('says search is unavailable when the server has no search field', async () => {
+    // What a Khabar without search answers, whether or not this one has it.
+    await page.route(/\/graphql$/, async (route) => {
+      if (!route.request().postData()?.includes('query Search(')) return route.fallback();
+      await route.fulfill({ status: 400, json: { errors: [{ message: 'Cannot query field "search" on type "Query".',
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] } });
+    });
     await page.goto(home);
     await page.getByRole('searchbox').fill('حيار');
     await page.getByRole('button', { name: 'بحث' }).click();
     await page.getByRole('alert').filter({ hasText: 'البحث غير متاح' }).waitFor();
     expect(page.url()).toBe(`${home}#search=${encodeURIComponent('حيار')}`);
+  });
+
+  it('shows search highlights with <mark> only: any other markup in a snippet stays text', async () => {
+    const card = { slug: 'x', title: 'مقال وجده البحث', kicker: null, summary: null, displayDate: 'الجمعة 04 فبراير 2022 على الساعة 18:00',
+      lang: 'ar', dir: 'RTL', hasVideo: false, category: null, regions: [], people: [] };
+    const highlight = 'ترأست <mark>حيار</mark> &lt;b&gt;لقاء&lt;/b&gt; &amp; <img src=x onerror="window.__hacked=3"><script>window.__hacked=4</script>';
+    // The search API's contract (HTML-escaped text, matches in <mark>), answered here so the client is tested alone.
+    await page.route(/\/graphql$/, async (route) => {
+      if (!route.request().postData()?.includes('query Search(')) return route.fallback();
+      await route.fulfill({ json: { data: { search: { edges: [{ highlight, node: card }] } } } });
+    });
+    await page.goto(`${home}#search=${encodeURIComponent('حيار')}`);
+    const snippet = page.locator('#results .snippet');
+    await snippet.waitFor();
+    expect(await snippet.locator('mark').allInnerTexts()).toEqual(['حيار']);
+    expect(await snippet.textContent())
+      .toBe('ترأست حيار <b>لقاء</b> & <img src=x onerror="window.__hacked=3"><script>window.__hacked=4</script>');
+    expect(await snippet.locator('*').count()).toBe(1);
+    expect(await page.evaluate(() => window.__hacked)).toBeUndefined();
+    expect(await page.locator('#search-input').inputValue()).toBe('حيار');
   });
 
   it('fits a 390 px phone screen without sideways scrolling', async () => {
