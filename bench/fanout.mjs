@@ -35,8 +35,11 @@ async function runSubscribers(url, count) {
   let received = [];
   const expected = new Map();
   for (let i = 0; i < count; i += 1) {
-    const client = createClient({ url, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, onNonLazyError: () => undefined,
-      on: { connected: () => { connected += 1; } } });
+    // Retries: on a busy machine some handshakes time out while thousands of others are set up.
+    let counted = false;
+    const client = createClient({ url, webSocketImpl: WebSocket, lazy: false, retryAttempts: 20, shouldRetry: () => true,
+      onNonLazyError: (error) => process.send({ type: 'error', message: `gave up connecting: ${error?.code ?? error}` }),
+      on: { connected: () => { if (!counted) connected += 1; counted = true; } } });
     client.subscribe({ query: SUBSCRIPTION }, {
       next: ({ data }) => received.push([now(), data.breakingNews.ticker.id]),
       error: (error) => process.send({ type: 'error', message: String(error?.message ?? error?.reason ?? error) }),
@@ -45,12 +48,17 @@ async function runSubscribers(url, count) {
     clients.push(client);
     if (i % 500 === 499) await sleep(20); // do not SYN-flood the listen backlog
   }
-  while (connected < count) await sleep(20);
+  const deadline = Date.now() + 180_000;
+  while (connected < count) {
+    if (Date.now() > deadline) throw new Error(`only ${connected} of ${count} subscribers connected in 3 minutes`);
+    await sleep(20);
+  }
   process.send({ type: 'connected' });
   process.on('message', async (message) => {
     if (message.type === 'expect') {
       expected.set(message.id, message.count);
-      while (received.filter(([, id]) => id === message.id).length < message.count) await sleep(5);
+      const deadline = Date.now() + 60_000;
+      while (received.filter(([, id]) => id === message.id).length < message.count && Date.now() < deadline) await sleep(5);
       const times = received.filter(([, id]) => id === message.id).map(([at]) => at);
       received = received.filter(([, id]) => id !== message.id);
       process.send({ type: 'received', id: message.id, times });
@@ -75,7 +83,7 @@ async function runServer() {
   const khabar = await startKhabar(loadConfig(process.env, {
     port: 0, host: '127.0.0.1', seed: 'none', logLevel: 'warn', dataDir,
     embeddedPgPort: 20_000 + Math.floor(Math.random() * 20_000),
-    live: { ...defaults.live, maxConnectionsPerIp: 0 },
+    live: { ...defaults.live, maxConnectionsPerIp: 0, initTimeoutMs: 60_000 },
   }));
   const token = await khabar.contextDeps.tokens.sign('EDITOR', 'fan-out bench');
   const wsUrl = khabar.url.replace(/^http/, 'ws');
@@ -100,12 +108,16 @@ async function measure(khabar, token, wsUrl, size, pushes) {
   const before = memory();
   const child = fork(fileURLToPath(import.meta.url), ['--subscribers', wsUrl, String(size)], { stdio: 'inherit' });
   const messages = [];
+  child.on('exit', (code) => {
+    if (code) messages.push({ type: 'failed' });
+  });
   child.on('message', (message) => {
     if (message.type === 'error') console.error(`subscriber error: ${message.message}`);
     else messages.push(message);
   });
   const next = async (type) => {
     for (;;) {
+      if (messages.some((m) => m.type === 'failed')) throw new Error(`the subscriber process failed while waiting for "${type}"`);
       const index = messages.findIndex((m) => m.type === type);
       if (index >= 0) return messages.splice(index, 1)[0];
       await sleep(5);
@@ -132,6 +144,7 @@ async function measure(khabar, token, wsUrl, size, pushes) {
     if (errors) throw new Error(JSON.stringify(errors));
     child.send({ type: 'expect', id: data.pushBreakingNews.id, count: size });
     const { times } = await next('received');
+    if (times.length < size) throw new Error(`push ${n}: only ${times.length} of ${size} subscribers got it within a minute`);
     const cpu = process.cpuUsage(cpuBefore);
     if (n === 0) cold = Math.max(...times) - sentAt;
     else {
