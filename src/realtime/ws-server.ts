@@ -17,15 +17,13 @@ import { introspectionRefusal } from '../server/introspection';
 export const LIVE_CLOSE = {
   /** The server is shutting down: reconnect (to another instance) and resubscribe with your last cursor. */
   shuttingDown: 1001,
-  /** A message larger than the limit (ws). */
-  messageTooBig: 1009,
   /** Too many connections from one address: retry later. */
   tooManyConnections: 1013,
   /** The connection_init token is invalid, or has just expired: reconnect with a valid one. */
   forbidden: CloseCode.Forbidden,
 } as const;
 
-/** Subscription documents are small; anything bigger is not a client of ours. */
+/** Subscription documents are small; anything bigger is not a client of ours (ws closes with 1009). */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 /** How long a drain waits for clients to acknowledge the close before cutting them off. */
 const CLOSE_GRACE_MS = 2_000;
