@@ -14,6 +14,7 @@ import { startPublishScheduler } from './modules/article/publish-scheduler';
 import { ArticleWriter } from './modules/article/article.writer';
 import { startLiveFeed } from './realtime/fan-out';
 import type { EventFeed } from './realtime/feed';
+import { checkSearchSupport, searchSupportWarning } from './modules/search/search-support';
 
 export interface Khabar {
   /** GraphQL endpoint, e.g. http://localhost:4000/graphql */
@@ -50,7 +51,11 @@ export async function startKhabar(config: Config, options: { logger?: Logger } =
     stops.push(() => db.destroy());
     // Replicas behind a one-shot migration job skip this; /readyz answers 503 while migrations are pending.
     if (config.migrateOnStart) await prepareDatabase(db, config.seed, logger);
-    const contextDeps = { sql: PoolSql.of(db), tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)), db };
+    const sql = PoolSql.of(db);
+    const searchSupport = await checkSearchSupport(sql);
+    const searchWarning = searchSupportWarning(searchSupport);
+    if (searchWarning) logger.warn({ ctype: searchSupport.ctype }, searchWarning);
+    const contextDeps = { sql, tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)), db, searchSupport };
     if (config.schedulerIntervalMs > 0) {
       const scheduler = startPublishScheduler(new ArticleWriter(db), config.schedulerIntervalMs, logger);
       stops.push(scheduler.stop);

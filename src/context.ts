@@ -5,6 +5,7 @@ import { Loaders } from './loaders';
 import { makeServices, Services } from './services';
 import { CountingSql, Sql } from './db/sql';
 import type { RequestEdge } from './edge/request-state';
+import type { SearchSupport } from './modules/search/search-support';
 
 /** What every resolver receives: built fresh per request (and per subscription event). */
 export interface Context {
@@ -24,10 +25,12 @@ export interface ContextDeps {
   tokens: TokenService;
   /** Write paths run their transactions on it. */
   db: DataSource;
+  /** What search can do on this database (checked at startup). */
+  searchSupport: SearchSupport;
 }
 
 export function makeContext(deps: ContextDeps, viewer: Viewer, requestId: string): Context {
   const sql = new CountingSql(deps.sql);
-  const services = makeServices(sql, deps.tokens, deps.db);
+  const services = makeServices(sql, deps.tokens, deps.db, deps.searchSupport);
   return { requestId, viewer, services, sql, loaders: new Loaders(services, viewer) };
 }

@@ -22,6 +22,7 @@ export class Loaders {
   readonly articleRevisions;
   readonly articleCorrections;
   private readonly articlePages = new Map<string, DataLoader<number | string, Page<ArticleType>>>();
+  private readonly highlights = new Map<string, DataLoader<number, string>>();
 
   constructor(private readonly services: Services, viewer: Viewer) {
     const visibility = isEditor(viewer) ? 'editorial' : 'public';
@@ -45,6 +46,17 @@ export class Loaders {
     if (!loader) {
       loader = new DataLoader((parents: readonly (number | string)[]) => this.services.articles.pagesForParents(kind, parents, args));
       this.articlePages.set(key, loader);
+    }
+    return loader;
+  }
+
+  /** Highlighted snippets of the hits of one search: one statement for the page, only when asked. */
+  searchHighlights(query: string, prefix: boolean): DataLoader<number, string> {
+    const key = JSON.stringify([query, prefix]);
+    let loader = this.highlights.get(key);
+    if (!loader) {
+      loader = new DataLoader((ids: readonly number[]) => this.services.search.highlights(query, prefix, ids));
+      this.highlights.set(key, loader);
     }
     return loader;
   }

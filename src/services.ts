@@ -10,6 +10,8 @@ import { RegionService } from './modules/region/region.service';
 import { RegionWriter } from './modules/region/region.writer';
 import { TickerService } from './modules/ticker/ticker.service';
 import { TickerWriter } from './modules/ticker/ticker.writer';
+import { SearchService } from './modules/search/search.service';
+import type { SearchSupport } from './modules/search/search-support';
 import type { TokenService } from './auth/tokens';
 
 /** Services of one request (or subscription event), reading through that request's statement-counting Sql. */
@@ -23,21 +25,23 @@ export interface Services {
   personWriter: PersonWriter;
   regions: RegionService;
   regionWriter: RegionWriter;
+  search: SearchService;
   tickers: TickerService;
   tickerWriter: TickerWriter;
   tokens: TokenService;
 }
 
-export function makeServices(sql: Sql, tokens: TokenService, db: DataSource): Services {
+export function makeServices(sql: Sql, tokens: TokenService, db: DataSource, searchSupport: SearchSupport): Services {
   return {
     articles: new ArticleService(sql),
     articleWriter: new ArticleWriter(db),
     categories: new CategoryService(sql),
     categoryWriter: new CategoryWriter(db),
-    people: new PersonService(sql),
+    people: new PersonService(sql, searchSupport),
     personWriter: new PersonWriter(db),
     regions: new RegionService(sql),
     regionWriter: new RegionWriter(db),
+    search: new SearchService(sql),
     tickers: new TickerService(sql),
     tickerWriter: new TickerWriter(db),
     tokens,

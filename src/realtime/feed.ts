@@ -100,7 +100,7 @@ export class EventFeed {
     readonly retentionHours: number,
     private readonly windowSize = 1024,
   ) {
-    this.services = makeServices(deps.sql, deps.tokens, deps.db);
+    this.services = makeServices(deps.sql, deps.tokens, deps.db, deps.searchSupport);
   }
 
   async start(): Promise<void> {

@@ -17,6 +17,7 @@ import { RegionMutations } from '../modules/region/region.mutations';
 import { TokenResolver } from '../auth/token.resolver';
 import { LiveResolver } from '../realtime/live.resolver';
 import { ArticleEventResolver } from '../realtime/live.types';
+import { SearchResolver } from '../modules/search/search.resolver';
 
 export const resolvers = [
   ArticleResolver,
@@ -34,6 +35,7 @@ export const resolvers = [
   TokenResolver,
   LiveResolver,
   ArticleEventResolver,
+  SearchResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {

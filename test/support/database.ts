@@ -28,10 +28,17 @@ export async function withAdmin<T>(work: (client: Client) => Promise<T>, base = 
   }
 }
 
+export interface TestDatabaseOptions {
+  /** An empty database with this LC_CTYPE (and LC_COLLATE) instead of the migrated copy; Khabar migrates it on start. */
+  ctype?: 'C';
+}
+
 /** A fresh, migrated database for one test file: a copy of the template global-setup migrated. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${templateName()}_${crypto.randomBytes(5).toString('hex')}`;
-  await withAdmin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${templateName()}`));
+  await withAdmin((c) => c.query(options.ctype
+    ? `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE '${options.ctype}' LC_COLLATE '${options.ctype}'`
+    : `CREATE DATABASE ${name} TEMPLATE ${templateName()}`));
   return {
     url: urlFor(name),
     drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),

@@ -2,7 +2,7 @@ import { ConfigOverrides, loadConfig } from '../../src/config';
 import { startKhabar, Khabar } from '../../src/app';
 import type { Role } from '../../src/auth/viewer';
 import type { Logger } from 'pino';
-import { createTestDatabase } from './database';
+import { createTestDatabase, TestDatabaseOptions } from './database';
 
 export const TEST_JWT_SECRET = 'khabar-test-secret-that-is-long-enough-for-hs256';
 
@@ -33,8 +33,9 @@ export interface InstanceOptions {
 }
 
 /** A real Khabar on port 0 over its own fresh database; `stop()` drains it and drops the database. */
-export async function startTestApp(overrides: ConfigOverrides = {}, options: InstanceOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function startTestApp(overrides: ConfigOverrides = {}, options: InstanceOptions = {},
+  databaseOptions: TestDatabaseOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase(databaseOptions);
   const app = await startInstance(database.url, overrides, options);
   return {
     ...app,

@@ -2,6 +2,13 @@ import { CoreGraph1764400000000 } from './1764400000000-CoreGraph';
 import { EventOutbox1764400100000 } from './1764400100000-EventOutbox';
 import { OutboxUrgency1764400500000 } from './1764400500000-OutboxUrgency';
 import { EditorialWorkflow1764400600000 } from './1764400600000-EditorialWorkflow';
+import { ArabicSearch1764500000000 } from './1764500000000-ArabicSearch';
 
 /** Every migration, in order; the CLI and the server both run this list. */
-export const migrations = [CoreGraph1764400000000, EventOutbox1764400100000, OutboxUrgency1764400500000, EditorialWorkflow1764400600000];
+export const migrations = [
+  CoreGraph1764400000000,
+  EventOutbox1764400100000,
+  OutboxUrgency1764400500000,
+  EditorialWorkflow1764400600000,
+  ArabicSearch1764500000000,
+];

@@ -1,5 +1,7 @@
 import type { Sql } from '../../db/sql';
 import { ArticleFilter } from './article.inputs';
+import { addArticleFilter, PUBLIC_ONLY } from './article.filter';
+import { Conditions } from '../../db/conditions';
 import { ArticleRow, ArticleType } from './article.type';
 import type { ArticleCorrectionEntity, ArticleRevisionEntity, ArticleStatus } from './article.entity';
 import { ArticleCorrectionType, ArticleRevisionType } from './article-history.type';
@@ -15,31 +17,10 @@ export const ARTICLE_COLUMNS = `a.id, a.slug, a.title, a.kicker, a.summary, a.bo
 /** Which articles a viewer may read: readers only published (or retracted) ones whose time has come. */
 export type Visibility = 'public' | 'editorial';
 
-/** What public lists show. */
-const PUBLIC_ONLY = `a.status = 'PUBLISHED' AND a.published_at <= now()`;
 /** What readers reach by slug or id: retracted articles stay at their URL with their retraction notice. */
 const PUBLIC_AT_URL = `a.status IN ('PUBLISHED', 'RETRACTED') AND a.published_at <= now()`;
 const CURSOR_KIND = 'article';
 const DESK_CURSOR_KIND = 'desk';
-
-/** SQL conditions with their positional parameters, composed without string-built values. */
-class Conditions {
-  readonly parts: string[] = [];
-  constructor(readonly params: unknown[] = []) {}
-
-  add(sql: string): void {
-    this.parts.push(sql);
-  }
-
-  param(value: unknown): string {
-    this.params.push(value);
-    return `$${this.params.length}`;
-  }
-
-  toSql(): string {
-    return this.parts.length ? this.parts.join(' AND ') : 'true';
-  }
-}
 
 export type ParentKind = 'person' | 'region';
 
@@ -143,38 +124,7 @@ export class ArticleService {
   private filterConditions(filter: ArticleFilter | undefined): Conditions {
     const c = new Conditions();
     c.add(PUBLIC_ONLY);
-    if (!filter) return c;
-    if (filter.regionCode) {
-      const code = c.param(filter.regionCode);
-      c.add(`EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
-                           WHERE ar.article_id = a.id AND r.path @> ARRAY[${code}::text])`);
-    }
-    if (filter.personSlug) {
-      const slug = c.param(normalizeSlugInput(filter.personSlug));
-      c.add(`EXISTS (SELECT 1 FROM article_person ap JOIN person p ON p.id = ap.person_id
-                           WHERE ap.article_id = a.id AND p.slug = ${slug})`);
-    }
-    if (filter.categorySlug) {
-      const slug = c.param(normalizeSlugInput(filter.categorySlug));
-      c.add(`a.category_id = (SELECT id FROM category WHERE slug = ${slug})`);
-    }
-    if (filter.tag) {
-      const tag = c.param(filter.tag.normalize('NFC'));
-      c.add(`a.tags @> ARRAY[${tag}::text]`);
-    }
-    if (filter.lang) {
-      const lang = c.param(filter.lang);
-      c.add(`a.lang = ${lang}`);
-    }
-    if (filter.publishedAfter) {
-      const after = c.param(filter.publishedAfter);
-      c.add(`a.published_at >= ${after}`);
-    }
-    if (filter.publishedBefore) {
-      const before = c.param(filter.publishedBefore);
-      c.add(`a.published_at < ${before}`);
-    }
-    return c;
+    return addArticleFilter(c, filter);
   }
 
   private addCursorCondition(c: Conditions, slice: Slice<[number, number]>): void {

@@ -4,6 +4,8 @@ import { ArticleConnection } from '../article/article.connection';
 import type { Context } from '../../context';
 import { connectionTypes, ForwardPageArgs, PageArgs } from '../../shared/relay';
 import { normalizeSlugInput } from '../../shared/slug';
+import { badInput } from '../../shared/errors';
+import { searchQueryError } from '../search/search.sql';
 
 const { ConnectionBase } = connectionTypes(PersonType, 'Person', 'person');
 
@@ -17,13 +19,20 @@ export class PersonResolver {
     return ctx.services.people.bySlug(normalizeSlugInput(slug));
   }
 
-  @Query(() => PersonConnection, { description: 'People in Arabic alphabetical order, optionally matching a name.' })
+  @Query(() => PersonConnection, { description: 'People in Arabic alphabetical order, or those a name query finds, best match first.' })
   async people(
     @Ctx() ctx: Context,
     @Args() page: PageArgs,
-    @Arg('query', () => String, { nullable: true, description: 'Part of a name, in Arabic or Latin spelling, or an alias.' }) query?: string,
+    @Arg('query', () => String, {
+      nullable: true,
+      description: 'A name in any spelling: Arabic (hamzas, tashkeel and Persian letters do not matter), French/Latin, or an alias; '
+        + 'every word must match, a word ending in `*` matches as a prefix. Empty or omitted: everyone, alphabetically.',
+    }) query?: string,
   ): Promise<PersonConnection> {
-    return Object.assign(new PersonConnection(), await ctx.services.people.page(page, query?.trim() || undefined));
+    const text = query?.trim();
+    const problem = text ? searchQueryError(text) : null;
+    if (problem) throw badInput(problem, 'query');
+    return Object.assign(new PersonConnection(), await ctx.services.people.page(page, text || undefined));
   }
 
   @FieldResolver(() => ArticleConnection, { description: 'Published articles mentioning this person, newest first.' })

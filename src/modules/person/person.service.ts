@@ -3,14 +3,19 @@ import type { PersonEntity } from './person.entity';
 import { PersonType } from './person.type';
 import { groupBy, pickBy } from '../../shared/group-by';
 import { decodeCursor, encodeCursor, Page, pageOf, PageArgs, sliceOf } from '../../shared/relay';
+import { Conditions } from '../../db/conditions';
+import { bindSearch, personSearch } from '../search/search.sql';
+import { decodeRankedCursor } from '../search/search-cursor';
+import type { SearchSupport } from '../search/search-support';
 
 export const PERSON_COLUMNS = `p.id, p.slug, p.name_ar AS "nameAr", p.name_latin AS "nameLatin", p.aliases,
   p.role_ar AS "roleAr", p.role_fr AS "roleFr", p.bio`;
 
 const CURSOR_KIND = 'person';
+const SEARCH_CURSOR_KIND = 'person-search';
 
 export class PersonService {
-  constructor(private readonly sql: Sql) {}
+  constructor(private readonly sql: Sql, private readonly searchSupport: SearchSupport) {}
 
   async byIds(ids: readonly number[]): Promise<(PersonType | null)[]> {
     const rows: PersonEntity[] = await this.sql.query(`SELECT ${PERSON_COLUMNS} FROM person p WHERE p.id = ANY($1)`, [ids]);
@@ -30,25 +35,45 @@ export class PersonService {
     return groupBy(articleIds, rows, (row) => row.articleId, PersonType.from);
   }
 
-  /** People in Arabic alphabetical order, optionally only those whose names contain `query`. */
+  /** People in Arabic alphabetical order, or, with a query, the people it finds, best match first. */
   async page(args: Partial<PageArgs>, query?: string): Promise<Page<PersonType>> {
+    return query ? this.searchPage(args, query) : this.alphabeticalPage(args);
+  }
+
+  private async alphabeticalPage(args: Partial<PageArgs>): Promise<Page<PersonType>> {
     const slice = sliceOf(args, (cursor, field) => decodeCursor(CURSOR_KIND, cursor, field, ['string', 'number']));
     const forward = slice.direction === 'forward';
-    const params: unknown[] = [];
-    const where: string[] = [];
-    if (query) {
-      params.push(`%${query.replace(/[\\%_]/g, '\\$&')}%`);
-      where.push(`(p.name_ar ILIKE $${params.length} OR p.name_latin ILIKE $${params.length}
-        OR array_to_string(p.aliases, ' ') ILIKE $${params.length})`);
-    }
-    if (slice.cursor) {
-      params.push(slice.cursor[0], slice.cursor[1]);
-      where.push(`(p.name_ar, p.id) ${forward ? '>' : '<'} ($${params.length - 1}, $${params.length})`);
-    }
+    const c = new Conditions();
+    if (slice.cursor) c.add(`(p.name_ar, p.id) ${forward ? '>' : '<'} (${c.param(slice.cursor[0])}, ${c.param(slice.cursor[1])})`);
     const order = forward ? 'ASC' : 'DESC';
     const rows: PersonEntity[] = await this.sql.query(
-      `SELECT ${PERSON_COLUMNS} FROM person p ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY p.name_ar ${order}, p.id ${order} LIMIT ${slice.limit + 1}`, params);
+      `SELECT ${PERSON_COLUMNS} FROM person p WHERE ${c.toSql()}
+       ORDER BY p.name_ar ${order}, p.id ${order} LIMIT ${slice.limit + 1}`, c.params);
     return pageOf(rows, slice, PersonType.from, (row) => encodeCursor(CURSOR_KIND, [row.nameAr, row.id]));
+  }
+
+  /**
+   * People matching a search query (any spelling of the name), best match first, then alphabetical. The key is the
+   * negated rank as real (float4), whose text form round-trips exactly, so cursors resume at the very row.
+   */
+  private async searchPage(args: Partial<PageArgs>, query: string): Promise<Page<PersonType>> {
+    const slice = sliceOf(args, (cursor, field) => decodeRankedCursor(SEARCH_CURSOR_KIND, cursor, field, ['string', 'number']) as [string, string, number]);
+    const forward = slice.direction === 'forward';
+    const c = new Conditions();
+    const match = personSearch(bindSearch(c, query, false), this.searchSupport.trigrams);
+    if (slice.cursor) {
+      const [key, name, id] = slice.cursor;
+      c.add(`(s.key, s."nameAr", s.id) ${forward ? '>' : '<'} (${c.param(key)}::real, ${c.param(name)}, ${c.param(id)}::int)`);
+    }
+    const order = forward ? 'ASC' : 'DESC';
+    // The tsquery is built once in `q` (not per row); the rank is computed once per row, below the cursor condition.
+    const rows: (PersonEntity & { keyText: string })[] = await this.sql.query(
+      `WITH q AS MATERIALIZED (${match.q})
+       SELECT s.*, s.key::text AS "keyText" FROM (
+         SELECT ${PERSON_COLUMNS}, -(${match.rank}) AS key, ${match.exact} AS exact, bool_or(${match.exact}) OVER () AS any_exact
+         FROM person p, q WHERE ${match.where}
+       ) s WHERE (s.exact OR NOT s.any_exact) AND ${c.toSql()}
+       ORDER BY s.key ${order}, s."nameAr" ${order}, s.id ${order} LIMIT ${slice.limit + 1}`, c.params);
+    return pageOf(rows, slice, PersonType.from, (row) => encodeCursor(SEARCH_CURSOR_KIND, [row.keyText, row.nameAr, row.id]));
   }
 }

@@ -1,0 +1,33 @@
+import type { ArticleFilter } from './article.inputs';
+import { normalizeSlugInput } from '../../shared/slug';
+import type { Conditions } from '../../db/conditions';
+
+/** What public lists show: published articles whose time has come (`article a`). */
+export const PUBLIC_ONLY = `a.status = 'PUBLISHED' AND a.published_at <= now()`;
+
+/** Adds the conditions of an ArticleFilter on `article a`; which statuses count is the caller's choice. */
+export function addArticleFilter(c: Conditions, filter: ArticleFilter | undefined): Conditions {
+  if (!filter) return c;
+  if (filter.regionCode) {
+    const code = c.param(filter.regionCode);
+    c.add(`EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
+                   WHERE ar.article_id = a.id AND r.path @> ARRAY[${code}::text])`);
+  }
+  if (filter.personSlug) {
+    const slug = c.param(normalizeSlugInput(filter.personSlug));
+    c.add(`EXISTS (SELECT 1 FROM article_person ap JOIN person p ON p.id = ap.person_id
+                   WHERE ap.article_id = a.id AND p.slug = ${slug})`);
+  }
+  if (filter.categorySlug) {
+    const slug = c.param(normalizeSlugInput(filter.categorySlug));
+    c.add(`a.category_id = (SELECT id FROM category WHERE slug = ${slug})`);
+  }
+  if (filter.tag) {
+    const tag = c.param(filter.tag.normalize('NFC'));
+    c.add(`a.tags @> ARRAY[${tag}::text]`);
+  }
+  if (filter.lang) c.add(`a.lang = ${c.param(filter.lang)}`);
+  if (filter.publishedAfter) c.add(`a.published_at >= ${c.param(filter.publishedAfter)}`);
+  if (filter.publishedBefore) c.add(`a.published_at < ${c.param(filter.publishedBefore)}`);
+  return c;
+}

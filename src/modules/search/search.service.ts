@@ -1,0 +1,107 @@
+import type { Sql } from '../../db/sql';
+import { Conditions } from '../../db/conditions';
+import { addArticleFilter, PUBLIC_ONLY } from '../article/article.filter';
+import type { ArticleFilter } from '../article/article.inputs';
+import { ARTICLE_COLUMNS } from '../article/article.service';
+import { ArticleRow, ArticleType } from '../article/article.type';
+import { pickBy } from '../../shared/group-by';
+import { encodeCursor, ForwardPageArgs, PageInfo, pageOf, sliceOf } from '../../shared/relay';
+import { articleHighlight, bindSearch } from './search.sql';
+import { decodeRankedCursor } from './search-cursor';
+import { badInput } from '../../shared/errors';
+
+/** A search over articles, its query already validated (searchQueryError). */
+export interface ArticleSearch {
+  query: string;
+  /** Match the last word as a prefix (type-ahead); a word ending in `*` always is one. */
+  prefix: boolean;
+  filter?: ArticleFilter;
+  /** Editors only: drafts and scheduled articles too. */
+  includeDrafts: boolean;
+}
+
+/** One found article: the row, its rank and its cursor. */
+export interface FoundArticle {
+  cursor: string;
+  score: number;
+  article: ArticleType;
+}
+
+/** What editors search with drafts: everything being written or on the site, not what has left it. */
+const EDITORIAL_SEARCH = `a.status IN ('DRAFT', 'SCHEDULED', 'PUBLISHED')`;
+const CURSOR_KIND = 'search';
+
+type HitRow = ArticleRow & { rankText: string; tier: number; recencyUs: string };
+
+/** Hits come in two tiers: articles whose headline, kicker or summary hold every word, then those that need the body. */
+const HEAD = 1;
+const BODY = 2;
+
+/** Full-text search over articles: head matches first, then by relevance, then the newest, then the highest id. */
+export class SearchService {
+  constructor(private readonly sql: Sql) {}
+
+  /**
+   * One page of hits in one statement. The tsquery is built once (`q`). Each tier ranks its matches once (OFFSET 0
+   * keeps the keyset condition from ranking them again) and keeps its best `limit + 1`; the body tier runs only when the
+   * head tier cannot fill the page, so a common word costs its head matches, not its thousands of body matches. Only
+   * the page's rows are joined back for their columns. Ranks are real (float4) and travel in cursors as PostgreSQL's
+   * exact text for them.
+   */
+  async page(search: ArticleSearch, args: ForwardPageArgs): Promise<{ hits: FoundArticle[]; pageInfo: PageInfo }> {
+    const slice = sliceOf(args, decodeSearchCursor);
+    const c = new Conditions();
+    const bound = bindSearch(c, search.query, search.prefix);
+    c.add(search.includeDrafts ? EDITORIAL_SEARCH : PUBLIC_ONLY);
+    addArticleFilter(c, search.filter);
+    const visible = c.toSql();
+    const tier = slice.cursor?.[1] ?? HEAD;
+    let after = 'true';
+    if (slice.cursor) {
+      const [rank, , recencyUs, id] = slice.cursor;
+      after = `(rank, recency, id) < (${c.param(rank)}::real,
+        timestamptz 'epoch' + ${c.param(recencyUs)}::bigint * interval '1 microsecond', ${c.param(id)}::int)`;
+    }
+    const limit = slice.limit + 1;
+    const ranked = (match: string, keyset: string) => `
+      SELECT id, rank, recency FROM (
+        SELECT a.id, ts_rank(a.search_vector, q.tsquery) AS rank, coalesce(a.published_at, a.updated_at) AS recency
+        FROM article a, q WHERE ${match} AND ${visible} OFFSET 0
+      ) ranked WHERE ${keyset}
+      ORDER BY rank DESC, recency DESC, id DESC LIMIT ${limit}`;
+    const rows: HitRow[] = await this.sql.query(
+      `WITH q AS MATERIALIZED (SELECT ${bound.tsquery} AS tsquery),
+       head AS MATERIALIZED (${ranked(tier === HEAD ? 'a.head_vector @@ q.tsquery' : 'false', after)}),
+       body AS MATERIALIZED (${ranked(`(SELECT count(*) FROM head) < ${limit}
+         AND a.search_vector @@ q.tsquery AND NOT (a.head_vector @@ q.tsquery)`, tier === BODY ? after : 'true')}),
+       page AS (
+         SELECT ${HEAD} AS tier, * FROM head UNION ALL SELECT ${BODY}, * FROM body
+         ORDER BY tier, rank DESC, recency DESC, id DESC LIMIT ${limit}
+       )
+       SELECT ${ARTICLE_COLUMNS}, page.rank::text AS "rankText", page.tier,
+         (extract(epoch FROM page.recency) * 1000000)::bigint AS "recencyUs"
+       FROM page JOIN article a ON a.id = page.id
+       ORDER BY page.tier, page.rank DESC, page.recency DESC, page.id DESC`, c.params);
+    const page = pageOf(rows, slice, (row) => row,
+      (row) => encodeCursor(CURSOR_KIND, [row.rankText, row.tier, Number(row.recencyUs), row.id]));
+    const hits = page.edges.map(({ cursor, node: row }) => ({ cursor, score: Number(row.rankText), article: ArticleType.from(row) }));
+    return { hits, pageInfo: page.pageInfo };
+  }
+
+  /** The highlighted snippet of each article for a query, in one statement; only asked for the page's hits. */
+  async highlights(query: string, prefix: boolean, ids: readonly number[]): Promise<string[]> {
+    const c = new Conditions();
+    const { q, highlight } = articleHighlight(bindSearch(c, query, prefix));
+    const rows: { id: number; highlight: string }[] = await this.sql.query(
+      `WITH q AS MATERIALIZED (${q})
+       SELECT a.id, ${highlight} AS highlight FROM article a, q WHERE a.id = ANY(${c.param(ids)}::int[])`, c.params);
+    return pickBy(ids, rows, (row) => row.id, (row) => row.highlight).map((highlight) => highlight ?? '');
+  }
+}
+
+/** [rank, tier, recency in microseconds, id] */
+function decodeSearchCursor(cursor: string, field: string): [string, number, number, number] {
+  const key = decodeRankedCursor(CURSOR_KIND, cursor, field, ['number', 'number', 'number']) as [string, number, number, number];
+  if (key[1] !== HEAD && key[1] !== BODY) throw badInput(`Invalid cursor "${cursor.slice(0, 60)}".`, field);
+  return key;
+}
