@@ -222,6 +222,20 @@ describe('the reader front page at /', () => {
     }
   });
 
+  it('finds the seed article through the real search whatever the spelling, with the match marked', async () => {
+    await page.goto(home);
+    await page.getByRole('searchbox').fill('وَزِيرَه الاسره'); // tashkeel, heh for teh marbuta, bare alef
+    await page.getByRole('button', { name: 'بحث' }).click();
+    const hit = page.locator('#results .card').filter({ hasText: SEED_TITLE });
+    await hit.waitFor();
+    const marked = await hit.locator('.snippet mark').allInnerTexts();
+    expect(marked.length).toBeGreaterThan(0);
+    expect(marked.every((word) => /وزير|أسر|الأسر/.test(word))).toBe(true);
+    expect(page.url()).toBe(`${home}#search=${encodeURIComponent('وَزِيرَه الاسره')}`);
+    expect(network.external).toEqual([]);
+    expect(network.failed).toEqual([]);
+  });
+
   it('says search is unavailable when the server has no search field', async () => {
     // What a Khabar without search answers, whether or not this one has it.
     await page.route(/\/graphql$/, async (route) => {
