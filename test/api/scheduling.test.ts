@@ -31,17 +31,19 @@ describe('scheduled publishing', () => {
   const makeDue = () => holder.sql(`UPDATE article SET published_at = now() - interval '1 second' WHERE status = 'SCHEDULED'`);
   const publicStatus = async (app: TestApp, id: string) => (await app.gql(READ, { id })).data.article?.status ?? null;
 
-  it('publishes a scheduled article at its time, within seconds, keeping the scheduled time as its publication time', async () => {
+  it('publishes a scheduled article at its time, not before, keeping the scheduled time as its publication time', async () => {
     const app = await holder.instance(FAST);
     try {
-      const at = new Date(Date.now() + 1200).toISOString();
-      const id = await schedule(app, 'مجدول', at);
+      const id = await schedule(app, 'مجدول', IN_AN_HOUR());
       expect(await publicStatus(app, id)).toBeNull();
+      // Due a second from now by the database clock the scheduler goes by: no API round trip has to fit in that second.
+      const [{ at }] = await holder.sql(`WITH due AS (UPDATE article SET published_at = now() + interval '1 second'
+        WHERE status = 'SCHEDULED' RETURNING published_at) SELECT published_at AS at FROM due`);
       expect(await eventually(() => publicStatus(app, id))).toBe('PUBLISHED');
-      expect((await app.gql(READ, { id })).data.article.publishedAt).toBe(at);
-      const [{ lagMs }] = await app.sql(`SELECT extract(epoch FROM r.created_at - a.published_at) * 1000 AS "lagMs"
+      expect((await app.gql(READ, { id })).data.article.publishedAt).toBe(at.toISOString());
+      const [{ early }] = await app.sql(`SELECT r.created_at < a.published_at AS early
         FROM article a JOIN article_revision r ON r.article_id = a.id AND r.action = 'PUBLISHED'`);
-      expect(Number(lagMs)).toBeLessThan(2000);
+      expect(early).toBe(false);
       expect(await outboxEvents(app, id)).toEqual([{ kind: 'PUBLISHED', entityId: expect.any(Number), regionCodes: ['MA-04'] }]);
       const revisions = await app.sql(`SELECT action, author_name AS "authorName" FROM article_revision ORDER BY version`);
       expect(revisions).toEqual([
@@ -59,8 +61,7 @@ describe('scheduled publishing', () => {
     const id = await schedule(before, 'أثناء التوقف', IN_AN_HOUR());
     await before.stop();
     await makeDue();
-    await pause(300);
-    expect(await publicStatus(holder, id)).toBeNull(); // due, but no scheduler was running
+    expect(await publicStatus(holder, id)).toBeNull(); // due, but no scheduler is running
 
     const after = await holder.instance(FAST);
     try {
@@ -77,7 +78,8 @@ describe('scheduled publishing', () => {
       const at = IN_AN_HOUR();
       await Promise.all(Array.from({ length: 30 }, (_, i) => schedule(i % 2 ? one : two, `خبر ${i}`, at)));
       await makeDue();
-      await eventually(async () => (await holder.sql(`SELECT count(*)::int AS n FROM article WHERE status = 'PUBLISHED'`))[0].n === 30);
+      // Thirty publications on a busy machine: more room than the default five seconds.
+      await eventually(async () => (await holder.sql(`SELECT count(*)::int AS n FROM article WHERE status = 'PUBLISHED'`))[0].n === 30, 20_000);
       await pause(200); // a few more ticks of both instances
       const perArticle = await holder.sql(`SELECT a.id, a.status,
           (SELECT count(*)::int FROM event_outbox e WHERE e.entity_id = a.id AND e.kind = 'PUBLISHED') AS events,
@@ -138,8 +140,10 @@ describe('scheduled publishing', () => {
     try {
       const id = await schedule(app, 'ألغي', IN_AN_HOUR());
       expect((await ok(app, UNPUBLISH, { id }, editor)).unpublishArticle).toMatchObject({ status: 'DRAFT', publishedAt: null });
+      // A marker made due with it: once the marker is out, the scheduler has run over every due article.
+      const marker = await schedule(app, 'علامة', IN_AN_HOUR());
       await makeDue();
-      await pause(300);
+      expect(await eventually(() => publicStatus(app, marker))).toBe('PUBLISHED');
       expect(await publicStatus(app, id)).toBeNull();
       const at = IN_AN_HOUR();
       expect((await ok(app, PUBLISH, { id, at }, editor)).publishArticle).toMatchObject({ status: 'SCHEDULED', publishedAt: at });
@@ -147,7 +151,7 @@ describe('scheduled publishing', () => {
       expect((await ok(app, PUBLISH, { id, at: later }, editor)).publishArticle).toMatchObject({ status: 'SCHEDULED', publishedAt: later });
       expect((await ok(app, PUBLISH, { id }, editor)).publishArticle.status).toBe('PUBLISHED');
       expect(failure(await app.gql(PUBLISH, { id, at }, { token: editor })).extensions).toMatchObject({ code: 'CONFLICT' });
-      expect((await outboxEvents(app)).map((e) => e.kind)).toEqual(['PUBLISHED']);
+      expect((await outboxEvents(app, id)).map((e) => e.kind)).toEqual(['PUBLISHED']);
     } finally {
       await app.stop();
     }
