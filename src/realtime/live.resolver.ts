@@ -20,6 +20,8 @@ const CURSOR_KIND = 'breakingNews';
 const MAX_REGION_CODES = 50;
 /** Article events readers get even when the article is gone from their view: they tell them to drop it. */
 const REMOVALS = new Set<string>([ArticleEventKind.RETRACTED, ArticleEventKind.UNPUBLISHED, ArticleEventKind.ARCHIVED]);
+/** The article events subscribers hear of; the others (UPDATED: edits, renamed sections or people) only purge caches. */
+const NEWS = new Set<string>(Object.values(ArticleEventKind));
 
 interface BreakingNewsArgs {
   after?: string | null;
@@ -89,7 +91,7 @@ async function articleStream(ctx: LiveContext, args: ArticlePublishedArgs): Prom
   return new EventStream(ctx.feed, ctx, {
     topic: 'article',
     after: ctx.feed.head,
-    accepts: async ({ record, article }, scope) => article !== null && inRegions(record, regions)
+    accepts: async ({ record, article }, scope) => NEWS.has(record.kind) && article !== null && inRegions(record, regions)
       && (category === null || article.categoryId === category.dbId) && (lang === null || article.lang === lang)
       // Readers hear of an article only while they may read it, except for the news that it is gone.
       && (editor || REMOVALS.has(record.kind) || (await scope.loaders.article.load(record.entityId)) !== null),

@@ -40,3 +40,25 @@ export async function appendEvent(tx: EntityManager, event: OutboxEvent): Promis
   if (tx.queryRunner) tx.queryRunner.data[APPENDED_SEQ] = seq;
   return seq;
 }
+
+/** Kind of article event for a change readers see that is not news (an edit, or a name the page shows): caches purge, subscribers hear nothing. */
+export const ARTICLE_UPDATED = 'UPDATED';
+
+/** Appends an UPDATED event for each article, with its regions, in one statement; call it last, like appendEvent. */
+export async function appendArticleUpdates(tx: EntityManager, articleIds: number[]): Promise<void> {
+  if (articleIds.length === 0) return;
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
+  const [row] = await tx.query(
+    `WITH appended AS (
+       INSERT INTO event_outbox (seq, topic, kind, entity_id, region_codes, created_at)
+       SELECT nextval('event_outbox_seq'), 'article', $1, e.id,
+              (SELECT coalesce(array_agg(DISTINCT c), '{}') FROM article_region ar JOIN region r ON r.code = ar.region_code, unnest(r.path) c
+               WHERE ar.article_id = e.id),
+              clock_timestamp()
+       FROM unnest($2::int[]) AS e(id)
+       RETURNING seq)
+     SELECT max(seq) AS seq FROM appended`,
+    [ARTICLE_UPDATED, articleIds]);
+  await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(row.seq)]);
+  if (tx.queryRunner) tx.queryRunner.data[APPENDED_SEQ] = Number(row.seq);
+}

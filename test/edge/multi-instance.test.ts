@@ -55,6 +55,22 @@ async function purgesEverywhere(a: TestApp, b: TestApp, bystander: string): Prom
   for (const app of [a, b]) expect((await app.gql(ARTICLE, { slug: bystander })).headers.get('x-khabar-cache')).toBe('HIT');
 }
 
+/** A published article edited through instance A: the page both instances cached shows the edit on both. */
+async function editsPurgeEverywhere(a: TestApp, b: TestApp, slug: string): Promise<void> {
+  const story = await factories(a).article({ slug, title: 'عنوان قبل التعديل' });
+  const page = `${ARTICLE} # edits`;
+  for (const app of [a, b]) for (let i = 0; i < 2; i += 1) await app.gql(page, { slug });
+  for (const app of [a, b]) expect((await app.gql(page, { slug })).headers.get('x-khabar-cache')).toBe('HIT');
+
+  const edited = await a.gql('mutation($id: ID!) { updateArticle(id: $id, expectedVersion: 1, input: { title: "عنوان بعد التعديل" }) { title } }',
+    { id: story.globalId }, { token: await a.token('EDITOR') });
+  expect(edited.errors).toBeUndefined();
+  for (const app of [a, b]) await eventually(() => app.gql(page, { slug }), (res) => res.data.article.title === 'عنوان بعد التعديل');
+  for (let i = 0; i < 10; i += 1) {
+    for (const app of [a, b]) expect((await app.gql(page, { slug })).data.article.title).toBe('عنوان بعد التعديل');
+  }
+}
+
 describe('several instances on one PostgreSQL', () => {
   let a: TestApp;
 
@@ -63,10 +79,11 @@ describe('several instances on one PostgreSQL', () => {
   });
   afterAll(() => a.stop());
 
-  it('in-process caches: a change made through one instance is purged from both', async () => {
+  it('in-process caches: a change or an edit made through one instance is purged from both', async () => {
     const b = await a.instance();
     try {
       await purgesEverywhere(a, b, 'bystander-in-process');
+      await editsPurgeEverywhere(a, b, 'edited-in-process');
     } finally {
       await b.stop();
     }
@@ -97,8 +114,9 @@ describe('several instances on one PostgreSQL', () => {
         expect(fromB.data).toEqual({ article: { title: 'مقال مشترك' } });
       });
 
-      it('purge the shared cache for every instance when content changes', async () => {
+      it('purge the shared cache for every instance when content changes or is edited', async () => {
         await purgesEverywhere(redisA, redisB, 'bystander-redis');
+        await editsPurgeEverywhere(redisA, redisB, 'edited-redis');
       });
 
       it('hold rate limits across instances', async () => {

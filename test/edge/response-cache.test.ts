@@ -2,6 +2,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
 import { appendEvent, EventTopic } from '../../src/realtime/outbox';
 import { MemoryResponseStore } from '../../src/edge/response-cache';
+import { connectLive, streamsOpen, subscribe } from '../support/live';
 
 const TICKERS = '{ tickers { headline article { slug } } }';
 const FRONT_PAGE = '{ articles(first: 20) { edges { node { slug title regions { nameAr } } } } }';
@@ -160,6 +161,68 @@ describe('response cache, Cache-Control and ETags', () => {
       expect(slugs(await app.gql(front))).not.toContain('story');
     }
     expect((await read('bystander')).headers.get('x-khabar-cache')).toBe('HIT');
+  });
+
+  it('purges a published article\'s page when it is edited or restored, or a section, person or region it shows is renamed', async () => {
+    const [editor, admin] = [await app.token('EDITOR'), await app.token('ADMIN')];
+    const section = await make.category({ slug: 'societe', nameAr: 'مجتمع', nameFr: 'Société' });
+    const minister = await make.person({ slug: 'awatif-hayar', nameAr: 'عواطف حيار' });
+    const story = await make.article({ slug: 'edited', title: 'عنوان أول', categoryId: section.id, personIds: [minister.id], regionCodes: ['MA-KEN'] });
+    await make.article({ slug: 'untouched', title: 'مقال لا يتغير' });
+    const draft = await make.article({ slug: 'draft-edited', status: 'DRAFT' });
+    const page = `query Page($slug: String!) { article(slug: $slug) { title category { nameAr } people { nameAr } regions { nameAr parent { nameAr } } } } # edits`;
+    const read = (slug = 'edited') => app.gql(page, { slug });
+    const cached = async () => {
+      for (const slug of ['edited', 'untouched']) await read(slug);
+      for (const slug of ['edited', 'untouched']) expect([slug, (await read(slug)).headers.get('x-khabar-cache')]).toEqual([slug, 'HIT']);
+    };
+    const write = async (query: string, variables: Record<string, unknown>, token: string) => {
+      const res = await app.gql(query, variables, { token });
+      expect(res.errors).toBeUndefined();
+    };
+    const fresh = async (expected: (article: any) => boolean) => {
+      expect(expected((await eventually(read, (res) => expected(res.data.article))).data.article)).toBe(true);
+      for (let i = 0; i < 5; i += 1) expect(expected((await read()).data.article)).toBe(true);
+      expect((await read('untouched')).headers.get('x-khabar-cache')).toBe('HIT');
+    };
+    // A subscriber to article news: these edits are not news, so the first event it gets is the correction at the end.
+    const live = connectLive(app, { token: editor });
+    const news = subscribe(live, 'subscription { articlePublished { kind articleId } }');
+    await streamsOpen(app, 1);
+
+    await cached();
+    const update = 'mutation($id: ID!, $v: Int!, $title: String!) { updateArticle(id: $id, expectedVersion: $v, input: { title: $title }) { version } }';
+    await write(update, { id: story.globalId, v: 1, title: 'عنوان معدل' }, editor);
+    await fresh((article) => article.title === 'عنوان معدل');
+
+    await cached();
+    await write('mutation($id: ID!) { restoreRevision(id: $id, version: 1, expectedVersion: 2) { version } }', { id: story.globalId }, editor);
+    await fresh((article) => article.title === 'عنوان أول');
+
+    await cached();
+    await write('mutation($input: UpsertCategoryInput!) { upsertCategory(input: $input) { slug } }',
+      { input: { slug: 'societe', nameAr: 'مجتمع وأسرة', nameFr: 'Société' } }, admin);
+    await fresh((article) => article.category.nameAr === 'مجتمع وأسرة');
+
+    await cached();
+    await write('mutation($input: UpsertPersonInput!) { upsertPerson(input: $input) { slug } }',
+      { input: { slug: 'awatif-hayar', nameAr: 'عواطف حيار (وزيرة)' } }, admin);
+    await fresh((article) => article.people[0].nameAr === 'عواطف حيار (وزيرة)');
+
+    await cached();
+    const [region] = await app.sql(`SELECT name_fr AS "nameFr", number, slug FROM region WHERE code = 'MA-04'`);
+    await write('mutation($input: UpsertRegionInput!) { upsertRegion(input: $input) { code } }',
+      { input: { code: 'MA-04', level: 'REGION', nameAr: 'جهة الرباط سلا القنيطرة', ...region } }, admin);
+    await fresh((article) => article.regions[0].parent.nameAr === 'جهة الرباط سلا القنيطرة');
+
+    // A draft's edits change nothing readers see: no event.
+    await write(update, { id: draft.globalId, v: 1, title: 'مسودة معدلة' }, editor);
+    const events = await app.sql(`SELECT entity_id AS "entityId", kind FROM event_outbox WHERE topic = 'article' AND kind = 'UPDATED' ORDER BY seq`);
+    expect(events).toEqual(Array.from({ length: 5 }, () => ({ entityId: story.id, kind: 'UPDATED' })));
+
+    await write('mutation($id: ID!) { correctArticle(id: $id, expectedVersion: 3, input: {}, note: "تصحيح.") { version } }', { id: story.globalId }, editor);
+    expect(await news.received(1)).toEqual([{ articlePublished: { kind: 'CORRECTED', articleId: story.globalId } }]);
+    await live.dispose();
   });
 
   it('shows a newly published article in cached lists and in a lookup that found nothing before', async () => {

@@ -4,7 +4,7 @@ import type { ArticleContentInput, CreateArticleInput, UpdateArticleInput } from
 import { NOTE_RULES } from './article.inputs';
 import { ArticleRow, ArticleType } from './article.type';
 import { ARTICLE_COLUMNS } from './article.service';
-import { appendEvent } from '../../realtime/outbox';
+import { appendArticleUpdates, appendEvent, ARTICLE_UPDATED } from '../../realtime/outbox';
 import { badInput, conflict, notFound } from '../../shared/errors';
 import { normalizePlainText, requirePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
@@ -107,7 +107,10 @@ export class ArticleWriter {
       const locked = await this.lock(tx, id, expectedVersion);
       if (locked.snapshot.status === 'RETRACTED') throw wrongStatus(locked, 'A retracted article cannot be edited.');
       const after = { ...locked.snapshot, ...(await this.contentPatch(tx, input)) };
-      if (changedFields(locked.snapshot, after).length > 0) await this.save(tx, locked, after, 'UPDATED', author);
+      if (changedFields(locked.snapshot, after).length > 0) {
+        await this.save(tx, locked, after, 'UPDATED', author);
+        if (isPublic(locked)) await this.announce(tx, id, ARTICLE_UPDATED, after);
+      }
       return this.reload(tx, id);
     });
   }
@@ -200,7 +203,10 @@ export class ArticleWriter {
       if (!revision) throw badInput(`The article has no saved version ${version}.`, 'version');
       const after = { ...locked.snapshot };
       for (const key of CONTENT_KEYS) Object.assign(after, { [key]: revision.snapshot[key] });
-      if (changedFields(locked.snapshot, after).length > 0) await this.save(tx, locked, after, 'RESTORED', author);
+      if (changedFields(locked.snapshot, after).length > 0) {
+        await this.save(tx, locked, after, 'RESTORED', author);
+        if (isPublic(locked)) await this.announce(tx, id, ARTICLE_UPDATED, after);
+      }
       return this.reload(tx, id);
     });
   }
@@ -370,6 +376,19 @@ function changedFields(before: ArticleSnapshot, after: ArticleSnapshot): string[
 }
 
 /** Readers could see it before this change. */
+/** Reference data an article page shows: its section, its people, its regions (with their parent and the parent's other places). */
+export type ShownOnArticles = { categoryId: number } | { personId: number } | { regionsAndPlacesIn: string[] };
+
+/** After an edit of reference data, in its transaction: an UPDATED event for every public article that shows it, so cached pages go. */
+export async function announceArticlesShowing(tx: EntityManager, shown: ShownOnArticles): Promise<void> {
+  const [match, param] = 'categoryId' in shown ? ['a.category_id = $1', shown.categoryId]
+    : 'personId' in shown ? ['a.id IN (SELECT article_id FROM article_person WHERE person_id = $1)', shown.personId]
+      : ['a.id IN (SELECT ar.article_id FROM article_region ar JOIN region r ON r.code = ar.region_code WHERE r.path && $1::text[])', shown.regionsAndPlacesIn];
+  const rows: { id: number }[] = await tx.query(
+    `SELECT a.id FROM article a WHERE a.status IN ('PUBLISHED', 'RETRACTED') AND a.published_at <= now() AND ${match} ORDER BY a.id`, [param]);
+  await appendArticleUpdates(tx, rows.map((row) => row.id));
+}
+
 function isPublic(locked: Locked): boolean {
   const { status, publishedAt } = locked.snapshot;
   return (status === 'PUBLISHED' || status === 'RETRACTED') && publishedAt !== null && new Date(publishedAt) <= locked.now;

@@ -6,6 +6,7 @@ import type { UpsertCategoryInput } from './category.inputs';
 import { badInput } from '../../shared/errors';
 import { normalizePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
+import { announceArticlesShowing } from '../article/article.writer';
 
 /** The sections write path: admins add and rename sections. */
 export class CategoryWriter {
@@ -14,10 +15,13 @@ export class CategoryWriter {
   async upsert(input: UpsertCategoryInput): Promise<CategoryType> {
     const slug = slugify(input.slug);
     if (!slug) throw badInput('slug must contain letters or digits.', 'slug');
-    const [row]: CategoryEntity[] = await this.db.query(
-      `INSERT INTO category AS c (slug, name_ar, name_fr) VALUES ($1, $2, $3)
-       ON CONFLICT (slug) DO UPDATE SET name_ar = $2, name_fr = $3 RETURNING ${CATEGORY_COLUMNS}`,
-      [slug, normalizePlainText(input.nameAr), normalizePlainText(input.nameFr)]);
-    return CategoryType.from(row);
+    return this.db.transaction(async (tx) => {
+      const [row]: CategoryEntity[] = await tx.query(
+        `INSERT INTO category AS c (slug, name_ar, name_fr) VALUES ($1, $2, $3)
+         ON CONFLICT (slug) DO UPDATE SET name_ar = $2, name_fr = $3 RETURNING ${CATEGORY_COLUMNS}`,
+        [slug, normalizePlainText(input.nameAr), normalizePlainText(input.nameFr)]);
+      await announceArticlesShowing(tx, { categoryId: row.id });
+      return CategoryType.from(row);
+    });
   }
 }

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { PersonEntity } from './person.entity';
 import { PersonType } from './person.type';
 import { PERSON_COLUMNS } from './person.service';
@@ -7,6 +7,7 @@ import { normalizePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
 import { badInput } from '../../shared/errors';
 import { insertWithFreeSlug } from '../../db/free-slug';
+import { announceArticlesShowing } from '../article/article.writer';
 
 /** The people write path: admins add and replace people. */
 export class PersonWriter {
@@ -17,15 +18,18 @@ export class PersonWriter {
     const text = (value: string | null | undefined) => (value == null || normalizePlainText(value) === '' ? null : normalizePlainText(value));
     const values = [normalizePlainText(input.nameAr), text(input.nameLatin), [...new Set((input.aliases ?? []).map(normalizePlainText))],
       text(input.roleAr), text(input.roleFr), text(input.bio)];
-    const upsert = (slug: string) => this.db.query(
+    const upsert = (tx: EntityManager, slug: string) => tx.query(
       `INSERT INTO person AS p (slug, name_ar, name_latin, aliases, role_ar, role_fr, bio) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (slug) DO UPDATE SET name_ar = $2, name_latin = $3, aliases = $4, role_ar = $5, role_fr = $6, bio = $7, updated_at = now()
        RETURNING ${PERSON_COLUMNS}`, [slug, ...values]);
     if (input.slug != null) {
       const slug = slugify(input.slug);
       if (!slug) throw badInput('slug must contain letters or digits.', 'slug');
-      const [row]: PersonEntity[] = await upsert(slug);
-      return PersonType.from(row);
+      return this.db.transaction(async (tx) => {
+        const [row]: PersonEntity[] = await upsert(tx, slug);
+        await announceArticlesShowing(tx, { personId: row.id });
+        return PersonType.from(row);
+      });
     }
     const base = slugify(text(input.nameLatin) ?? normalizePlainText(input.nameAr));
     const [row]: PersonEntity[] = await this.db.transaction((tx) => insertWithFreeSlug(tx, 'person', base, 'person',

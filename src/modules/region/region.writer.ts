@@ -6,6 +6,7 @@ import type { UpsertRegionInput } from './region.inputs';
 import { badInput } from '../../shared/errors';
 import { normalizePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
+import { announceArticlesShowing } from '../article/article.writer';
 
 /** The reference-data write path: admins add and replace regions, prefectures and provinces. */
 export class RegionWriter {
@@ -28,8 +29,8 @@ export class RegionWriter {
         const [parent]: { level: string }[] = await tx.query('SELECT level FROM region WHERE code = $1', [parentCode]);
         if (parent?.level !== RegionLevel.REGION) throw badInput(`${parentCode} is not a region.`, 'parentCode');
       }
-      const [existing]: { level: string; children: number }[] = await tx.query(
-        `SELECT level, (SELECT count(*)::int FROM region c WHERE c.parent_code = r.code) AS children
+      const [existing]: { level: string; parentCode: string | null; children: number }[] = await tx.query(
+        `SELECT level, parent_code AS "parentCode", (SELECT count(*)::int FROM region c WHERE c.parent_code = r.code) AS children
          FROM region r WHERE code = $1 FOR UPDATE`, [code]);
       if (existing && existing.children > 0 && input.level !== RegionLevel.REGION) {
         throw badInput(`${code} has prefectures or provinces under it, so it must stay a region.`, 'level');
@@ -50,6 +51,9 @@ export class RegionWriter {
         [code, input.level, parentCode, parentCode === null ? [code] : [parentCode, code], input.number ?? null,
           nameAr, text(input.fullNameAr) ?? nameAr, nameFr, text(input.fullNameFr) ?? nameFr, text(input.capitalAr), text(input.capitalFr),
           [...new Set((input.altNamesAr ?? []).map(normalizePlainText))], slug]);
+      // Articles show a place with its parent and the parent's places: the old parent's pages change too when it moves.
+      const touched = [code, parentCode, existing?.parentCode].filter((c): c is string => !!c);
+      await announceArticlesShowing(tx, { regionsAndPlacesIn: [...new Set(touched)] });
       return RegionType.from(row);
     });
   }
