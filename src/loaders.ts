@@ -12,6 +12,7 @@ import type { Page, ForwardPageArgs } from './shared/relay';
 export class Loaders {
   readonly visibility: Visibility;
   readonly article: DataLoader<number, ArticleType | null>;
+  readonly articleBody;
   readonly category;
   readonly person;
   readonly region;
@@ -28,6 +29,7 @@ export class Loaders {
     const visibility = isEditor(viewer) ? 'editorial' : 'public';
     this.visibility = visibility;
     this.article = new DataLoader((ids: readonly number[]) => services.articles.byIds(ids, visibility));
+    this.articleBody = new DataLoader((ids: readonly number[]) => services.articles.bodies(ids, visibility));
     this.category = new DataLoader((ids: readonly number[]) => services.categories.byIds(ids));
     this.person = new DataLoader((ids: readonly number[]) => services.people.byIds(ids));
     this.region = new DataLoader((codes: readonly string[]) => services.regions.byCodes(codes));

@@ -40,6 +40,13 @@ describe('SQL statements per page', () => {
     expect(res.sqlStatements).toBe(3);
   });
 
+  it('reads bodies of a list only when asked, in one statement whatever the page size', async () => {
+    const list = (first: number) => app.gql(`{ articles(first: ${first}) { edges { node { slug body { type text } } } } }`);
+    const [ten, fifty] = [await list(10), await list(50)];
+    expect(fifty.data.articles.edges.every((e: any) => e.node.body[0].text.startsWith('نص المقال'))).toBe(true);
+    expect([ten.sqlStatements, fifty.sqlStatements]).toEqual([2, 2]);
+  });
+
   it('pages every person of a list in one statement', async () => {
     const res = await app.gql('{ people(first: 4) { edges { node { articles(first: 3) { edges { node { slug regions { code } } } } } } } }');
     expect(res.errors).toBeUndefined();

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { ArticleType, DisplayLocale } from './article.type';
+import { ArticleBlockType, ArticleType, DisplayLocale } from './article.type';
 import { ArticleConnection } from './article.connection';
 import { ArticleFilter } from './article.inputs';
 import { ArticleCorrectionType } from './article-history.type';
@@ -32,6 +32,11 @@ export class ArticleResolver {
     @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Conditions the articles must meet.' }) filter?: ArticleFilter,
   ): Promise<ArticleConnection> {
     return ArticleConnection.of(await ctx.services.articles.page(filter, page), filter);
+  }
+
+  @FieldResolver(() => [ArticleBlockType], { description: 'Body as ordered blocks of plain text.' })
+  body(@Root() article: ArticleType, @Ctx() ctx: Context): ArticleBlockType[] | Promise<ArticleBlockType[]> {
+    return article.body ?? ctx.loaders.articleBody.load(article.dbId);
   }
 
   @FieldResolver(() => CategoryType, { nullable: true, description: 'The section the article belongs to.' })

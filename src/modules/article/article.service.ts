@@ -3,16 +3,20 @@ import { ArticleFilter } from './article.inputs';
 import { addArticleFilter, PUBLIC_ONLY } from './article.filter';
 import { Conditions } from '../../db/conditions';
 import { ArticleRow, ArticleType } from './article.type';
-import type { ArticleCorrectionEntity, ArticleRevisionEntity, ArticleStatus } from './article.entity';
+import type { ArticleCorrectionEntity, ArticleRevisionEntity, ArticleStatus, BodyBlock } from './article.entity';
 import { ArticleCorrectionType, ArticleRevisionType } from './article-history.type';
 import { groupBy, pickBy } from '../../shared/group-by';
 import { normalizeSlugInput } from '../../shared/slug';
 import { decodeCursor, encodeCursor, ForwardPageArgs, Page, pageOf, PageArgs, Slice, sliceOf } from '../../shared/relay';
 
-export const ARTICLE_COLUMNS = `a.id, a.slug, a.title, a.kicker, a.summary, a.body, a.lang, a.status,
+/** What lists read of an article: all but the body, the bulk of a row, which `Article.body` loads when a list asks for it. */
+export const ARTICLE_LIST_COLUMNS = `a.id, a.slug, a.title, a.kicker, a.summary, a.lang, a.status,
   a.published_at AS "publishedAt", a.updated_at AS "updatedAt", a.has_video AS "hasVideo",
   a.category_id AS "categoryId", a.tags, a.version, a.editor_note AS "editorNote",
   (extract(epoch FROM a.published_at) * 1000000)::bigint AS "publishedUs"`;
+
+/** An article page's row: the body too. */
+export const ARTICLE_COLUMNS = `${ARTICLE_LIST_COLUMNS}, a.body`;
 
 /** Which articles a viewer may read: readers only published (or retracted) ones whose time has come. */
 export type Visibility = 'public' | 'editorial';
@@ -40,6 +44,14 @@ export class ArticleService {
     return row ? this.shown(row, visibility) : null;
   }
 
+  /** The bodies of articles read from a list, withheld from readers as `shown` withholds them. */
+  async bodies(ids: readonly number[], visibility: Visibility): Promise<BodyBlock[][]> {
+    const rows: { id: number; body: BodyBlock[] }[] = await this.sql.query(
+      `SELECT a.id, ${visibility === 'public' ? `CASE WHEN a.status = 'RETRACTED' THEN '[]'::jsonb ELSE a.body END` : 'a.body'} AS body
+       FROM article a WHERE a.id = ANY($1)`, [ids]);
+    return pickBy(ids, rows, (row) => row.id, (row) => row.body).map((body) => body ?? []);
+  }
+
   /** The editors' desk: every article (or those in one status), most recently changed first; drafts page like the rest. */
   async deskPage(status: ArticleStatus | undefined, args: ForwardPageArgs): Promise<Page<ArticleType>> {
     const slice = sliceOf(args, (cursor, field) => decodeCursor(DESK_CURSOR_KIND, cursor, field, ['number', 'number']) as [number, number]);
@@ -51,7 +63,7 @@ export class ArticleService {
       c.add(`(a.updated_at, a.id) < (timestamptz 'epoch' + ${at}::bigint * interval '1 microsecond', ${key}::int)`);
     }
     const rows: ArticleRow[] = await this.sql.query(
-      `SELECT ${ARTICLE_COLUMNS}, (extract(epoch FROM a.updated_at) * 1000000)::bigint AS "updatedUs"
+      `SELECT ${ARTICLE_LIST_COLUMNS}, (extract(epoch FROM a.updated_at) * 1000000)::bigint AS "updatedUs"
        FROM article a WHERE ${c.toSql()} ORDER BY a.updated_at DESC, a.id DESC LIMIT ${slice.limit + 1}`, c.params);
     return pageOf(rows, slice, ArticleType.from, (row) => encodeCursor(DESK_CURSOR_KIND, [Number(row.updatedUs), row.id]));
   }
@@ -63,7 +75,7 @@ export class ArticleService {
     this.addCursorCondition(conditions, slice);
     const order = slice.direction === 'forward' ? 'DESC' : 'ASC';
     const rows: ArticleRow[] = await this.sql.query(
-      `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE ${conditions.toSql()}
+      `SELECT ${ARTICLE_LIST_COLUMNS} FROM article a WHERE ${conditions.toSql()}
        ORDER BY a.published_at ${order}, a.id ${order} LIMIT ${slice.limit + 1}`, conditions.params);
     return pageOf(rows, slice, ArticleType.from, articleCursor);
   }
@@ -88,7 +100,7 @@ export class ArticleService {
     const rows: (ArticleRow & { parentKey: string })[] = await this.sql.query(
       `SELECT parent.key AS "parentKey", page.* FROM unnest($1::text[]) AS parent(key)
        CROSS JOIN LATERAL (
-         SELECT ${ARTICLE_COLUMNS} FROM article a WHERE ${conditions.toSql()}
+         SELECT ${ARTICLE_LIST_COLUMNS} FROM article a WHERE ${conditions.toSql()}
          ORDER BY a.published_at DESC, a.id DESC LIMIT ${slice.limit + 1}
        ) page`, conditions.params);
     return groupBy(keys, rows, (row) => row.parentKey, (row) => row)

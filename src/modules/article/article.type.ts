@@ -80,8 +80,8 @@ export class ArticleType extends Node {
   @Field(() => String, { nullable: true, description: 'Standfirst: one or two sentences summing the article up.' })
   summary: string | null;
 
-  @Field(() => [ArticleBlockType], { description: 'Body as ordered blocks of plain text.' })
-  body: ArticleBlockType[];
+  /** Absent when read from a list: `Article.body` loads it then. */
+  body?: ArticleBlockType[];
 
   @Field({ description: 'Language as a BCP 47 tag: "ar" or "fr".' })
   lang: 'ar' | 'fr';

@@ -2,7 +2,7 @@ import type { Sql } from '../../db/sql';
 import { Conditions } from '../../db/conditions';
 import { addArticleFilter, PUBLIC_ONLY } from '../article/article.filter';
 import type { ArticleFilter } from '../article/article.inputs';
-import { ARTICLE_COLUMNS } from '../article/article.service';
+import { ARTICLE_LIST_COLUMNS } from '../article/article.service';
 import { ArticleRow, ArticleType } from '../article/article.type';
 import { pickBy } from '../../shared/group-by';
 import { encodeCursor, ForwardPageArgs, PageInfo, pageOf, sliceOf } from '../../shared/relay';
@@ -78,7 +78,7 @@ export class SearchService {
          SELECT ${HEAD} AS tier, * FROM head UNION ALL SELECT ${BODY}, * FROM body
          ORDER BY tier, rank DESC, recency DESC, id DESC LIMIT ${limit}
        )
-       SELECT ${ARTICLE_COLUMNS}, page.rank::text AS "rankText", page.tier,
+       SELECT ${ARTICLE_LIST_COLUMNS}, page.rank::text AS "rankText", page.tier,
          (extract(epoch FROM page.recency) * 1000000)::bigint AS "recencyUs"
        FROM page JOIN article a ON a.id = page.id
        ORDER BY page.tier, page.rank DESC, page.recency DESC, page.id DESC`, c.params);
