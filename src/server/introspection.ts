@@ -4,8 +4,17 @@ import type { Config } from '../config';
 import type { Context } from '../context';
 import { isEditor, type Viewer } from '../auth/viewer';
 
+/** Apollo hands every request of a document the same parsed DocumentNode, so each is searched once. */
+const introspecting = new WeakMap<DocumentNode, boolean>();
+
 /** `__schema` and `__type` exist on the query root only, so any occurrence (fragments included) is introspection. */
 function asksForIntrospection(document: DocumentNode): boolean {
+  let found = introspecting.get(document);
+  if (found === undefined) introspecting.set(document, (found = searchIntrospection(document)));
+  return found;
+}
+
+function searchIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(field) {

@@ -5,7 +5,7 @@ import { badInput } from './errors';
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-@ObjectType({ description: 'Where a page sits in its connection (Relay cursor pagination).' })
+@ObjectType({ simpleResolvers: true, description: 'Where a page sits in its connection (Relay cursor pagination).' })
 export class PageInfo {
   @Field({ description: 'True when more items follow the last edge of this page.' })
   hasNextPage: boolean;
@@ -32,7 +32,7 @@ export interface Page<T> {
 
 /** Builds the Edge type of a node type and the abstract base of its Connection type. */
 export function connectionTypes<T extends object>(node: ClassType<T>, name: string, nodeDescription: string) {
-  @ObjectType(`${name}Edge`, { description: `One ${nodeDescription} in a page, with its cursor.` })
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${nodeDescription} in a page, with its cursor.` })
   class EdgeType {
     @Field({ description: 'Opaque cursor of this edge, for `after`/`before`.' })
     cursor: string;
@@ -41,7 +41,7 @@ export function connectionTypes<T extends object>(node: ClassType<T>, name: stri
     node: T;
   }
 
-  @ObjectType()
+  @ObjectType({ simpleResolvers: true })
   abstract class ConnectionBase {
     @Field(() => [EdgeType], { description: 'The items of this page, in order.' })
     edges: Edge<T>[];

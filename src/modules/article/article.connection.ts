@@ -5,7 +5,7 @@ import { connectionTypes, Page } from '../../shared/relay';
 
 const { ConnectionBase } = connectionTypes(ArticleType, 'Article', 'article');
 
-@ObjectType('ArticleConnection', { description: 'A page of articles, newest first (Relay connection).' })
+@ObjectType('ArticleConnection', { simpleResolvers: true, description: 'A page of articles, newest first (Relay connection).' })
 export class ArticleConnection extends ConnectionBase {
   @Field(() => Int, { description: 'How many articles match in all pages (costs one extra statement; ask only when shown).' })
   totalCount: number;

@@ -57,7 +57,7 @@ registerEnumType(DisplayLocale, {
   valuesConfig: { AR: { description: 'Arabic (Morocco), Latin digits.' }, FR: { description: 'French (Morocco).' } },
 });
 
-@ObjectType('ArticleBlock', { description: 'One block of an article body, in reading order; plain text, never HTML.' })
+@ObjectType('ArticleBlock', { simpleResolvers: true, description: 'One block of an article body, in reading order; plain text, never HTML.' })
 export class ArticleBlockType {
   @Field(() => BlockType, { description: 'Kind of block.' })
   type: BlockTypeValue;
@@ -66,7 +66,8 @@ export class ArticleBlockType {
   text: string;
 }
 
-@ObjectType('Article', { implements: Node, description: 'A news article.' })
+// Plain properties resolve without type-graphql's per-field wrapper; the @Authorized ones opt out to keep their guard.
+@ObjectType('Article', { implements: Node, simpleResolvers: true, description: 'A news article.' })
 export class ArticleType extends Node {
   @Field({ description: 'URL slug; keeps Arabic letters, e.g. "دعت-إلى-اعتماد-مخطط-عمل-اجتماعي-مشترك".' })
   slug: string;
@@ -105,11 +106,11 @@ export class ArticleType extends Node {
   tags: string[];
 
   @Authorized()
-  @Field(() => Int, { nullable: true, description: 'Editors only: the current version, to pass as `expectedVersion` when saving.' })
+  @Field(() => Int, { nullable: true, simple: false, description: 'Editors only: the current version, to pass as `expectedVersion` when saving.' })
   version: number;
 
   @Authorized()
-  @Field(() => String, { nullable: true, description: 'Editors only: internal note, never shown to readers.' })
+  @Field(() => String, { nullable: true, simple: false, description: 'Editors only: internal note, never shown to readers.' })
   editorNote: string | null;
 
   dbId: number;

@@ -3,7 +3,7 @@ import { Node } from '../../shared/node';
 import { toGlobalId } from '../../shared/global-id';
 import type { CategoryEntity } from './category.entity';
 
-@ObjectType('Category', { implements: Node, description: 'A newsroom section (politics, culture, sport…).' })
+@ObjectType('Category', { implements: Node, simpleResolvers: true, description: 'A newsroom section (politics, culture, sport…).' })
 export class CategoryType extends Node {
   @Field({ description: 'URL slug, e.g. "politique".' })
   slug: string;

@@ -3,7 +3,7 @@ import { Node } from '../../shared/node';
 import { toGlobalId } from '../../shared/global-id';
 import type { PersonEntity } from './person.entity';
 
-@ObjectType('Person', { implements: Node, description: 'A person the newsroom writes about.' })
+@ObjectType('Person', { implements: Node, simpleResolvers: true, description: 'A person the newsroom writes about.' })
 export class PersonType extends Node {
   @Field({ description: 'URL slug, e.g. "awatif-hayar".' })
   slug: string;

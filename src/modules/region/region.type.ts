@@ -18,7 +18,7 @@ registerEnumType(RegionLevel, {
   },
 });
 
-@ObjectType('Region', { implements: Node, description: 'A Moroccan region, prefecture or province (ISO 3166-2:MA).' })
+@ObjectType('Region', { implements: Node, simpleResolvers: true, description: 'A Moroccan region, prefecture or province (ISO 3166-2:MA).' })
 export class RegionType extends Node {
   @Field({ description: 'ISO 3166-2 code, e.g. "MA-04" or "MA-KEN".' })
   code: string;

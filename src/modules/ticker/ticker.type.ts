@@ -16,7 +16,7 @@ registerEnumType(TickerStatus, {
   },
 });
 
-@ObjectType('Ticker', { implements: Node, description: 'A breaking-news item (عاجل).' })
+@ObjectType('Ticker', { implements: Node, simpleResolvers: true, description: 'A breaking-news item (عاجل).' })
 export class TickerType extends Node {
   @Field({ description: 'The headline, 5–140 characters.' })
   headline: string;
