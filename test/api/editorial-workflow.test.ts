@@ -129,6 +129,27 @@ describe('editorial workflow', () => {
     expect(republished.publishArticle.status).toBe('PUBLISHED');
   });
 
+  it('keeps a person\'s articles in step with the workflow: publishing, re-linking, unpublishing and retracting', async () => {
+    await make.person({ slug: 'awatif-hayar' });
+    await make.person({ slug: 'other' });
+    const personSlugs = async (slug: string) => (await ok(app, `{ person(slug: "${slug}") { articles(first: 10) { edges { node { slug } } } } }`, {}))
+      .person.articles.edges.map((e: any) => e.node.slug);
+    const create = async (title: string) => (await ok(app, CREATE, { input: { title, body: A_BODY, personSlugs: ['awatif-hayar'] } }, editor)).createArticle;
+    const [older, newer] = [await create('أقدم'), await create('أحدث')];
+    expect(await personSlugs('awatif-hayar')).toEqual([]);
+    await ok(app, PUBLISH, { id: older.id }, editor);
+    await ok(app, PUBLISH, { id: newer.id }, editor);
+    expect(await personSlugs('awatif-hayar')).toEqual([newer.slug, older.slug]);
+    await ok(app, UPDATE, { id: older.id, expectedVersion: 2, input: { personSlugs: ['other', 'awatif-hayar'] } }, editor);
+    expect(await personSlugs('other')).toEqual([older.slug]);
+    await ok(app, UNPUBLISH, { id: newer.id }, editor);
+    expect(await personSlugs('awatif-hayar')).toEqual([older.slug]);
+    await ok(app, RETRACT, { id: older.id, note: 'سحب المقال لخطأ في المعطيات' }, editor);
+    expect([await personSlugs('awatif-hayar'), await personSlugs('other')]).toEqual([[], []]);
+    await ok(app, PUBLISH, { id: newer.id }, editor);
+    expect(await personSlugs('awatif-hayar')).toEqual([newer.slug]);
+  });
+
   it('refuses changes the status does not allow with CONFLICT, an empty article with BAD_USER_INPUT, and unknown ids with NOT_FOUND', async () => {
     const { createArticle: draft } = await ok(app, CREATE, { input: { title: 'بلا نص' } }, editor);
     expect(failure(await app.gql(PUBLISH, { id: draft.id }, { token: editor })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'body' });

@@ -4,12 +4,14 @@ import { HOME_PAGE } from '../support/queries';
 
 describe('SQL statements per page', () => {
   let app: TestApp;
+  let people: { slug: string; id: number }[];
+  const articles: { slug: string }[] = [];
 
   beforeAll(async () => {
     app = await startTestApp();
     const make = factories(app);
     const sections = [await make.category(), await make.category(), await make.category()];
-    const people = [await make.person(), await make.person(), await make.person(), await make.person()];
+    people = [await make.person(), await make.person(), await make.person(), await make.person()];
     const codes = ['MA-01', 'MA-04', 'MA-KEN', 'MA-CAS', 'MA-07'];
     for (let i = 0; i < 60; i += 1) {
       const article = await make.article({
@@ -18,6 +20,7 @@ describe('SQL statements per page', () => {
         regionCodes: [codes[i % 5], codes[(i + 2) % 5]],
         tags: ['وسم', `tag-${i % 7}`],
       });
+      articles.push(article);
       if (i < 8) await make.ticker({ articleId: article.id, regionCode: codes[i % 5] });
     }
   });
@@ -34,10 +37,23 @@ describe('SQL statements per page', () => {
     expect(fifty.sqlStatements).toBeLessThanOrEqual(8);
   });
 
-  it('serves the front-page query (20 articles with regions and people) in 3 statements', async () => {
-    const res = await app.gql('{ articles(first: 20) { edges { node { title regions { nameAr } people { nameAr } } } } }');
-    expect(res.data.articles.edges).toHaveLength(20);
-    expect(res.sqlStatements).toBe(3);
+  // The bench queries (/work/notes/queries.md shapes): statements per request, whatever the page size.
+  it.each([
+    { name: 'Q1 front page', statements: 3, query: (n: number) => `{ articles(first: ${n}) { edges { cursor node { slug title publishedAt regions { code nameAr } people { slug nameAr } } } } }` },
+    { name: 'Q3 region feed', statements: 2, query: (n: number) => `{ region(code: "MA-04") { code nameAr articles(first: ${n}) { edges { cursor node { slug title publishedAt } } } } }` },
+    { name: 'Q4 person page', statements: 3, query: (n: number) => `query($slug: String!) { person(slug: $slug) { slug nameAr articles(first: ${n}) { edges { node { slug title publishedAt regions { code nameAr } } } } } }` },
+  ])('$name: $statements statements for 5 and 40 articles', async ({ query, statements }) => {
+    const [few, many] = [await app.gql(query(5), { slug: people[0].slug }), await app.gql(query(40), { slug: people[0].slug })];
+    expect(few.errors ?? many.errors).toBeUndefined();
+    expect(JSON.stringify(many.data)).toMatch(/"slug"/);
+    expect([few.sqlStatements, many.sqlStatements]).toEqual([statements, statements]);
+  });
+
+  it('Q2 article page: the article with its body, section, regions with their parents and people', async () => {
+    const res = await app.gql(`query($slug: String!) { article(slug: $slug) { slug title kicker summary publishedAt tags body { __typename type text }
+      category { slug nameAr } regions { code nameAr parent { code nameAr } } people { slug nameAr roleAr } } }`, { slug: articles[0].slug });
+    expect(res.data.article).toMatchObject({ category: { slug: expect.any(String) }, regions: [{}, {}], people: [{}, {}] });
+    expect(res.sqlStatements).toBe(5);
   });
 
   it('reads bodies of a list only when asked, in one statement whatever the page size', async () => {

@@ -3,6 +3,7 @@ import { EventOutbox1764400100000 } from './1764400100000-EventOutbox';
 import { OutboxUrgency1764400500000 } from './1764400500000-OutboxUrgency';
 import { EditorialWorkflow1764400600000 } from './1764400600000-EditorialWorkflow';
 import { ArabicSearch1764500000000 } from './1764500000000-ArabicSearch';
+import { PersonFeed1764600000000 } from './1764600000000-PersonFeed';
 
 /** Every migration, in order; the CLI and the server both run this list. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   OutboxUrgency1764400500000,
   EditorialWorkflow1764400600000,
   ArabicSearch1764500000000,
+  PersonFeed1764600000000,
 ];

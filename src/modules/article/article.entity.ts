@@ -34,6 +34,8 @@ export class ArticlePersonEntity {
   @PrimaryColumn('integer', { name: 'article_id' }) articleId: number;
   @PrimaryColumn('integer', { name: 'person_id' }) personId: number;
   @Column('smallint') position: number;
+  /** The article's published_at while it is PUBLISHED, else null: kept by triggers, orders a person's feed. */
+  @Column('timestamptz', { name: 'feed_at', nullable: true }) feedAt: Date | null;
 }
 
 /** Ordered link from an article to a region it concerns. */

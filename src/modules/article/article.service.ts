@@ -27,6 +27,7 @@ const CURSOR_KIND = 'article';
 const DESK_CURSOR_KIND = 'desk';
 
 export type ParentKind = 'person' | 'region';
+type ParentRow = ArticleRow & { parentKey: string };
 
 /** Reads articles, newest first with keyset cursors on (published_at, id). */
 export class ArticleService {
@@ -90,21 +91,45 @@ export class ArticleService {
   async pagesForParents(kind: ParentKind, parents: readonly (number | string)[], args: ForwardPageArgs): Promise<Page<ArticleType>[]> {
     const slice = sliceOf(args, decodeArticleCursor);
     const keys = parents.map(String);
-    const conditions = new Conditions([keys]);
-    conditions.add(PUBLIC_ONLY);
-    conditions.add(kind === 'person'
-      ? 'EXISTS (SELECT 1 FROM article_person ap WHERE ap.article_id = a.id AND ap.person_id = parent.key::int)'
-      : `EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
-                 WHERE ar.article_id = a.id AND r.path @> ARRAY[parent.key])`);
-    this.addCursorCondition(conditions, slice);
-    const rows: (ArticleRow & { parentKey: string })[] = await this.sql.query(
-      `SELECT parent.key AS "parentKey", page.* FROM unnest($1::text[]) AS parent(key)
-       CROSS JOIN LATERAL (
-         SELECT ${ARTICLE_LIST_COLUMNS} FROM article a WHERE ${conditions.toSql()}
-         ORDER BY a.published_at DESC, a.id DESC LIMIT ${slice.limit + 1}
-       ) page`, conditions.params);
+    const rows = kind === 'person' ? await this.personPages(keys, slice) : await this.regionPages(keys, slice);
     return groupBy(keys, rows, (row) => row.parentKey, (row) => row)
       .map((group) => pageOf(group, slice, ArticleType.from, articleCursor));
+  }
+
+  /**
+   * Each person's first links in feed order, read from article_person_feed_idx (links carry their article's
+   * `feed_at`), so a page costs its own rows however many articles a person has.
+   */
+  private personPages(keys: string[], slice: Slice<[number, number]>): Promise<ParentRow[]> {
+    const c = new Conditions([keys]);
+    c.add('ap.person_id = parent.key::int AND ap.feed_at <= now()');
+    if (slice.cursor) {
+      const [micros, id] = slice.cursor;
+      c.add(`(ap.feed_at, ap.article_id) < (timestamptz 'epoch' + ${c.param(micros)}::bigint * interval '1 microsecond', ${c.param(id)}::int)`);
+    }
+    return this.sql.query(
+      `SELECT parent.key AS "parentKey", ${ARTICLE_LIST_COLUMNS} FROM unnest($1::text[]) AS parent(key)
+       CROSS JOIN LATERAL (
+         SELECT ap.article_id, ap.feed_at FROM article_person ap WHERE ${c.toSql()}
+         ORDER BY ap.feed_at DESC, ap.article_id DESC LIMIT ${slice.limit + 1}
+       ) link
+       JOIN article a ON a.id = link.article_id AND ${PUBLIC_ONLY}
+       ORDER BY link.feed_at DESC, link.article_id DESC`, c.params);
+  }
+
+  /** Each region's page, sub-regions included: articles in feed order that have a link inside the region. */
+  private regionPages(keys: string[], slice: Slice<[number, number]>): Promise<ParentRow[]> {
+    const c = new Conditions([keys]);
+    c.add(PUBLIC_ONLY);
+    c.add(`EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
+                   WHERE ar.article_id = a.id AND r.path @> ARRAY[parent.key])`);
+    this.addCursorCondition(c, slice);
+    return this.sql.query(
+      `SELECT parent.key AS "parentKey", page.* FROM unnest($1::text[]) AS parent(key)
+       CROSS JOIN LATERAL (
+         SELECT ${ARTICLE_LIST_COLUMNS} FROM article a WHERE ${c.toSql()}
+         ORDER BY a.published_at DESC, a.id DESC LIMIT ${slice.limit + 1}
+       ) page`, c.params);
   }
 
   /** Each article's revisions, newest first. */
