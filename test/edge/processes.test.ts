@@ -87,6 +87,13 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 }
 
+/** Waits until a process serves `count` live subscriptions, as its metrics say (it is not this test's process). */
+async function subscriptionsActive(url: string, count: number): Promise<void> {
+  const text = await eventually(() => fetch(url.replace(/\/graphql$/, '/metrics')).then((res) => res.text()),
+    (metrics) => new RegExp(`^khabar_subscriptions_active ${count}$`, 'm').test(metrics), 20_000);
+  expect(text).toMatch(new RegExp(`^khabar_subscriptions_active ${count}$`, 'm'));
+}
+
 const redisUrl = redisToTest();
 
 if (!redisUrl) {
@@ -120,7 +127,7 @@ describe(`two Khabar processes, one PostgreSQL${redisUrl ? ', one Redis' : ''}`,
     const TICKERS = '{ tickers { headline } }';
     const live = connectLive({ url: b.url } as TestApp);
     const breaking = subscribe(live, 'subscription { breakingNews { ticker { headline } } }');
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the subscription reaches B
+    await subscriptionsActive(b.url, 1); // live from here on: what A pushes next reaches it
 
     const pushed = await gql(a.url, 'mutation($i: PushBreakingNewsInput!) { pushBreakingNews(input: $i) { id } }',
       { i: { headline: 'عاجل: من العملية الأولى', urgency: 1 } }, editor);
@@ -188,8 +195,7 @@ describe('a Khabar process on its embedded PostgreSQL', () => {
     khabar = await start();
     const live = connectLive({ url: khabar.url } as TestApp);
     const breaking = subscribe(live, 'subscription { breakingNews { kind } }');
-    await eventually(() => fetch(khabar!.url.replace('/graphql', '/metrics')).then((res) => res.text()),
-      (text) => /^khabar_subscriptions_active 1$/m.test(text));
+    await subscriptionsActive(khabar.url, 1);
     await gql(khabar.url, '{ __typename }'); // fetch keeps this connection open, idle
     expect(fs.existsSync(pidFile())).toBe(true);
 
