@@ -28,10 +28,12 @@ export class PersonService {
   }
 
   async forArticles(articleIds: readonly number[]): Promise<PersonType[][]> {
+    // Joined from unnest, whose few rows lead PostgreSQL to look people up by key: with `ap.article_id = ANY($1)`
+    // (an array of unknown length in the prepared statement's generic plan) it hashed the whole person table.
     const rows: (PersonEntity & { articleId: number })[] = await this.sql.query(
       `SELECT ap.article_id AS "articleId", ${PERSON_COLUMNS}
-       FROM article_person ap JOIN person p ON p.id = ap.person_id
-       WHERE ap.article_id = ANY($1) ORDER BY ap.article_id, ap.position`, [articleIds]);
+       FROM unnest($1::int[]) AS page(article_id) JOIN article_person ap USING (article_id) JOIN person p ON p.id = ap.person_id
+       ORDER BY ap.article_id, ap.position`, [articleIds]);
     return groupBy(articleIds, rows, (row) => row.articleId, PersonType.from);
   }
 
