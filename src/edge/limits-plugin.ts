@@ -4,10 +4,13 @@ import type { EdgeConfig } from '../config';
 import { costOf, DocumentShape, shapeOf } from './query-analysis';
 import { edgeError } from './errors';
 
-/** Documents come from Apollo's parsed-document cache, so a document's shape is computed once, not per request. */
-const shapes = new WeakMap<DocumentNode, Map<OperationDefinitionNode, DocumentShape>>();
+/** An operation's shape, and its cost once computed when no variable sets a page size. */
+type Analysis = DocumentShape & { cost?: number };
 
-function cachedShape(document: DocumentNode, operation: OperationDefinitionNode): DocumentShape {
+/** Documents come from Apollo's parsed-document cache, so a document's shape is computed once, not per request. */
+const shapes = new WeakMap<DocumentNode, Map<OperationDefinitionNode, Analysis>>();
+
+function cachedShape(document: DocumentNode, operation: OperationDefinitionNode): Analysis {
   let byOperation = shapes.get(document);
   if (!byOperation) shapes.set(document, (byOperation = new Map()));
   let shape = byOperation.get(operation);
@@ -31,7 +34,9 @@ export function limitsPlugin(limits: Pick<EdgeConfig, 'maxDepth' | 'maxAliases' 
             throw edgeError('TOO_MANY_ALIASES', `The query uses ${shape.aliases} aliases; the limit is ${limits.maxAliases}.`, 400,
               { aliases: shape.aliases, limit: limits.maxAliases });
           }
-          const cost = costOf(schema, document, operation, request.variables ?? {});
+          // Page sizes written in the document cost the same every time: computed once.
+          const cost = shape.variablePageSizes ? costOf(schema, document, operation, request.variables ?? {})
+            : (shape.cost ??= costOf(schema, document, operation));
           if (cost > limits.maxCost) {
             throw edgeError('QUERY_TOO_COMPLEX', `The query costs ${cost}; the limit is ${limits.maxCost}. Ask for smaller pages or fewer nested lists.`,
               400, { cost, limit: limits.maxCost });

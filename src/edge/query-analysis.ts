@@ -9,6 +9,8 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../shared/relay';
 export interface DocumentShape {
   depth: number;
   aliases: number;
+  /** Whether a page size (`first`/`last`) comes from a variable; otherwise the cost is the same for every request. */
+  variablePageSizes: boolean;
 }
 
 /**
@@ -39,12 +41,15 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
  */
 export function shapeOf(document: DocumentNode, operation: OperationDefinitionNode): DocumentShape {
   const fragments = fragmentsOf(document);
-  const shape: DocumentShape = { depth: 0, aliases: 0 };
+  const shape: DocumentShape = { depth: 0, aliases: 0, variablePageSizes: false };
   const countedFragments = new Set<string>();
   const walk = (set: SelectionSetNode, depth: number, introspection: boolean, countAliases: boolean): void => {
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         if (countAliases && selection.alias) shape.aliases += 1;
+        if (selection.arguments?.some((a) => (a.name.value === 'first' || a.name.value === 'last') && a.value.kind === Kind.VARIABLE)) {
+          shape.variablePageSizes = true;
+        }
         const name = selection.name.value;
         const inIntrospection = introspection || name === '__schema' || name === '__type';
         if (!inIntrospection && name !== '__typename') shape.depth = Math.max(shape.depth, depth + 1);
