@@ -101,14 +101,14 @@ export class ArticleService {
    * `feed_at`), so a page costs its own rows however many articles a person has.
    */
   private personPages(keys: string[], slice: Slice<[number, number]>): Promise<ParentRow[]> {
-    const c = new Conditions([keys]);
+    const [parents, c] = parentRows(keys);
     c.add('ap.person_id = parent.key::int AND ap.feed_at <= now()');
     if (slice.cursor) {
       const [micros, id] = slice.cursor;
       c.add(`(ap.feed_at, ap.article_id) < (timestamptz 'epoch' + ${c.param(micros)}::bigint * interval '1 microsecond', ${c.param(id)}::int)`);
     }
     return this.sql.query(
-      `SELECT parent.key AS "parentKey", ${ARTICLE_LIST_COLUMNS} FROM unnest($1::text[]) AS parent(key)
+      `SELECT parent.key AS "parentKey", ${ARTICLE_LIST_COLUMNS} FROM ${parents} AS parent(key)
        CROSS JOIN LATERAL (
          SELECT ap.article_id, ap.feed_at FROM article_person ap WHERE ${c.toSql()}
          ORDER BY ap.feed_at DESC, ap.article_id DESC LIMIT ${slice.limit + 1}
@@ -119,13 +119,13 @@ export class ArticleService {
 
   /** Each region's page, sub-regions included: articles in feed order that have a link inside the region. */
   private regionPages(keys: string[], slice: Slice<[number, number]>): Promise<ParentRow[]> {
-    const c = new Conditions([keys]);
+    const [parents, c] = parentRows(keys);
     c.add(PUBLIC_ONLY);
     c.add(`EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
                    WHERE ar.article_id = a.id AND r.path @> ARRAY[parent.key])`);
     this.addCursorCondition(c, slice);
     return this.sql.query(
-      `SELECT parent.key AS "parentKey", page.* FROM unnest($1::text[]) AS parent(key)
+      `SELECT parent.key AS "parentKey", page.* FROM ${parents} AS parent(key)
        CROSS JOIN LATERAL (
          SELECT ${ARTICLE_LIST_COLUMNS} FROM article a WHERE ${c.toSql()}
          ORDER BY a.published_at DESC, a.id DESC LIMIT ${slice.limit + 1}
@@ -172,6 +172,15 @@ export class ArticleService {
     const op = slice.direction === 'forward' ? '<' : '>';
     c.add(`(a.published_at, a.id) ${op} (timestamptz 'epoch' + ${at}::bigint * interval '1 microsecond', ${key}::int)`);
   }
+}
+
+/**
+ * The parents of a batched page as rows, with their parameter as $1. A single parent (a person's or region's own page)
+ * is a plain value: PostgreSQL then settles on one generic plan for the statement, whereas an array of unknown length
+ * (unnest is assumed to give ten rows) made every call's custom plan look cheaper, and it planned every call.
+ */
+function parentRows(keys: string[]): [string, Conditions] {
+  return keys.length === 1 ? ['(VALUES ($1::text))', new Conditions([keys[0]])] : ['unnest($1::text[])', new Conditions([keys])];
 }
 
 function articleCursor(row: ArticleRow): string {
