@@ -20,6 +20,8 @@ export interface Config {
   readonly dbPoolSize: number;
   /** How often due scheduled articles are published; 0 turns this instance's scheduler off. */
   readonly schedulerIntervalMs: number;
+  /** On stop, how long requests still running after the live drain may finish before their connections are cut. */
+  readonly httpDrainMs: number;
   /** Live subscriptions (graphql-ws on /graphql); 0 means no limit for the two maxima. */
   readonly live: {
     readonly maxConnectionsPerIp: number;
@@ -159,6 +161,8 @@ export function loadConfig(env: Env = process.env, { edge, ...overrides }: Confi
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     dbPoolSize: intFrom(env, 'DB_POOL_SIZE', 10),
     schedulerIntervalMs: intFrom(env, 'SCHEDULER_INTERVAL_MS', 1000),
+    // Live drain (at most 4 s) + this + closing the database stays inside Docker's 10 s stop timeout.
+    httpDrainMs: intFrom(env, 'HTTP_DRAIN_MS', 3_000),
     live: Object.freeze({
       maxConnectionsPerIp: intFrom(env, 'WS_MAX_CONNECTIONS_PER_IP', 256),
       maxSubscriptionsPerConnection: intFrom(env, 'WS_MAX_SUBSCRIPTIONS', 20),

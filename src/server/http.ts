@@ -66,7 +66,7 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     introspection: true,
     plugins: [
       ...edgeOptions.plugins!,
-      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: config.httpDrainMs }),
       // Apollo's landing page loads its IDE from a CDN; Khabar serves its own playground (./web.ts).
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),

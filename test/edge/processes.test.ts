@@ -151,6 +151,22 @@ describe(`two Khabar processes, one PostgreSQL${redisUrl ? ', one Redis' : ''}`,
     breaking.stop();
     await live.dispose();
   });
+
+  it('give a request in flight HTTP_DRAIN_MS (3 s) on SIGTERM, then cut it: the stop fits in Docker\'s 10 s', async () => {
+    const { hostname, port } = new URL(a.url);
+    const slow = net.connect(Number(port), hostname);
+    slow.on('error', () => undefined);
+    const cut = new Promise<void>((resolve) => slow.once('close', () => resolve()));
+    // A client that sent its headers and part of its body: the request is in flight until the body ends.
+    slow.write(['POST /graphql HTTP/1.1', `Host: ${hostname}:${port}`, 'Content-Type: application/json', 'Content-Length: 100',
+      `Authorization: Bearer ${await token()}`, '', '{"query":'].join('\r\n'));
+    await fetch(a.url.replace(/\/graphql$/, '/healthz')); // a round trip: A has read the slow request's headers by now
+    const { code, ms } = await a.signal('SIGTERM', 'process');
+    await cut;
+    expect(code).toBe(0);
+    expect(ms).toBeGreaterThanOrEqual(3_000); // it had its grace…
+    expect(ms).toBeLessThan(6_000); // …and no more: Apollo's default would have held the stop 10 s
+  });
 });
 
 function freePort(): Promise<number> {
