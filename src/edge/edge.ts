@@ -18,20 +18,30 @@ import { responsePlugin } from './response-plugin';
 import { CachedResponse, MemoryResponseStore, RedisResponseStore, ResponseStore } from './response-cache';
 import { entityTag, instrumentEntityTags } from './entity-tags';
 import type { EventFeed, OutboxRecord } from '../realtime/feed';
+import { ARTICLE_SHOWN_UPDATED } from '../realtime/outbox';
 import { negotiatedMediaType, sendEdgeError } from './errors';
 import type { RequestEdge } from './request-state';
 import { Tracing } from './tracing';
 import { tracingPlugin } from './tracing-plugin';
 import { throttledWarn } from './throttled-warn';
 
-/** Kinds of change that only take an item away: lists that do not contain it cannot change. */
-const REMOVAL_KINDS = new Set(['KILLED', 'RETRACTED', 'ARCHIVED', 'UNPUBLISHED', 'DELETED']);
+/** Kinds of change that take an item away or change only what it shows: lists that do not contain it cannot change. */
+const IN_PLACE_KINDS = new Set(['KILLED', 'RETRACTED', 'ARCHIVED', 'UNPUBLISHED', 'DELETED', ARTICLE_SHOWN_UPDATED]);
+
+/** The type whose tags an event of reference data evicts. */
+const REFERENCE_TYPE_OF = { person: 'Person', category: 'Category', region: 'Region' } as const;
 
 /** The tags a content change evicts: the item everywhere it appears, and every list it could join. */
-export function tagsToPurge(change: Pick<OutboxRecord, 'topic' | 'kind' | 'entityId'>): string[] {
+export function tagsToPurge(change: Pick<OutboxRecord, 'topic' | 'kind' | 'entityId' | 'regionCodes'>): string[] {
+  // Reference data is only added or changed, which can reorder or join its lists; regions are named by code.
+  if (change.topic === 'region') return [...change.regionCodes.map((code) => entityTag('Region', code)), 'Region'];
+  if (change.topic === 'person' || change.topic === 'category') {
+    const type = REFERENCE_TYPE_OF[change.topic];
+    return [entityTag(type, change.entityId), type];
+  }
   const type = change.topic === 'article' ? 'Article' : 'Ticker';
   const tags = [entityTag(type, change.entityId)];
-  if (!REMOVAL_KINDS.has(change.kind.toUpperCase())) tags.push(type);
+  if (!IN_PLACE_KINDS.has(change.kind.toUpperCase())) tags.push(type);
   return tags;
 }
 
@@ -101,7 +111,7 @@ export class Edge {
   }
 
   /** Evicts every cached response that holds what changed, on this instance (and, with Redis, for all). */
-  async purge(changes: Pick<OutboxRecord, 'topic' | 'kind' | 'entityId'>[]): Promise<number> {
+  async purge(changes: Pick<OutboxRecord, 'topic' | 'kind' | 'entityId' | 'regionCodes'>[]): Promise<number> {
     if (!this.store || changes.length === 0) return 0;
     const tags = [...new Set(changes.flatMap(tagsToPurge))];
     const purged = await this.store.purge(tags);

@@ -4,20 +4,38 @@ import {
 } from 'graphql';
 import { ArticleType } from '../modules/article/article.type';
 import { TickerType } from '../modules/ticker/ticker.type';
+import { PersonType } from '../modules/person/person.type';
+import { CategoryType } from '../modules/category/category.type';
+import { RegionType } from '../modules/region/region.type';
 
 /** Types whose changes reach readers through outbox events; their tags are what purges evict. */
 export const TAGGED_TYPES = ['Article', 'Ticker'] as const;
-export type TaggedType = (typeof TAGGED_TYPES)[number];
+/**
+ * Reference data, tagged where a query's root field returns it (a person's, section's or place's page, their lists);
+ * shown inside articles it is covered by the SHOWN_UPDATED events of those articles (see announceArticlesShowing).
+ */
+export const REFERENCE_TYPES = ['Person', 'Region', 'Category'] as const;
+export type TaggedType = (typeof TAGGED_TYPES)[number] | (typeof REFERENCE_TYPES)[number];
 
-/** `Article:12` for one article; `Article` for responses a new article could change (lists, and lookups that found nothing). */
-export function entityTag(type: TaggedType, id: number): string {
+/** `Article:12` for one article (`Region:MA-04` for a place); `Article` for responses a new one could change (lists, lookups that found nothing). */
+export function entityTag(type: TaggedType, id: number | string): string {
   return `${type}:${id}`;
 }
 
-function tagOf(value: unknown): string | undefined {
-  if (value instanceof ArticleType) return entityTag('Article', value.dbId);
-  if (value instanceof TickerType) return entityTag('Ticker', value.dbId);
-  return undefined;
+function addTagsOf(value: object, tags: Set<string>): boolean {
+  if (value instanceof ArticleType) tags.add(entityTag('Article', value.dbId));
+  else if (value instanceof TickerType) {
+    tags.add(entityTag('Ticker', value.dbId));
+    // Breaking news shows its region's name.
+    if (value.regionCode) tags.add(entityTag('Region', value.regionCode));
+  } else if (value instanceof PersonType) tags.add(entityTag('Person', value.dbId));
+  else if (value instanceof CategoryType) tags.add(entityTag('Category', value.dbId));
+  else if (value instanceof RegionType) {
+    // A place's page shows its parent; its children's changes name it (see RegionWriter), so its own code covers them.
+    tags.add(entityTag('Region', value.code));
+    if (value.parentCode) tags.add(entityTag('Region', value.parentCode));
+  } else return false;
+  return true;
 }
 
 function collect(value: unknown, tags: Set<string>): void {
@@ -26,9 +44,8 @@ function collect(value: unknown, tags: Set<string>): void {
     for (const item of value) collect(item, tags);
     return;
   }
-  const tag = tagOf(value);
-  if (tag) tags.add(tag);
-  else if (Array.isArray((value as { edges?: unknown }).edges)) {
+  if (addTagsOf(value, tags)) return;
+  if (Array.isArray((value as { edges?: unknown }).edges)) {
     for (const edge of (value as { edges: { node?: unknown }[] }).edges) collect(edge?.node, tags);
   }
 }
@@ -45,18 +62,24 @@ function isEdge(type: GraphQLObjectType): boolean {
   return 'node' in fields && 'cursor' in fields;
 }
 
-/** The tagged type a field returns, directly, in a list, or as a connection's nodes; `Node` may be any of them. */
-function taggedTypesOf(field: GraphQLField<unknown, unknown>): { types: TaggedType[]; many: boolean } | undefined {
+/**
+ * The tagged types a field returns, directly, in a list, or as a connection's nodes; `Node` may be any of them.
+ * Reference types count on root fields only; `reference` says the field returns nothing else.
+ */
+function taggedTypesOf(field: GraphQLField<unknown, unknown>, root: boolean): { types: TaggedType[]; many: boolean; reference: boolean } | undefined {
+  const taggable: readonly string[] = root ? [...TAGGED_TYPES, ...REFERENCE_TYPES] : TAGGED_TYPES;
+  const result = (types: TaggedType[], many: boolean) =>
+    ({ types, many, reference: types.every((type) => (REFERENCE_TYPES as readonly string[]).includes(type)) });
   const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
   const many = isListType(unwrapped);
   const named: GraphQLNamedType = getNamedType(field.type);
-  if ((TAGGED_TYPES as readonly string[]).includes(named.name)) return { types: [named.name as TaggedType], many };
-  if (isInterfaceType(named) && named.name === 'Node') return { types: [...TAGGED_TYPES], many };
+  if (taggable.includes(named.name)) return result([named.name as TaggedType], many);
+  if (isInterfaceType(named) && named.name === 'Node') return result(taggable as TaggedType[], many);
   if (isObjectType(named) && isConnection(named)) {
     const edge = getNamedType(named.getFields().edges.type);
     const node = edge && isObjectType(edge) ? edge.getFields().node : undefined;
     const nodeType = node ? getNamedType(node.type).name : '';
-    if ((TAGGED_TYPES as readonly string[]).includes(nodeType)) return { types: [nodeType as TaggedType], many: true };
+    if (taggable.includes(nodeType)) return result([nodeType as TaggedType], true);
   }
   return undefined;
 }
@@ -67,26 +90,33 @@ export interface TagCollector {
 }
 
 /**
- * Wraps the resolvers that return articles or tickers so that an anonymous response records which ones it
- * contains: a few fields per query (lists, lookups, Ticker.article), not every field as cache hints would.
+ * Wraps the resolvers that return articles or tickers, and the root fields that return people, sections or places,
+ * so that an anonymous response records which ones it contains: a few fields per query (lists, lookups,
+ * Ticker.article, feeds), not every field as cache hints would.
  */
 export function instrumentEntityTags(schema: GraphQLSchema, collectorOf: (context: unknown) => TagCollector | undefined): void {
+  const queryType = schema.getQueryType();
   for (const type of Object.values(schema.getTypeMap())) {
     // Connections and edges are covered by the field that returns the connection.
     if (!isObjectType(type) || type.name.startsWith('__') || isConnection(type) || isEdge(type)) continue;
     for (const field of Object.values(type.getFields())) {
-      const tagged = taggedTypesOf(field);
+      const root = type === queryType;
+      const tagged = taggedTypesOf(field, root);
       if (!tagged) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       const record = (value: unknown, tags: Set<string>) => {
         if (tagged.many || value == null) for (const collection of tagged.types) tags.add(collection);
-        collect(value, tags);
+        // Every change of reference data purges its lists, so they need no ids, however long.
+        if (!(tagged.many && tagged.reference)) collect(value, tags);
         return value;
       };
       field.resolve = (source, args, context, info) => {
         const tags = collectorOf(context)?.tags;
         const value = resolve(source, args, context, info);
         if (!tags) return value;
+        // A list of a place's articles changes when a place moves into or out of it (RegionWriter purges both codes).
+        const regionCode = root ? (args as { filter?: { regionCode?: unknown } }).filter?.regionCode : undefined;
+        if (typeof regionCode === 'string') tags.add(entityTag('Region', regionCode));
         return value instanceof Promise ? value.then((resolved) => record(resolved, tags)) : record(value, tags);
       };
     }

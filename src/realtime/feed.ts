@@ -4,7 +4,7 @@ import { isEditor, Viewer } from '../auth/viewer';
 import { makeServices, Services } from '../services';
 import type { TickerType } from '../modules/ticker/ticker.type';
 import type { ArticleType } from '../modules/article/article.type';
-import type { EventTopic } from './outbox';
+import { EVENT_TOPICS, EventTopic } from './outbox';
 
 /** One committed outbox row. */
 export interface OutboxRecord {
@@ -82,7 +82,7 @@ export class EventFeed {
   /** The window holds every event after this sequence. */
   floor = 0;
   private window: FeedEvent[] = [];
-  private readonly waiting: Record<EventTopic, Set<() => void>> = { ticker: new Set(), article: new Set() };
+  private readonly waiting = Object.fromEntries(EVENT_TOPICS.map((topic) => [topic, new Set()])) as Record<EventTopic, Set<() => void>>;
   private readonly streams = new Set<Drainable>();
   private readonly listeners = new Set<(records: OutboxRecord[]) => Promise<void>>();
   /** Events read from the outbox for streams behind the window (replays), for metrics. */
@@ -207,7 +207,7 @@ export class EventFeed {
   async stop(): Promise<void> {
     this.stopped = true;
     this.endStreams();
-    for (const topic of ['ticker', 'article'] as const) this.wakeAll(topic);
+    for (const topic of EVENT_TOPICS) this.wakeAll(topic);
     await this.fetching;
   }
 

@@ -20,7 +20,7 @@ const CURSOR_KIND = 'breakingNews';
 const MAX_REGION_CODES = 50;
 /** Article events readers get even when the article is gone from their view: they tell them to drop it. */
 const REMOVALS = new Set<string>([ArticleEventKind.RETRACTED, ArticleEventKind.UNPUBLISHED, ArticleEventKind.ARCHIVED]);
-/** The article events subscribers hear of; the others (UPDATED: edits, renamed sections or people) only purge caches. */
+/** The article events subscribers hear of; the others (UPDATED: edits; SHOWN_UPDATED: renamed sections, people or places) only purge caches. */
 const NEWS = new Set<string>(Object.values(ArticleEventKind));
 
 interface BreakingNewsArgs {

@@ -1,12 +1,15 @@
 import type { EntityManager } from 'typeorm';
 
-export type EventTopic = 'ticker' | 'article';
+/** Reference data pages show: its changes purge cached responses; no subscription hears of them. */
+export type ReferenceTopic = 'person' | 'category' | 'region';
+export type EventTopic = 'ticker' | 'article' | ReferenceTopic;
+export const EVENT_TOPICS: readonly EventTopic[] = ['ticker', 'article', 'person', 'category', 'region'];
 
 export interface OutboxEvent {
   topic: EventTopic;
   kind: string;
   entityId: number;
-  /** Codes of the regions the entity concerns; their ancestors are added, for region filters. */
+  /** Codes of the regions the entity concerns; their ancestors are added, for region filters. Region events name their places here. */
   regionCodes: string[];
   /** Urgency of a breaking-news item (1 = flash … 3), for `minUrgency` filters. */
   urgency?: number;
@@ -41,10 +44,16 @@ export async function appendEvent(tx: EntityManager, event: OutboxEvent): Promis
   return seq;
 }
 
-/** Kind of article event for a change readers see that is not news (an edit, or a name the page shows): caches purge, subscribers hear nothing. */
+/** Kind of article event for an edit readers see that is not news: caches purge (lists too: it may join some), subscribers hear nothing. */
 export const ARTICLE_UPDATED = 'UPDATED';
 
-/** Appends an UPDATED event for each article, with its regions, in one statement; call it last, like appendEvent. */
+/**
+ * Kind of article event for a change of a section, person or place the article shows: the responses holding the
+ * article purge, while lists it is not in stay (a place that moves purges the lists of its regions by their tags).
+ */
+export const ARTICLE_SHOWN_UPDATED = 'SHOWN_UPDATED';
+
+/** Appends a SHOWN_UPDATED event for each article, with its regions, in one statement; call it last, like appendEvent. */
 export async function appendArticleUpdates(tx: EntityManager, articleIds: number[]): Promise<void> {
   if (articleIds.length === 0) return;
   await tx.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
@@ -58,7 +67,17 @@ export async function appendArticleUpdates(tx: EntityManager, articleIds: number
        FROM unnest($2::int[]) AS e(id)
        RETURNING seq)
      SELECT max(seq) AS seq FROM appended`,
-    [ARTICLE_UPDATED, articleIds]);
+    [ARTICLE_SHOWN_UPDATED, articleIds]);
   await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(row.seq)]);
   if (tx.queryRunner) tx.queryRunner.data[APPENDED_SEQ] = Number(row.seq);
+}
+
+/**
+ * After an upsert of a person or a section (by id) or of places (by code: regions have no numeric id), last in its
+ * transaction: the cached responses that show it, and lists it may join, are purged.
+ */
+export function appendReferenceUpdate(tx: EntityManager, change: { topic: 'person' | 'category'; id: number } | { topic: 'region'; codes: string[] }): Promise<number> {
+  return change.topic === 'region'
+    ? appendEvent(tx, { topic: 'region', kind: 'UPDATED', entityId: 0, regionCodes: change.codes })
+    : appendEvent(tx, { topic: change.topic, kind: 'UPDATED', entityId: change.id, regionCodes: [] });
 }

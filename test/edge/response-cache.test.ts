@@ -217,8 +217,8 @@ describe('response cache, Cache-Control and ETags', () => {
 
     // A draft's edits change nothing readers see: no event.
     await write(update, { id: draft.globalId, v: 1, title: 'مسودة معدلة' }, editor);
-    const events = await app.sql(`SELECT entity_id AS "entityId", kind FROM event_outbox WHERE topic = 'article' AND kind = 'UPDATED' ORDER BY seq`);
-    expect(events).toEqual(Array.from({ length: 5 }, () => ({ entityId: story.id, kind: 'UPDATED' })));
+    const events = await app.sql(`SELECT entity_id AS "entityId", kind FROM event_outbox WHERE topic = 'article' AND kind LIKE '%UPDATED' ORDER BY seq`);
+    expect(events).toEqual(['UPDATED', 'UPDATED', 'SHOWN_UPDATED', 'SHOWN_UPDATED', 'SHOWN_UPDATED'].map((kind) => ({ entityId: story.id, kind })));
 
     await write('mutation($id: ID!) { correctArticle(id: $id, expectedVersion: 3, input: {}, note: "تصحيح.") { version } }', { id: story.globalId }, editor);
     expect(await news.received(1)).toEqual([{ articlePublished: { kind: 'CORRECTED', articleId: story.globalId } }]);
@@ -238,6 +238,107 @@ describe('response cache, Cache-Control and ETags', () => {
     expect(found.data.article.slug).toBe('scoop');
     const front = await app.gql(FRONT_PAGE);
     expect(front.data.articles.edges[0].node.slug).toBe('scoop');
+  });
+
+  it('purges the pages and lists of a person, section or place when it changes, and feeds when an article in them comes or goes', async () => {
+    const [editor, admin] = [await app.token('EDITOR'), await app.token('ADMIN')];
+    const [one, two] = [await make.person({ slug: 'ref-one', nameAr: 'شخص أول' }), await make.person({ slug: 'ref-two', nameAr: 'شخص ثان' })];
+    await make.category({ slug: 'ref-a', nameAr: 'قسم أ' });
+    await make.category({ slug: 'ref-b', nameAr: 'قسم ب' });
+    const draft = await make.article({ slug: 'ref-news', status: 'DRAFT', personIds: [one.id], regionCodes: ['MA-KEN'] });
+    const feed = 'articles(first: 5) { edges { node { slug } } }';
+    const own = (query: string) => `${query} # reference data`;
+    const queries = {
+      person: own(`query P($slug: String!) { person(slug: $slug) { nameAr ${feed} } }`),
+      region: own(`query R($code: String!) { region(code: $code) { nameFr parent { nameFr } children { nameFr } ${feed} } }`),
+      category: own('query C($slug: String!) { category(slug: $slug) { nameAr } }'),
+      people: own('{ people(first: 50) { edges { node { slug nameAr } } } }'),
+      categories: own('{ categories { slug nameAr } }'),
+      regions: own('{ regions { code nameFr } }'),
+      tickers: own('{ tickers { headline region { nameFr } } }'),
+      list: own(`query L($code: String!) { articles(first: 5, filter: { regionCode: $code }) { edges { node { slug } } } }`),
+    };
+    await make.ticker({ headline: 'خبر من القنيطرة', regionCode: 'MA-KEN' });
+    const reads = {
+      personOne: () => app.gql(queries.person, { slug: 'ref-one' }),
+      personTwo: () => app.gql(queries.person, { slug: 'ref-two' }),
+      rabat: () => app.gql(queries.region, { code: 'MA-04' }),
+      kenitra: () => app.gql(queries.region, { code: 'MA-KEN' }),
+      tanger: () => app.gql(queries.region, { code: 'MA-01' }),
+      sectionA: () => app.gql(queries.category, { slug: 'ref-a' }),
+      sectionB: () => app.gql(queries.category, { slug: 'ref-b' }),
+      people: () => app.gql(queries.people),
+      categories: () => app.gql(queries.categories),
+      regions: () => app.gql(queries.regions),
+      tickers: () => app.gql(queries.tickers),
+      rabatList: () => app.gql(queries.list, { code: 'MA-04' }),
+      tangerList: () => app.gql(queries.list, { code: 'MA-01' }),
+    };
+    type Read = keyof typeof reads;
+    const cached = async () => {
+      for (const read of Object.values(reads)) await read();
+      for (const [name, read] of Object.entries(reads)) expect([name, (await read()).headers.get('x-khabar-cache')]).toEqual([name, 'HIT']);
+    };
+    const fresh = async (name: Read, expected: (data: any) => boolean) => {
+      expect([name, expected((await eventually(reads[name], (res) => expected(res.data))).data)]).toEqual([name, true]);
+      for (let i = 0; i < 3; i += 1) expect([name, expected((await reads[name]()).data)]).toEqual([name, true]);
+    };
+    const stillCached = async (...names: Read[]) => {
+      for (const name of names) expect([name, (await reads[name]()).headers.get('x-khabar-cache')]).toEqual([name, 'HIT']);
+    };
+    const write = async (query: string, variables: Record<string, unknown>, token: string) => {
+      const res = await app.gql(query, variables, { token });
+      expect(res.errors).toBeUndefined();
+    };
+    const slugs = (connection: any) => connection.edges.map((e: any) => e.node.slug);
+    const region = async (code: string) => (await app.sql(
+      `SELECT code, upper(level) AS level, parent_code AS "parentCode", number, name_ar AS "nameAr", name_fr AS "nameFr", slug FROM region WHERE code = $1`, [code]))[0];
+    const upsertRegion = 'mutation($input: UpsertRegionInput!) { upsertRegion(input: $input) { code } }';
+
+    await cached();
+    await write('mutation($input: UpsertPersonInput!) { upsertPerson(input: $input) { slug } }', { input: { slug: 'ref-one', nameAr: 'شخص أول (وزير)' } }, admin);
+    await fresh('personOne', (data) => data.person.nameAr === 'شخص أول (وزير)');
+    await fresh('people', (data) => data.people.edges.some((e: any) => e.node.nameAr === 'شخص أول (وزير)'));
+    await stillCached('personTwo', 'rabat', 'kenitra', 'sectionA', 'categories', 'regions', 'tickers');
+
+    await cached();
+    await write('mutation($input: UpsertCategoryInput!) { upsertCategory(input: $input) { slug } }', { input: { slug: 'ref-a', nameAr: 'قسم أ معدل', nameFr: 'A' } }, admin);
+    await fresh('sectionA', (data) => data.category.nameAr === 'قسم أ معدل');
+    await fresh('categories', (data) => data.categories.some((c: any) => c.nameAr === 'قسم أ معدل'));
+    await stillCached('sectionB', 'personOne', 'people', 'rabat', 'regions');
+
+    // A province's page shows its region, and the region's page its provinces.
+    await cached();
+    await write(upsertRegion, { input: { ...(await region('MA-KEN')), nameFr: 'Kénitra (province)' } }, admin);
+    await fresh('kenitra', (data) => data.region.nameFr === 'Kénitra (province)');
+    await fresh('rabat', (data) => data.region.children.some((c: any) => c.nameFr === 'Kénitra (province)'));
+    await fresh('regions', (data) => data.regions.some((r: any) => r.nameFr === 'Kénitra (province)'));
+    await fresh('tickers', (data) => data.tickers.some((t: any) => t.region?.nameFr === 'Kénitra (province)'));
+    await stillCached('tanger', 'personOne', 'sectionA', 'people', 'categories', 'tangerList');
+    await cached();
+    await write(upsertRegion, { input: { ...(await region('MA-04')), nameFr: 'Rabat-Salé-Kénitra (région)' } }, admin);
+    await fresh('kenitra', (data) => data.region.parent.nameFr === 'Rabat-Salé-Kénitra (région)');
+    await stillCached('tanger', 'personTwo', 'sectionB', 'tangerList');
+
+    // Feeds: an article about Kénitra mentioning the first person, published, its province moved, then retracted.
+    await cached();
+    await write('mutation($id: ID!) { publishArticle(id: $id) { status } }', { id: draft.globalId }, editor);
+    const first = (data: any) => slugs((data.person ?? data.region ?? data).articles)[0];
+    for (const name of ['personOne', 'rabat', 'kenitra', 'rabatList'] as const) await fresh(name, (data) => first(data) === 'ref-news');
+    await stillCached('sectionA', 'people', 'categories', 'regions');
+
+    await cached();
+    await write(upsertRegion, { input: { ...(await region('MA-KEN')), parentCode: 'MA-01' } }, admin);
+    for (const name of ['tanger', 'tangerList'] as const) await fresh(name, (data) => first(data) === 'ref-news');
+    for (const name of ['rabat', 'rabatList'] as const) await fresh(name, (data) => first(data) !== 'ref-news');
+    await fresh('kenitra', (data) => data.region.parent.nameFr === 'Tanger-Tétouan-Al Hoceïma');
+    await stillCached('personTwo', 'sectionA', 'people', 'categories');
+
+    await cached();
+    await write('mutation($id: ID!) { retractArticle(id: $id, note: "سحبنا المقال.") { status } }', { id: draft.globalId }, editor);
+    for (const name of ['personOne', 'tanger', 'kenitra', 'tangerList'] as const) await fresh(name, (data) => first(data) !== 'ref-news');
+    // A removal changes only the responses that held the article.
+    await stillCached('personTwo', 'rabat', 'rabatList', 'sectionA', 'people', 'categories', 'regions');
   });
 });
 

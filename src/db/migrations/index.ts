@@ -4,6 +4,7 @@ import { OutboxUrgency1764400500000 } from './1764400500000-OutboxUrgency';
 import { EditorialWorkflow1764400600000 } from './1764400600000-EditorialWorkflow';
 import { ArabicSearch1764500000000 } from './1764500000000-ArabicSearch';
 import { PersonFeed1764600000000 } from './1764600000000-PersonFeed';
+import { ReferenceEvents1764700000000 } from './1764700000000-ReferenceEvents';
 
 /** Every migration, in order; the CLI and the server both run this list. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   EditorialWorkflow1764400600000,
   ArabicSearch1764500000000,
   PersonFeed1764600000000,
+  ReferenceEvents1764700000000,
 ];

@@ -375,11 +375,10 @@ function changedFields(before: ArticleSnapshot, after: ArticleSnapshot): string[
     .map((key) => FIELD_NAMES[key]);
 }
 
-/** Readers could see it before this change. */
 /** Reference data an article page shows: its section, its people, its regions (with their parent and the parent's other places). */
 export type ShownOnArticles = { categoryId: number } | { personId: number } | { regionsAndPlacesIn: string[] };
 
-/** After an edit of reference data, in its transaction: an UPDATED event for every public article that shows it, so cached pages go. */
+/** After an edit of reference data, in its transaction: a SHOWN_UPDATED event for every public article that shows it, so cached pages go. */
 export async function announceArticlesShowing(tx: EntityManager, shown: ShownOnArticles): Promise<void> {
   const [match, param] = 'categoryId' in shown ? ['a.category_id = $1', shown.categoryId]
     : 'personId' in shown ? ['a.id IN (SELECT article_id FROM article_person WHERE person_id = $1)', shown.personId]
@@ -389,6 +388,7 @@ export async function announceArticlesShowing(tx: EntityManager, shown: ShownOnA
   await appendArticleUpdates(tx, rows.map((row) => row.id));
 }
 
+/** Readers could see it before this change. */
 function isPublic(locked: Locked): boolean {
   const { status, publishedAt } = locked.snapshot;
   return (status === 'PUBLISHED' || status === 'RETRACTED') && publishedAt !== null && new Date(publishedAt) <= locked.now;

@@ -7,6 +7,7 @@ import { badInput } from '../../shared/errors';
 import { normalizePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
 import { announceArticlesShowing } from '../article/article.writer';
+import { appendReferenceUpdate } from '../../realtime/outbox';
 
 /** The sections write path: admins add and rename sections. */
 export class CategoryWriter {
@@ -21,6 +22,7 @@ export class CategoryWriter {
          ON CONFLICT (slug) DO UPDATE SET name_ar = $2, name_fr = $3 RETURNING ${CATEGORY_COLUMNS}`,
         [slug, normalizePlainText(input.nameAr), normalizePlainText(input.nameFr)]);
       await announceArticlesShowing(tx, { categoryId: row.id });
+      await appendReferenceUpdate(tx, { topic: 'category', id: row.id });
       return CategoryType.from(row);
     });
   }

@@ -8,6 +8,7 @@ import { slugify } from '../../shared/slug';
 import { badInput } from '../../shared/errors';
 import { insertWithFreeSlug } from '../../db/free-slug';
 import { announceArticlesShowing } from '../article/article.writer';
+import { appendReferenceUpdate } from '../../realtime/outbox';
 
 /** The people write path: admins add and replace people. */
 export class PersonWriter {
@@ -28,14 +29,18 @@ export class PersonWriter {
       return this.db.transaction(async (tx) => {
         const [row]: PersonEntity[] = await upsert(tx, slug);
         await announceArticlesShowing(tx, { personId: row.id });
+        await appendReferenceUpdate(tx, { topic: 'person', id: row.id });
         return PersonType.from(row);
       });
     }
     const base = slugify(text(input.nameLatin) ?? normalizePlainText(input.nameAr));
-    const [row]: PersonEntity[] = await this.db.transaction((tx) => insertWithFreeSlug(tx, 'person', base, 'person',
-      (slug) => tx.query(
+    return this.db.transaction(async (tx) => {
+      const [row]: PersonEntity[] = await insertWithFreeSlug(tx, 'person', base, 'person', (slug) => tx.query(
         `INSERT INTO person AS p (slug, name_ar, name_latin, aliases, role_ar, role_fr, bio) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         RETURNING ${PERSON_COLUMNS}`, [slug, ...values])));
-    return PersonType.from(row);
+         RETURNING ${PERSON_COLUMNS}`, [slug, ...values]));
+      // A new person joins lists of people, and lookups of their slug that found nobody.
+      await appendReferenceUpdate(tx, { topic: 'person', id: row.id });
+      return PersonType.from(row);
+    });
   }
 }

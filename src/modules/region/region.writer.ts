@@ -7,6 +7,7 @@ import { badInput } from '../../shared/errors';
 import { normalizePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
 import { announceArticlesShowing } from '../article/article.writer';
+import { appendReferenceUpdate } from '../../realtime/outbox';
 
 /** The reference-data write path: admins add and replace regions, prefectures and provinces. */
 export class RegionWriter {
@@ -54,6 +55,8 @@ export class RegionWriter {
       // Articles show a place with its parent and the parent's places: the old parent's pages change too when it moves.
       const touched = [code, parentCode, existing?.parentCode].filter((c): c is string => !!c);
       await announceArticlesShowing(tx, { regionsAndPlacesIn: [...new Set(touched)] });
+      // Pages of places carry their code and their parent's, and lists filtered by a place its code: these codes reach all that changed.
+      await appendReferenceUpdate(tx, { topic: 'region', codes: [...new Set(touched)] });
       return RegionType.from(row);
     });
   }
