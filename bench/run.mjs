@@ -197,14 +197,14 @@ const links = (connection, key) => connection.nodes.map((node) => node[key]);
 const SERVERS = [
   {
     name: 'khabar',
-    command: (dbUrl, port) => [process.execPath, [path.join(ROOT, 'dist/src/main.js')], khabarEnv(dbUrl, port, false)],
+    command: (dbUrl, port) => [process.execPath, ['--max-semi-space-size=32', path.join(ROOT, 'dist/src/main.js')], khabarEnv(dbUrl, port, false)],
     ready: '/readyz',
     body: (q, variables) => JSON.stringify({ query: khabarText[q], variables }),
     extract: khabarExtract(),
   },
   {
     name: 'khabar+cache',
-    command: (dbUrl, port) => [process.execPath, [path.join(ROOT, 'dist/src/main.js')], khabarEnv(dbUrl, port, true)],
+    command: (dbUrl, port) => [process.execPath, ['--max-semi-space-size=32', path.join(ROOT, 'dist/src/main.js')], khabarEnv(dbUrl, port, true)],
     ready: '/readyz',
     body: (q, variables) => JSON.stringify({ query: khabarText[q], variables }),
     extract: khabarExtract(),
