@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { makeRandom } from './random.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Bumped whenever generated content changes, so an older dataset is rebuilt. */
@@ -61,31 +62,6 @@ const CATEGORIES = [['politique', 'سياسة', 'Politique'], ['economie', 'اق
   ['faits-divers', 'حوادث', 'Faits divers']];
 const TAGS = `الانتخابات كأس_العالم الجفاف الدعم_الاجتماعي التعليم الصحة الاستثمار السياحة الماء الطاقة_المتجددة رمضان
   الهجرة الفلاحة الرقمنة السكن التشغيل المرأة الشباب الثقافة الأمن`.split(/\s+/).map((tag) => tag.replace(/_/g, ' '));
-
-/** sfc32 seeded with splitmix32: deterministic and fast. */
-export function makeRandom(seed) {
-  let s = seed >>> 0;
-  const split = () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = split(), b = split(), c = split(), d = split();
-  const next = () => {
-    const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) >>> 0;
-    c = ((c << 21) | (c >>> 11)) >>> 0;
-    c = (c + t) >>> 0;
-    return t / 4294967296;
-  };
-  const int = (min, max) => min + Math.floor(next() * (max - min + 1));
-  const pick = (list) => list[Math.floor(next() * list.length)];
-  return { next, int, pick };
-}
 
 /** Draws indexes 0..n-1 with Zipf weights (rank r has weight 1/(r+1)^s): a few busy items, a long tail. */
 function zipf(rnd, n, s) {

@@ -1,24 +1,15 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { loadConfig } from '../src/config';
 import { startKhabar } from '../src/app';
 import { launchChromium } from './chromium';
+import { freePort } from './free-port';
 
 /** `npm run screenshots`: the README's pictures, taken from a fresh Khabar over the demo content. */
 const OUT = path.resolve(__dirname, '../../docs/screenshots');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(OUT, name) });

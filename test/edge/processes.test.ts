@@ -10,6 +10,7 @@ import { TEST_JWT_SECRET, TestApp } from '../support/test-app';
 import { connectLive, subscribe } from '../support/live';
 import { TokenService } from '../../src/auth/tokens';
 import { LIVE_CLOSE } from '../../src/realtime/ws-server';
+import { freePort } from '../../scripts/free-port';
 
 /** CI sets REDIS_URL; elsewhere these tests run when a Redis answers on the default port. */
 function redisToTest(): string | undefined {
@@ -168,15 +169,6 @@ describe(`two Khabar processes, one PostgreSQL${redisUrl ? ', one Redis' : ''}`,
     expect(ms).toBeLessThan(6_000); // …and no more: Apollo's default would have held the stop 10 s
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
 
 /** A live client that stopped reading (a frozen tab, a dead link): it never answers the server's close frame. */
 async function frozenLiveClient(url: string): Promise<net.Socket> {

@@ -1,25 +1,16 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
 import { makeDataSource } from '../../src/db/data-source';
 import { migrate } from '../../src/db/migrate';
 import { urlFor, withAdmin } from './database';
+import { freePort } from '../../scripts/free-port';
 
 declare global {
   // eslint-disable-next-line no-var
   var khabarTestTeardown: (() => Promise<void>) | undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    }).on('error', reject);
-  });
 }
 
 /**
