@@ -58,11 +58,7 @@ export class ArticleService {
     const slice = sliceOf(args, (cursor, field) => decodeCursor(DESK_CURSOR_KIND, cursor, field, ['number', 'number']) as [number, number]);
     const c = new Conditions();
     if (status) c.add(`a.status = ${c.param(status)}`);
-    if (slice.cursor) {
-      const at = c.param(slice.cursor[0]);
-      const key = c.param(slice.cursor[1]);
-      c.add(`(a.updated_at, a.id) < (timestamptz 'epoch' + ${at}::bigint * interval '1 microsecond', ${key}::int)`);
-    }
+    addCursorCondition(c, slice, 'a.updated_at, a.id');
     const rows: ArticleRow[] = await this.sql.query(
       `SELECT ${ARTICLE_LIST_COLUMNS}, (extract(epoch FROM a.updated_at) * 1000000)::bigint AS "updatedUs"
        FROM article a WHERE ${c.toSql()} ORDER BY a.updated_at DESC, a.id DESC LIMIT ${slice.limit + 1}`, c.params);
@@ -73,7 +69,7 @@ export class ArticleService {
   async page(filter: ArticleFilter | undefined, args: Partial<PageArgs>): Promise<Page<ArticleType>> {
     const slice = sliceOf(args, decodeArticleCursor);
     const conditions = this.filterConditions(filter);
-    this.addCursorCondition(conditions, slice);
+    addCursorCondition(conditions, slice);
     const order = slice.direction === 'forward' ? 'DESC' : 'ASC';
     const rows: ArticleRow[] = await this.sql.query(
       `SELECT ${ARTICLE_LIST_COLUMNS} FROM article a WHERE ${conditions.toSql()}
@@ -103,10 +99,7 @@ export class ArticleService {
   private personPages(keys: string[], slice: Slice<[number, number]>): Promise<ParentRow[]> {
     const [parents, c] = parentRows(keys);
     c.add('ap.person_id = parent.key::int AND ap.feed_at <= now()');
-    if (slice.cursor) {
-      const [micros, id] = slice.cursor;
-      c.add(`(ap.feed_at, ap.article_id) < (timestamptz 'epoch' + ${c.param(micros)}::bigint * interval '1 microsecond', ${c.param(id)}::int)`);
-    }
+    addCursorCondition(c, slice, 'ap.feed_at, ap.article_id');
     return this.sql.query(
       `SELECT parent.key AS "parentKey", ${ARTICLE_LIST_COLUMNS} FROM ${parents} AS parent(key)
        CROSS JOIN LATERAL (
@@ -123,7 +116,7 @@ export class ArticleService {
     c.add(PUBLIC_ONLY);
     c.add(`EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
                    WHERE ar.article_id = a.id AND r.path @> ARRAY[parent.key])`);
-    this.addCursorCondition(c, slice);
+    addCursorCondition(c, slice);
     return this.sql.query(
       `SELECT parent.key AS "parentKey", page.* FROM ${parents} AS parent(key)
        CROSS JOIN LATERAL (
@@ -164,14 +157,6 @@ export class ArticleService {
     return addArticleFilter(c, filter);
   }
 
-  private addCursorCondition(c: Conditions, slice: Slice<[number, number]>): void {
-    if (!slice.cursor) return;
-    const [micros, id] = slice.cursor;
-    const at = c.param(micros);
-    const key = c.param(id);
-    const op = slice.direction === 'forward' ? '<' : '>';
-    c.add(`(a.published_at, a.id) ${op} (timestamptz 'epoch' + ${at}::bigint * interval '1 microsecond', ${key}::int)`);
-  }
 }
 
 /**
@@ -181,6 +166,16 @@ export class ArticleService {
  */
 function parentRows(keys: string[]): [string, Conditions] {
   return keys.length === 1 ? ['(VALUES ($1::text))', new Conditions([keys[0]])] : ['unnest($1::text[])', new Conditions([keys])];
+}
+
+/** Keyset condition for a cursor of (microseconds, id) on `keyColumns` (a timestamp and an id), in the slice's direction. */
+function addCursorCondition(c: Conditions, slice: Slice<[number, number]>, keyColumns = 'a.published_at, a.id'): void {
+  if (!slice.cursor) return;
+  const [micros, id] = slice.cursor;
+  const at = c.param(micros);
+  const key = c.param(id);
+  const op = slice.direction === 'forward' ? '<' : '>';
+  c.add(`(${keyColumns}) ${op} (timestamptz 'epoch' + ${at}::bigint * interval '1 microsecond', ${key}::int)`);
 }
 
 function articleCursor(row: ArticleRow): string {

@@ -53,10 +53,10 @@ export class RegionWriter {
           nameAr, text(input.fullNameAr) ?? nameAr, nameFr, text(input.fullNameFr) ?? nameFr, text(input.capitalAr), text(input.capitalFr),
           [...new Set((input.altNamesAr ?? []).map(normalizePlainText))], slug]);
       // Articles show a place with its parent and the parent's places: the old parent's pages change too when it moves.
-      const touched = [code, parentCode, existing?.parentCode].filter((c): c is string => !!c);
-      await announceArticlesShowing(tx, { regionsAndPlacesIn: [...new Set(touched)] });
+      const touched = [...new Set([code, parentCode, existing?.parentCode].filter((c): c is string => !!c))];
+      await announceArticlesShowing(tx, { regionsAndPlacesIn: touched });
       // Pages of places carry their code and their parent's, and lists filtered by a place its code: these codes reach all that changed.
-      await appendReferenceUpdate(tx, { topic: 'region', codes: [...new Set(touched)] });
+      await appendReferenceUpdate(tx, { topic: 'region', codes: touched });
       return RegionType.from(row);
     });
   }
