@@ -38,8 +38,12 @@ export async function appendEvent(tx: EntityManager, event: OutboxEvent): Promis
              $5, clock_timestamp())
      RETURNING seq`,
     [event.topic, event.kind, event.entityId, event.regionCodes, event.urgency ?? null]);
-  await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(row.seq)]);
-  const seq = Number(row.seq);
+  return appended(tx, Number(row.seq));
+}
+
+/** After an insert under OUTBOX_LOCK: wakes the listeners and leaves the transaction's last sequence for the fan-out. */
+async function appended(tx: EntityManager, seq: number): Promise<number> {
+  await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(seq)]);
   if (tx.queryRunner) tx.queryRunner.data[APPENDED_SEQ] = seq;
   return seq;
 }
@@ -68,8 +72,7 @@ export async function appendArticleUpdates(tx: EntityManager, articleIds: number
        RETURNING seq)
      SELECT max(seq) AS seq FROM appended`,
     [ARTICLE_SHOWN_UPDATED, articleIds]);
-  await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(row.seq)]);
-  if (tx.queryRunner) tx.queryRunner.data[APPENDED_SEQ] = Number(row.seq);
+  await appended(tx, Number(row.seq));
 }
 
 /**
