@@ -3,6 +3,7 @@ import type { Services } from './services';
 import { isEditor, Viewer } from './auth/viewer';
 import type { ArticleType } from './modules/article/article.type';
 import type { ParentKind, Visibility } from './modules/article/article.service';
+import type { ArticleShape } from './modules/article/article.shape';
 import type { Page, ForwardPageArgs } from './shared/relay';
 
 /**
@@ -42,11 +43,11 @@ export class Loaders {
   }
 
   /** The page of articles of a person or region; parents asking for the same page share one statement. */
-  articlePage(kind: ParentKind, args: ForwardPageArgs): DataLoader<number | string, Page<ArticleType>> {
-    const key = JSON.stringify([kind, args.first ?? null, args.after ?? null]);
+  articlePage(kind: ParentKind, args: ForwardPageArgs, shape: ArticleShape): DataLoader<number | string, Page<ArticleType>> {
+    const key = JSON.stringify([kind, args.first ?? null, args.after ?? null, shape]);
     let loader = this.articlePages.get(key);
     if (!loader) {
-      loader = new DataLoader((parents: readonly (number | string)[]) => this.services.articles.pagesForParents(kind, parents, args));
+      loader = new DataLoader((parents: readonly (number | string)[]) => this.services.articles.pagesForParents(kind, parents, args, shape));
       this.articlePages.set(key, loader);
     }
     return loader;

@@ -1,7 +1,9 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { ArticleStatus, ArticleType } from './article.type';
 import { ArticleRevisionType } from './article-history.type';
 import { CreateArticleInput, UpdateArticleInput } from './article.inputs';
+import { pageShape } from './article.shape';
 import type { ArticleStatus as ArticleStatusValue } from './article.entity';
 import type { Context } from '../../context';
 import { numericIdOf } from '../../shared/global-id';
@@ -21,10 +23,11 @@ export class ArticleEditorialResolver {
   @Query(() => DeskArticleConnection, { description: 'Editors only: every article, drafts and scheduled ones included, most recently changed first.' })
   async editorialArticles(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Args() page: ForwardPageArgs,
     @Arg('status', () => ArticleStatus, { nullable: true, description: 'Only articles in this status.' }) status?: ArticleStatusValue,
   ): Promise<DeskArticleConnection> {
-    return Object.assign(new DeskArticleConnection(), await ctx.services.articles.deskPage(status, page));
+    return Object.assign(new DeskArticleConnection(), await ctx.services.articles.deskPage(status, page, pageShape(info)));
   }
 
   @Authorized()

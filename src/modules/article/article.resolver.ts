@@ -1,6 +1,8 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { ArticleBlockType, ArticleType, DisplayLocale } from './article.type';
 import { ArticleConnection } from './article.connection';
+import { pageShape, shapeAt } from './article.shape';
 import { ArticleFilter } from './article.inputs';
 import { ArticleCorrectionType } from './article-history.type';
 import { CategoryType } from '../category/category.type';
@@ -17,21 +19,23 @@ export class ArticleResolver {
   @Query(() => ArticleType, { nullable: true, description: 'One article by slug (raw or percent-encoded) or by id; null when there is none you may see.' })
   async article(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('slug', () => String, { nullable: true, description: 'The article slug.' }) slug?: string,
     @Arg('id', () => ID, { nullable: true, description: 'The article global id.' }) id?: string,
   ): Promise<ArticleType | null> {
     if ((slug == null) === (id == null)) throw badInput('Pass exactly one of `slug` or `id`.', slug == null ? 'slug' : 'id');
     if (id != null) return ctx.loaders.article.load(numericIdOf('Article', id));
-    return ctx.services.articles.bySlug(slug!, ctx.loaders.visibility);
+    return ctx.services.articles.bySlug(slug!, ctx.loaders.visibility, shapeAt(info));
   }
 
   @Query(() => ArticleConnection, { description: 'Published articles, newest first, with keyset cursors.' })
   async articles(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Args() page: PageArgs,
     @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Conditions the articles must meet.' }) filter?: ArticleFilter,
   ): Promise<ArticleConnection> {
-    return ArticleConnection.of(await ctx.services.articles.page(filter, page), filter);
+    return ArticleConnection.of(await ctx.services.articles.page(filter, page, pageShape(info)), filter);
   }
 
   @FieldResolver(() => [ArticleBlockType], { description: 'Body as ordered blocks of plain text.' })
@@ -40,18 +44,19 @@ export class ArticleResolver {
   }
 
   @FieldResolver(() => CategoryType, { nullable: true, description: 'The section the article belongs to.' })
-  category(@Root() article: ArticleType, @Ctx() ctx: Context): Promise<CategoryType | null> | null {
+  category(@Root() article: ArticleType, @Ctx() ctx: Context): CategoryType | Promise<CategoryType | null> | null {
+    if (article.category !== undefined) return article.category;
     return article.categoryId === null ? null : ctx.loaders.category.load(article.categoryId);
   }
 
   @FieldResolver(() => [PersonType], { description: 'People the article mentions, in editorial order.' })
-  people(@Root() article: ArticleType, @Ctx() ctx: Context): Promise<PersonType[]> {
-    return ctx.loaders.articlePeople.load(article.dbId);
+  people(@Root() article: ArticleType, @Ctx() ctx: Context): PersonType[] | Promise<PersonType[]> {
+    return article.people ?? ctx.loaders.articlePeople.load(article.dbId);
   }
 
   @FieldResolver(() => [RegionType], { description: 'Regions the article concerns, in editorial order.' })
-  regions(@Root() article: ArticleType, @Ctx() ctx: Context): Promise<RegionType[]> {
-    return ctx.loaders.articleRegions.load(article.dbId);
+  regions(@Root() article: ArticleType, @Ctx() ctx: Context): RegionType[] | Promise<RegionType[]> {
+    return article.regions ?? ctx.loaders.articleRegions.load(article.dbId);
   }
 
   @FieldResolver(() => [ArticleCorrectionType], { description: 'Public corrections and the retraction notice, newest first.' })

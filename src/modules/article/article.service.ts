@@ -7,16 +7,30 @@ import type { ArticleCorrectionEntity, ArticleRevisionEntity, ArticleStatus, Bod
 import { ArticleCorrectionType, ArticleRevisionType } from './article-history.type';
 import { groupBy, pickBy } from '../../shared/group-by';
 import { normalizeSlugInput } from '../../shared/slug';
+import { ArticleShape, relationColumns, WHOLE_ARTICLES } from './article.shape';
+import { Projection } from '../../db/projection';
 import { decodeCursor, encodeCursor, ForwardPageArgs, Page, pageOf, PageArgs, Slice, sliceOf } from '../../shared/relay';
 
-/** What lists read of an article: all but the body, the bulk of a row, which `Article.body` loads when a list asks for it. */
-export const ARTICLE_LIST_COLUMNS = `a.id, a.slug, a.title, a.kicker, a.summary, a.lang, a.status,
-  a.published_at AS "publishedAt", a.updated_at AS "updatedAt", a.has_video AS "hasVideo",
-  a.category_id AS "categoryId", a.tags, a.version, a.editor_note AS "editorNote",
-  (extract(epoch FROM a.published_at) * 1000000)::bigint AS "publishedUs"`;
+/** What lists read of an article: never the body, the bulk of a row, which `Article.body` loads when a list shows it. */
+const ARTICLE_LIST = new Projection({
+  columns: {
+    id: 'a.id', slug: 'a.slug', title: 'a.title', kicker: 'a.kicker', summary: 'a.summary', lang: 'a.lang', status: 'a.status',
+    publishedAt: 'a.published_at', updatedAt: 'a.updated_at', hasVideo: 'a.has_video', categoryId: 'a.category_id',
+    tags: 'a.tags', version: 'a.version', editorNote: 'a.editor_note',
+    publishedUs: '(extract(epoch FROM a.published_at) * 1000000)::bigint',
+  },
+  // id: global id, relations and cache tags; status: what readers see of it; publishedUs: its cursor.
+  always: ['id', 'status', 'publishedUs'],
+  needs: { dir: ['lang'], category: ['categoryId'], displayDate: ['publishedAt'] },
+});
 
-/** An article page's row: the body too. */
-export const ARTICLE_COLUMNS = `${ARTICLE_LIST_COLUMNS}, a.body`;
+/** The columns of an article list for what the operation shows of its articles, the relations it shows included. */
+export function articleListColumns(shape: ArticleShape): string {
+  return ARTICLE_LIST.select(shape.fields) + relationColumns(shape);
+}
+
+/** A whole article row, the body too: an article page, a write's result. */
+export const ARTICLE_COLUMNS = `${ARTICLE_LIST.select()}, a.body`;
 
 /** Which articles a viewer may read: readers only published (or retracted) ones whose time has come. */
 export type Visibility = 'public' | 'editorial';
@@ -39,9 +53,10 @@ export class ArticleService {
     return pickBy(ids, rows, (row) => row.id, (row) => this.shown(row, visibility));
   }
 
-  async bySlug(slug: string, visibility: Visibility): Promise<ArticleType | null> {
+  /** Every field of the article (an article page), and the relations the shape shows. */
+  async bySlug(slug: string, visibility: Visibility, shape = WHOLE_ARTICLES): Promise<ArticleType | null> {
     const [row] = await this.sql.query(
-      `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE a.slug = $1 AND ${this.visible(visibility)}`, [normalizeSlugInput(slug)]);
+      `SELECT ${ARTICLE_COLUMNS}${relationColumns(shape)} FROM article a WHERE a.slug = $1 AND ${this.visible(visibility)}`, [normalizeSlugInput(slug)]);
     return row ? this.shown(row, visibility) : null;
   }
 
@@ -54,25 +69,25 @@ export class ArticleService {
   }
 
   /** The editors' desk: every article (or those in one status), most recently changed first; drafts page like the rest. */
-  async deskPage(status: ArticleStatus | undefined, args: ForwardPageArgs): Promise<Page<ArticleType>> {
+  async deskPage(status: ArticleStatus | undefined, args: ForwardPageArgs, shape = WHOLE_ARTICLES): Promise<Page<ArticleType>> {
     const slice = sliceOf(args, (cursor, field) => decodeCursor(DESK_CURSOR_KIND, cursor, field, ['number', 'number']) as [number, number]);
     const c = new Conditions();
     if (status) c.add(`a.status = ${c.param(status)}`);
     addCursorCondition(c, slice, 'a.updated_at, a.id');
     const rows: ArticleRow[] = await this.sql.query(
-      `SELECT ${ARTICLE_LIST_COLUMNS}, (extract(epoch FROM a.updated_at) * 1000000)::bigint AS "updatedUs"
+      `SELECT ${articleListColumns(shape)}, (extract(epoch FROM a.updated_at) * 1000000)::bigint AS "updatedUs"
        FROM article a WHERE ${c.toSql()} ORDER BY a.updated_at DESC, a.id DESC LIMIT ${slice.limit + 1}`, c.params);
     return pageOf(rows, slice, ArticleType.from, (row) => encodeCursor(DESK_CURSOR_KIND, [Number(row.updatedUs), row.id]));
   }
 
   /** A page of the public feed. */
-  async page(filter: ArticleFilter | undefined, args: Partial<PageArgs>): Promise<Page<ArticleType>> {
+  async page(filter: ArticleFilter | undefined, args: Partial<PageArgs>, shape = WHOLE_ARTICLES): Promise<Page<ArticleType>> {
     const slice = sliceOf(args, decodeArticleCursor);
     const conditions = this.filterConditions(filter);
     addCursorCondition(conditions, slice);
     const order = slice.direction === 'forward' ? 'DESC' : 'ASC';
     const rows: ArticleRow[] = await this.sql.query(
-      `SELECT ${ARTICLE_LIST_COLUMNS} FROM article a WHERE ${conditions.toSql()}
+      `SELECT ${articleListColumns(shape)} FROM article a WHERE ${conditions.toSql()}
        ORDER BY a.published_at ${order}, a.id ${order} LIMIT ${slice.limit + 1}`, conditions.params);
     return pageOf(rows, slice, ArticleType.from, articleCursor);
   }
@@ -84,10 +99,13 @@ export class ArticleService {
   }
 
   /** One page of public articles for each person or region, in one statement (a LATERAL join per parent). */
-  async pagesForParents(kind: ParentKind, parents: readonly (number | string)[], args: ForwardPageArgs): Promise<Page<ArticleType>[]> {
+  async pagesForParents(
+    kind: ParentKind, parents: readonly (number | string)[], args: ForwardPageArgs, shape: ArticleShape,
+  ): Promise<Page<ArticleType>[]> {
     const slice = sliceOf(args, decodeArticleCursor);
     const keys = parents.map(String);
-    const rows = kind === 'person' ? await this.personPages(keys, slice) : await this.regionPages(keys, slice);
+    const columns = articleListColumns(shape);
+    const rows = kind === 'person' ? await this.personPages(keys, slice, columns) : await this.regionPages(keys, slice, columns);
     return groupBy(keys, rows, (row) => row.parentKey, (row) => row)
       .map((group) => pageOf(group, slice, ArticleType.from, articleCursor));
   }
@@ -96,12 +114,12 @@ export class ArticleService {
    * Each person's first links in feed order, read from article_person_feed_idx (links carry their article's
    * `feed_at`), so a page costs its own rows however many articles a person has.
    */
-  private personPages(keys: string[], slice: Slice<[number, number]>): Promise<ParentRow[]> {
+  private personPages(keys: string[], slice: Slice<[number, number]>, columns: string): Promise<ParentRow[]> {
     const [parents, c] = parentRows(keys);
     c.add('ap.person_id = parent.key::int AND ap.feed_at <= now()');
     addCursorCondition(c, slice, 'ap.feed_at, ap.article_id');
     return this.sql.query(
-      `SELECT parent.key AS "parentKey", ${ARTICLE_LIST_COLUMNS} FROM ${parents} AS parent(key)
+      `SELECT parent.key AS "parentKey", ${columns} FROM ${parents} AS parent(key)
        CROSS JOIN LATERAL (
          SELECT ap.article_id, ap.feed_at FROM article_person ap WHERE ${c.toSql()}
          ORDER BY ap.feed_at DESC, ap.article_id DESC LIMIT ${slice.limit + 1}
@@ -111,7 +129,7 @@ export class ArticleService {
   }
 
   /** Each region's page, sub-regions included: articles in feed order that have a link inside the region. */
-  private regionPages(keys: string[], slice: Slice<[number, number]>): Promise<ParentRow[]> {
+  private regionPages(keys: string[], slice: Slice<[number, number]>, columns: string): Promise<ParentRow[]> {
     const [parents, c] = parentRows(keys);
     c.add(PUBLIC_ONLY);
     c.add(`EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
@@ -120,7 +138,7 @@ export class ArticleService {
     return this.sql.query(
       `SELECT parent.key AS "parentKey", page.* FROM ${parents} AS parent(key)
        CROSS JOIN LATERAL (
-         SELECT ${ARTICLE_LIST_COLUMNS} FROM article a WHERE ${c.toSql()}
+         SELECT ${columns} FROM article a WHERE ${c.toSql()}
          ORDER BY a.published_at DESC, a.id DESC LIMIT ${slice.limit + 1}
        ) page`, c.params);
   }

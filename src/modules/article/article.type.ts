@@ -2,6 +2,12 @@ import { Authorized, Field, Int, ObjectType, registerEnumType } from 'type-graph
 import { Node } from '../../shared/node';
 import { toGlobalId } from '../../shared/global-id';
 import type { ArticleEntity, ArticleStatus as ArticleStatusValue, BlockType as BlockTypeValue } from './article.entity';
+import { RegionType } from '../region/region.type';
+import { PersonType } from '../person/person.type';
+import { CategoryType } from '../category/category.type';
+import type { RegionEntity } from '../region/region.entity';
+import type { PersonEntity } from '../person/person.entity';
+import type { CategoryEntity } from '../category/category.entity';
 
 export enum ArticleStatus {
   DRAFT = 'DRAFT',
@@ -115,6 +121,10 @@ export class ArticleType extends Node {
 
   dbId: number;
   categoryId: number | null;
+  /** Relations read with the article (ArticleRelations); absent, `Article.regions`, `people` and `category` load them. */
+  regions?: RegionType[];
+  people?: PersonType[];
+  category?: CategoryType | null;
   /** Microseconds since the epoch: the exact keyset position, which a JS Date would round. */
   publishedUs: number | null;
   /** Microseconds since the epoch of the last change: the editors' desk keyset position. */
@@ -141,6 +151,9 @@ export class ArticleType extends Node {
       updatedUs: row.updatedUs == null ? null : Number(row.updatedUs),
       version: row.version,
       editorNote: row.editorNote,
+      regions: row.regions?.map(RegionType.from),
+      people: row.people?.map(PersonType.from),
+      category: row.category === undefined ? undefined : row.category && CategoryType.from(row.category),
     });
   }
 
@@ -150,4 +163,10 @@ export class ArticleType extends Node {
   }
 }
 
-export type ArticleRow = ArticleEntity & { publishedUs: string | null; updatedUs?: string | null };
+export type ArticleRow = ArticleEntity & {
+  publishedUs: string | null;
+  updatedUs?: string | null;
+  regions?: RegionEntity[];
+  people?: PersonEntity[];
+  category?: CategoryEntity | null;
+};

@@ -2,8 +2,20 @@ import type { Sql } from '../../db/sql';
 import type { CategoryEntity } from './category.entity';
 import { CategoryType } from './category.type';
 import { pickBy } from '../../shared/group-by';
+import { Fields, Projection } from '../../db/projection';
 
-export const CATEGORY_COLUMNS = 'c.id, c.slug, c.name_ar AS "nameAr", c.name_fr AS "nameFr"';
+/** A section row: `id` always (global id, cache tags), the rest as shown. */
+const CATEGORY = new Projection({
+  columns: { id: 'c.id', slug: 'c.slug', nameAr: 'c.name_ar', nameFr: 'c.name_fr' },
+  always: ['id'],
+});
+
+export const CATEGORY_COLUMNS = CATEGORY.select();
+
+/** The section of the article `a` as a JSON row with the fields shown, or null. */
+export function articleCategoryJson(fields: Fields): string {
+  return `(SELECT ${CATEGORY.json(fields)} FROM category c WHERE c.id = a.category_id)`;
+}
 
 export class CategoryService {
   constructor(private readonly sql: Sql) {}

@@ -1,6 +1,8 @@
-import { Arg, Args, Ctx, FieldResolver, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { PersonType } from './person.type';
 import { ArticleConnection } from '../article/article.connection';
+import { pageShape } from '../article/article.shape';
 import type { Context } from '../../context';
 import { connectionTypes, ForwardPageArgs, PageArgs } from '../../shared/relay';
 import { normalizeSlugInput } from '../../shared/slug';
@@ -36,8 +38,10 @@ export class PersonResolver {
   }
 
   @FieldResolver(() => ArticleConnection, { description: 'Published articles mentioning this person, newest first.' })
-  async articles(@Root() person: PersonType, @Ctx() ctx: Context, @Args() page: ForwardPageArgs): Promise<ArticleConnection> {
-    const articles = await ctx.loaders.articlePage('person', page).load(person.dbId);
+  async articles(
+    @Root() person: PersonType, @Ctx() ctx: Context, @Args() page: ForwardPageArgs, @Info() info: GraphQLResolveInfo,
+  ): Promise<ArticleConnection> {
+    const articles = await ctx.loaders.articlePage('person', page, pageShape(info)).load(person.dbId);
     return ArticleConnection.of(articles, { personSlug: person.slug });
   }
 }

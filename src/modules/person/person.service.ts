@@ -2,14 +2,29 @@ import type { Sql } from '../../db/sql';
 import type { PersonEntity } from './person.entity';
 import { PersonType } from './person.type';
 import { groupBy, pickBy } from '../../shared/group-by';
+import { Fields, Projection } from '../../db/projection';
 import { decodeCursor, encodeCursor, Page, pageOf, PageArgs, sliceOf } from '../../shared/relay';
 import { Conditions } from '../../db/conditions';
 import { bindSearch, personSearch } from '../search/search.sql';
 import { decodeRankedCursor } from '../search/search-cursor';
 import type { SearchSupport } from '../search/search-support';
 
-export const PERSON_COLUMNS = `p.id, p.slug, p.name_ar AS "nameAr", p.name_latin AS "nameLatin", p.aliases,
-  p.role_ar AS "roleAr", p.role_fr AS "roleFr", p.bio`;
+/** A person row: `id` and `slug` always (global id, their articles, cache tags), the rest as shown. */
+const PERSON = new Projection({
+  columns: {
+    id: 'p.id', slug: 'p.slug', nameAr: 'p.name_ar', nameLatin: 'p.name_latin', aliases: 'p.aliases',
+    roleAr: 'p.role_ar', roleFr: 'p.role_fr', bio: 'p.bio',
+  },
+  always: ['id', 'slug'],
+});
+
+export const PERSON_COLUMNS = PERSON.select();
+
+/** The people the article `a` mentions, in editorial order, as a JSON array of person rows with the fields shown. */
+export function articlePeopleJson(fields: Fields): string {
+  return `(SELECT coalesce(json_agg(${PERSON.json(fields)} ORDER BY ap.position), '[]')
+    FROM article_person ap JOIN person p ON p.id = ap.person_id WHERE ap.article_id = a.id)`;
+}
 
 const CURSOR_KIND = 'person';
 const SEARCH_CURSOR_KIND = 'person-search';

@@ -1,6 +1,8 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { RegionLevel, RegionType } from './region.type';
 import { ArticleConnection } from '../article/article.connection';
+import { pageShape } from '../article/article.shape';
 import type { Context } from '../../context';
 import { badInput } from '../../shared/errors';
 import { ForwardPageArgs } from '../../shared/relay';
@@ -38,8 +40,10 @@ export class RegionResolver {
   }
 
   @FieldResolver(() => ArticleConnection, { description: 'Published articles about this region or any place inside it, newest first.' })
-  async articles(@Root() region: RegionType, @Ctx() ctx: Context, @Args() page: ForwardPageArgs): Promise<ArticleConnection> {
-    const articles = await ctx.loaders.articlePage('region', page).load(region.code);
+  async articles(
+    @Root() region: RegionType, @Ctx() ctx: Context, @Args() page: ForwardPageArgs, @Info() info: GraphQLResolveInfo,
+  ): Promise<ArticleConnection> {
+    const articles = await ctx.loaders.articlePage('region', page, pageShape(info)).load(region.code);
     return ArticleConnection.of(articles, { regionCode: region.code });
   }
 }

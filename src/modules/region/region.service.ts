@@ -2,10 +2,25 @@ import type { Sql } from '../../db/sql';
 import type { RegionEntity } from './region.entity';
 import { RegionLevel, RegionType } from './region.type';
 import { groupBy, pickBy } from '../../shared/group-by';
+import { Fields, Projection } from '../../db/projection';
 
-export const REGION_COLUMNS = `r.code, r.level, r.parent_code AS "parentCode", r.number, r.name_ar AS "nameAr",
-  r.full_name_ar AS "fullNameAr", r.name_fr AS "nameFr", r.full_name_fr AS "fullNameFr",
-  r.capital_ar AS "capitalAr", r.capital_fr AS "capitalFr", r.alt_names_ar AS "altNamesAr", r.slug`;
+/** A region row: `code` and `parentCode` always (global id, `parent`, cache tags), the rest as shown. */
+const REGION = new Projection({
+  columns: {
+    code: 'r.code', level: 'r.level', parentCode: 'r.parent_code', number: 'r.number', nameAr: 'r.name_ar',
+    fullNameAr: 'r.full_name_ar', nameFr: 'r.name_fr', fullNameFr: 'r.full_name_fr', capitalAr: 'r.capital_ar',
+    capitalFr: 'r.capital_fr', altNamesAr: 'r.alt_names_ar', slug: 'r.slug',
+  },
+  always: ['code', 'parentCode'],
+});
+
+export const REGION_COLUMNS = REGION.select();
+
+/** The regions of the article `a`, in editorial order, as a JSON array of region rows with the fields shown. */
+export function articleRegionsJson(fields: Fields): string {
+  return `(SELECT coalesce(json_agg(${REGION.json(fields)} ORDER BY ar.position), '[]')
+    FROM article_region ar JOIN region r ON r.code = ar.region_code WHERE ar.article_id = a.id)`;
+}
 
 /** Reads regions; the region tree is two levels deep but queries go through `path` so depth does not matter. */
 export class RegionService {

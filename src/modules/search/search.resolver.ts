@@ -1,7 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { SearchConnection, SearchHit } from './search.type';
 import { searchQueryError, MAX_QUERY_LENGTH } from './search.sql';
 import { ArticleFilter } from '../article/article.inputs';
+import { pageShape } from '../article/article.shape';
 import { isEditor } from '../../auth/viewer';
 import type { Context } from '../../context';
 import { badInput, forbidden } from '../../shared/errors';
@@ -16,6 +18,7 @@ export class SearchResolver {
   })
   async search(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('query', () => String, {
       description: `The words to find (at most ${MAX_QUERY_LENGTH} characters); all must match. A word ending in \`*\` matches as a prefix.`,
     }) query: string,
@@ -30,7 +33,7 @@ export class SearchResolver {
     if (includeDrafts && !isEditor(ctx.viewer)) throw forbidden('Only editors can search drafts.');
     const problem = searchQueryError(query);
     if (problem) throw badInput(problem, 'query');
-    const { hits, pageInfo } = await ctx.services.search.page({ query, prefix, filter, includeDrafts }, page);
+    const { hits, pageInfo } = await ctx.services.search.page({ query, prefix, filter, includeDrafts }, page, pageShape(info));
     return Object.assign(new SearchConnection(), { edges: hits.map((hit) => SearchHit.of(hit, query, prefix)), pageInfo });
   }
 

@@ -2,7 +2,8 @@ import type { Sql } from '../../db/sql';
 import { Conditions } from '../../db/conditions';
 import { addArticleFilter, PUBLIC_ONLY } from '../article/article.filter';
 import type { ArticleFilter } from '../article/article.inputs';
-import { ARTICLE_LIST_COLUMNS } from '../article/article.service';
+import { articleListColumns } from '../article/article.service';
+import type { ArticleShape } from '../article/article.shape';
 import { ArticleRow, ArticleType } from '../article/article.type';
 import { pickBy } from '../../shared/group-by';
 import { encodeCursor, ForwardPageArgs, PageInfo, pageOf, sliceOf } from '../../shared/relay';
@@ -48,7 +49,7 @@ export class SearchService {
    * the page's rows are joined back for their columns. Ranks are real (float4) and travel in cursors as PostgreSQL's
    * exact text for them.
    */
-  async page(search: ArticleSearch, args: ForwardPageArgs): Promise<{ hits: FoundArticle[]; pageInfo: PageInfo }> {
+  async page(search: ArticleSearch, args: ForwardPageArgs, shape: ArticleShape): Promise<{ hits: FoundArticle[]; pageInfo: PageInfo }> {
     const slice = sliceOf(args, decodeSearchCursor);
     const c = new Conditions();
     const bound = bindSearch(c, search.query, search.prefix);
@@ -78,7 +79,7 @@ export class SearchService {
          SELECT ${HEAD} AS tier, * FROM head UNION ALL SELECT ${BODY}, * FROM body
          ORDER BY tier, rank DESC, recency DESC, id DESC LIMIT ${limit}
        )
-       SELECT ${ARTICLE_LIST_COLUMNS}, page.rank::text AS "rankText", page.tier,
+       SELECT ${articleListColumns(shape)}, page.rank::text AS "rankText", page.tier,
          (extract(epoch FROM page.recency) * 1000000)::bigint AS "recencyUs"
        FROM page JOIN article a ON a.id = page.id
        ORDER BY page.tier, page.rank DESC, page.recency DESC, page.id DESC`, c.params);

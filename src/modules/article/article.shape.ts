@@ -1,0 +1,43 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Fields } from '../../db/projection';
+import { selectedFields } from '../../shared/lookahead';
+import { articleRegionsJson } from '../region/region.service';
+import { articlePeopleJson } from '../person/person.service';
+import { articleCategoryJson } from '../category/category.service';
+
+/**
+ * What an operation shows of the articles a statement reads: their fields, and the fields of each relation it shows,
+ * which the statement then reads too (a page with its regions, people and section is one statement). A relation not
+ * shown (null) is not read; should a resolver still want it, its per-request loader reads it.
+ */
+export interface ArticleShape {
+  fields: Fields;
+  regions: Fields | null;
+  people: Fields | null;
+  category: Fields | null;
+}
+
+/** Every field, no relation: reads that do not come from one operation. */
+export const WHOLE_ARTICLES: ArticleShape = { fields: 'all', regions: null, people: null, category: null };
+
+/** What the operation selects of the article resolved, or of those found at `path` below it. */
+export function shapeAt(info: GraphQLResolveInfo, path: readonly string[] = []): ArticleShape {
+  return {
+    fields: selectedFields(info, path) ?? [],
+    regions: selectedFields(info, [...path, 'regions']),
+    people: selectedFields(info, [...path, 'people']),
+    category: selectedFields(info, [...path, 'category']),
+  };
+}
+
+/** What the operation selects of the articles of a connection's page (`edges { node }`). */
+export function pageShape(info: GraphQLResolveInfo): ArticleShape {
+  return shapeAt(info, ['edges', 'node']);
+}
+
+/** Select-list columns of the article `a` (a leading comma included): each relation shown, as JSON rows. */
+export function relationColumns(shape: ArticleShape): string {
+  return (shape.regions ? `, ${articleRegionsJson(shape.regions)} AS regions` : '')
+    + (shape.people ? `, ${articlePeopleJson(shape.people)} AS people` : '')
+    + (shape.category ? `, ${articleCategoryJson(shape.category)} AS category` : '');
+}

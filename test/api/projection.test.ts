@@ -1,0 +1,100 @@
+import { startTestApp, TestApp } from '../support/test-app';
+import { factories } from '../support/factories';
+
+/**
+ * Lists read only the columns an operation shows (src/db/projection.ts). Every field of an article, and of the regions,
+ * people and section it shows, asked alone in every list of articles, must equal the same field read whole.
+ */
+describe('lists read what they show, and show what a whole read shows', () => {
+  let app: TestApp;
+  let editor: string;
+  let personSlug: string;
+  const fieldsOf = new Map<string, { name: string; leaf: boolean; type: string }[]>();
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    editor = await app.token('EDITOR');
+    const make = factories(app);
+    const section = await make.category();
+    const minister = await make.person({ aliases: ['عواطف حيار'], roleAr: 'وزيرة' });
+    const mayor = await make.person();
+    await app.sql(`UPDATE person SET bio = 'سيرة قصيرة', role_fr = 'Ministre' WHERE id = $1`, [minister.id]);
+    personSlug = minister.slug;
+    await make.article({ kicker: 'عاجل', summary: 'ملخص', tags: ['وسم'], hasVideo: true, categoryId: section.id,
+      personIds: [minister.id, mayor.id], regionCodes: ['MA-CAS', 'MA-04'], editorNote: 'ملاحظة' });
+    await make.article({ lang: 'fr', title: 'Un article en français مقال', personIds: [mayor.id, minister.id], regionCodes: ['MA-04'] });
+    await make.article({ personIds: [minister.id], regionCodes: ['MA-KEN', 'MA-RAB'], categoryId: section.id });
+    await app.sql(`INSERT INTO article_correction (article_id, kind, note, version) SELECT id, 'CORRECTION', 'تصحيح', version FROM article`);
+
+    const { data } = await app.gql(`{ __schema { types { name fields { name args { type { kind } } type { kind ofType { kind ofType { kind ofType { kind name } name } name } name } } } } }`);
+    const named = (type: any): any => (type.ofType ? named(type.ofType) : type);
+    for (const type of data.__schema.types) {
+      if (!type.fields || type.name.startsWith('__')) continue;
+      fieldsOf.set(type.name, type.fields
+        .filter((field: any) => field.args.every((arg: any) => arg.type.kind !== 'NON_NULL') && !named(field.type).name.endsWith('Connection'))
+        .map((field: any) => ({ name: field.name, type: named(field.type).name, leaf: ['SCALAR', 'ENUM'].includes(named(field.type).kind) })));
+    }
+  });
+  afterAll(() => app.stop());
+
+  /** The field as a selection: leaves as they are, objects with their leaves and one level of objects below. */
+  function select(field: { name: string; leaf: boolean; type: string }, depth = 1): string {
+    if (field.leaf) return field.name;
+    const inner = fieldsOf.get(field.type)!.filter((f) => f.leaf || depth > 0).map((f) => select(f, depth - 1));
+    return `${field.name} { ${inner.join(' ')} }`;
+  }
+
+  const LISTS: { name: string; query: (node: string) => string; edges: (data: any) => any[] }[] = [
+    { name: 'articles', query: (node) => `{ list: articles(first: 10) { edges { node { ${node} } } } }`, edges: (d) => d.list.edges },
+    { name: 'a person\'s articles', query: (node) => `query($slug: String!) { person(slug: $slug) { articles(first: 10) { edges { node { ${node} } } } } }`, edges: (d) => d.person.articles.edges },
+    { name: 'a region\'s articles', query: (node) => `{ region(code: "MA-04") { articles(first: 10) { edges { node { ${node} } } } } }`, edges: (d) => d.region.articles.edges },
+    { name: 'search', query: (node) => `{ list: search(query: "مقال") { edges { node { ${node} } } } }`, edges: (d) => d.list.edges },
+    { name: 'the editors\' desk', query: (node) => `{ list: editorialArticles(first: 10) { edges { node { ${node} } } } }`, edges: (d) => d.list.edges },
+  ];
+
+  it.each(LISTS)('$name: each field alone equals the whole read', async ({ query, edges }) => {
+    const gql = async (node: string) => {
+      const res = await app.gql(query(node), { slug: personSlug }, { token: editor });
+      expect(res.errors).toBeUndefined();
+      return edges(res.data).map((edge: any) => edge.node);
+    };
+    const articleFields = fieldsOf.get('Article')!;
+    const whole = await gql(articleFields.map((field) => select(field)).join(' '));
+    expect(whole.length).toBeGreaterThanOrEqual(2);
+    for (const node of whole) {
+      const res = await app.gql(`query($id: ID!) { article(id: $id) { ${articleFields.map((field) => select(field)).join(' ')} } }`, { id: node.id }, { token: editor });
+      expect(res.data.article).toEqual(node);
+    }
+    for (const field of articleFields) {
+      const alone = await gql(select(field));
+      expect({ field: field.name, values: alone.map((node: any) => node[field.name]) })
+        .toEqual({ field: field.name, values: whole.map((node: any) => node[field.name]) });
+    }
+    for (const relation of articleFields.filter((field) => ['regions', 'people', 'category'].includes(field.name))) {
+      for (const field of fieldsOf.get(relation.type)!) {
+        const alone = await gql(`${relation.name} { ${select(field, 0)} }`);
+        const pick = (node: any) => {
+          const value = node[relation.name];
+          const one = (item: any) => item && { [field.name]: item[field.name] };
+          return Array.isArray(value) ? value.map(one) : one(value);
+        };
+        expect({ field: `${relation.name}.${field.name}`, values: alone.map(pick) })
+          .toEqual({ field: `${relation.name}.${field.name}`, values: whole.map(pick) });
+      }
+    }
+  });
+
+  it('reads a relation shown only in a fragment, and spends no statement on it', async () => {
+    const res = await app.gql(`
+      query { articles(first: 3) { edges { ...Edge } } }
+      fragment Edge on ArticleEdge { node { slug ... on Article { regions { ...Place } } ...People } }
+      fragment Place on Region { nameAr parent { code } }
+      fragment People on Article { people { nameAr } }`);
+    expect(res.errors).toBeUndefined();
+    const [first] = res.data.articles.edges;
+    expect(first.node.regions.length).toBeGreaterThan(0);
+    expect(first.node.people.length).toBeGreaterThan(0);
+    // the page with its regions and people, then the regions' parents
+    expect(res.sqlStatements).toBe(2);
+  });
+});
