@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { Fields } from '../../db/projection';
 import { selectedFields } from '../../shared/lookahead';
 import { articleRegionsJson } from '../region/region.service';
@@ -20,19 +20,32 @@ export interface ArticleShape {
 /** Every field, no relation: reads that do not come from one operation. */
 export const WHOLE_ARTICLES: ArticleShape = { fields: 'all', regions: null, people: null, category: null };
 
-/** What the operation selects of the article resolved, or of those found at `path` below it. */
-export function shapeAt(info: GraphQLResolveInfo, path: readonly string[] = []): ArticleShape {
-  return {
-    fields: selectedFields(info, path) ?? [],
-    regions: selectedFields(info, [...path, 'regions']),
-    people: selectedFields(info, [...path, 'people']),
-    category: selectedFields(info, [...path, 'category']),
-  };
+// A parsed operation is cached and reused by Apollo, so a field's node stands for its selection: one walk per operation.
+const articleShapes = new WeakMap<FieldNode, ArticleShape>();
+const pageShapes = new WeakMap<FieldNode, ArticleShape>();
+
+/** What the operation selects of the article resolved. */
+export function shapeAt(info: GraphQLResolveInfo): ArticleShape {
+  return remembered(articleShapes, info, []);
 }
 
 /** What the operation selects of the articles of a connection's page (`edges { node }`). */
 export function pageShape(info: GraphQLResolveInfo): ArticleShape {
-  return shapeAt(info, ['edges', 'node']);
+  return remembered(pageShapes, info, ['edges', 'node']);
+}
+
+function remembered(shapes: WeakMap<FieldNode, ArticleShape>, info: GraphQLResolveInfo, path: readonly string[]): ArticleShape {
+  let shape = shapes.get(info.fieldNodes[0]);
+  if (!shape) {
+    shape = {
+      fields: selectedFields(info, path) ?? [],
+      regions: selectedFields(info, [...path, 'regions']),
+      people: selectedFields(info, [...path, 'people']),
+      category: selectedFields(info, [...path, 'category']),
+    };
+    shapes.set(info.fieldNodes[0], shape);
+  }
+  return shape;
 }
 
 /** Select-list columns of the article `a` (a leading comma included): each relation shown, as JSON rows. */
