@@ -32,6 +32,11 @@ export class Projection {
     return `json_build_object(${this.properties(fields).map((property) => `'${property}', ${this.spec.columns[property]}`).join(', ')})`;
   }
 
+  /** The rows a `FROM … WHERE …` clause finds, as a JSON array of their objects (`[]` for none) in `order`. */
+  jsonArray(fields: Fields, from: string, order: string): string {
+    return `(SELECT coalesce(json_agg(${this.json(fields)} ORDER BY ${order}), '[]') ${from})`;
+  }
+
   /** The properties the fields need, in the spec's column order, so one set of fields is always one statement text. */
   private properties(fields: Fields): readonly string[] {
     if (fields === 'all') return this.all;

@@ -22,8 +22,7 @@ export const PERSON_COLUMNS = PERSON.select();
 
 /** The people the article `a` mentions, in editorial order, as a JSON array of person rows with the fields shown. */
 export function articlePeopleJson(fields: Fields): string {
-  return `(SELECT coalesce(json_agg(${PERSON.json(fields)} ORDER BY ap.position), '[]')
-    FROM article_person ap JOIN person p ON p.id = ap.person_id WHERE ap.article_id = a.id)`;
+  return PERSON.jsonArray(fields, 'FROM article_person ap JOIN person p ON p.id = ap.person_id WHERE ap.article_id = a.id', 'ap.position');
 }
 
 const CURSOR_KIND = 'person';

@@ -18,8 +18,7 @@ export const REGION_COLUMNS = REGION.select();
 
 /** The regions of the article `a`, in editorial order, as a JSON array of region rows with the fields shown. */
 export function articleRegionsJson(fields: Fields): string {
-  return `(SELECT coalesce(json_agg(${REGION.json(fields)} ORDER BY ar.position), '[]')
-    FROM article_region ar JOIN region r ON r.code = ar.region_code WHERE ar.article_id = a.id)`;
+  return REGION.jsonArray(fields, 'FROM article_region ar JOIN region r ON r.code = ar.region_code WHERE ar.article_id = a.id', 'ar.position');
 }
 
 /** Reads regions; the region tree is two levels deep but queries go through `path` so depth does not matter. */
