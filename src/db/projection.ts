@@ -27,14 +27,15 @@ export class Projection {
     return this.properties(fields).map((property) => `${this.spec.columns[property]} AS "${property}"`).join(', ');
   }
 
-  /** A JSON object of the row: `json_build_object('code', r.code, 'nameAr', r.name_ar)`. */
-  json(fields: Fields = 'all'): string {
-    return `json_build_object(${this.properties(fields).map((property) => `'${property}', ${this.spec.columns[property]}`).join(', ')})`;
+  /** A JSON object of the row, `json_build_object('code', r.code, 'nameAr', r.name_ar)`, and `more` members (a nested row). */
+  json(fields: Fields = 'all', more: string[] = []): string {
+    const members = this.properties(fields).map((property) => `'${property}', ${this.spec.columns[property]}`);
+    return `json_build_object(${[...members, ...more].join(', ')})`;
   }
 
   /** The rows a `FROM … WHERE …` clause finds, as a JSON array of their objects (`[]` for none) in `order`. */
-  jsonArray(fields: Fields, from: string, order: string): string {
-    return `(SELECT coalesce(json_agg(${this.json(fields)} ORDER BY ${order}), '[]') ${from})`;
+  jsonArray(fields: Fields, from: string, order: string, more: string[] = []): string {
+    return `(SELECT coalesce(json_agg(${this.json(fields, more)} ORDER BY ${order}), '[]') ${from})`;
   }
 
   /** The properties the fields need, in the spec's column order, so one set of fields is always one statement text. */

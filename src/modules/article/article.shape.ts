@@ -13,12 +13,14 @@ import { articleCategoryJson } from '../category/category.service';
 export interface ArticleShape {
   fields: Fields;
   regions: Fields | null;
+  /** The fields of the regions' parents, read with the regions. */
+  regionParents: Fields | null;
   people: Fields | null;
   category: Fields | null;
 }
 
 /** Every field, no relation: reads that do not come from one operation. */
-export const WHOLE_ARTICLES: ArticleShape = { fields: 'all', regions: null, people: null, category: null };
+export const WHOLE_ARTICLES: ArticleShape = { fields: 'all', regions: null, regionParents: null, people: null, category: null };
 
 // A parsed operation is cached and reused by Apollo, so a field's node stands for its selection: one walk per operation.
 const articleShapes = new WeakMap<FieldNode, ArticleShape>();
@@ -40,6 +42,7 @@ function remembered(shapes: WeakMap<FieldNode, ArticleShape>, info: GraphQLResol
     shape = {
       fields: selectedFields(info, path) ?? [],
       regions: selectedFields(info, [...path, 'regions']),
+      regionParents: selectedFields(info, [...path, 'regions', 'parent']),
       people: selectedFields(info, [...path, 'people']),
       category: selectedFields(info, [...path, 'category']),
     };
@@ -50,7 +53,7 @@ function remembered(shapes: WeakMap<FieldNode, ArticleShape>, info: GraphQLResol
 
 /** Select-list columns of the article `a` (a leading comma included): each relation shown, as JSON rows. */
 export function relationColumns(shape: ArticleShape): string {
-  return (shape.regions ? `, ${articleRegionsJson(shape.regions)} AS regions` : '')
+  return (shape.regions ? `, ${articleRegionsJson(shape.regions, shape.regionParents)} AS regions` : '')
     + (shape.people ? `, ${articlePeopleJson(shape.people)} AS people` : '')
     + (shape.category ? `, ${articleCategoryJson(shape.category)} AS category` : '');
 }

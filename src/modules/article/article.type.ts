@@ -2,10 +2,9 @@ import { Authorized, Field, Int, ObjectType, registerEnumType } from 'type-graph
 import { Node } from '../../shared/node';
 import { toGlobalId } from '../../shared/global-id';
 import type { ArticleEntity, ArticleStatus as ArticleStatusValue, BlockType as BlockTypeValue } from './article.entity';
-import { RegionType } from '../region/region.type';
+import { RegionRow, RegionType } from '../region/region.type';
 import { PersonType } from '../person/person.type';
 import { CategoryType } from '../category/category.type';
-import type { RegionEntity } from '../region/region.entity';
 import type { PersonEntity } from '../person/person.entity';
 import type { CategoryEntity } from '../category/category.entity';
 
@@ -166,7 +165,7 @@ export class ArticleType extends Node {
 export type ArticleRow = ArticleEntity & {
   publishedUs: string | null;
   updatedUs?: string | null;
-  regions?: RegionEntity[];
+  regions?: RegionRow[];
   people?: PersonEntity[];
   category?: CategoryEntity | null;
 };

@@ -30,7 +30,8 @@ export class RegionResolver {
   }
 
   @FieldResolver(() => RegionType, { nullable: true, description: 'The region this prefecture or province belongs to.' })
-  parent(@Root() region: RegionType, @Ctx() ctx: Context): Promise<RegionType | null> | null {
+  parent(@Root() region: RegionType, @Ctx() ctx: Context): RegionType | Promise<RegionType | null> | null {
+    if (region.parent !== undefined) return region.parent;
     return region.parentCode === null ? null : ctx.loaders.region.load(region.parentCode);
   }
 

@@ -16,9 +16,18 @@ const REGION = new Projection({
 
 export const REGION_COLUMNS = REGION.select();
 
-/** The regions of the article `a`, in editorial order, as a JSON array of region rows with the fields shown. */
-export function articleRegionsJson(fields: Fields): string {
-  return REGION.jsonArray(fields, 'FROM article_region ar JOIN region r ON r.code = ar.region_code WHERE ar.article_id = a.id', 'ar.position');
+/**
+ * The regions of the article `a`, in editorial order, as a JSON array of region rows with the fields shown, each with
+ * its parent's row when that is shown. The parent is read as `r` too, the projection's alias: its code comes through
+ * `up`, which the inner `r` does not hide.
+ */
+export function articleRegionsJson(fields: Fields, parentFields: Fields | null): string {
+  if (!parentFields) {
+    return REGION.jsonArray(fields, 'FROM article_region ar JOIN region r ON r.code = ar.region_code WHERE ar.article_id = a.id', 'ar.position');
+  }
+  return REGION.jsonArray(fields, `FROM article_region ar JOIN region r ON r.code = ar.region_code
+    CROSS JOIN LATERAL (VALUES (r.parent_code)) AS up(code) WHERE ar.article_id = a.id`, 'ar.position',
+  [`'parent', (SELECT ${REGION.json(parentFields)} FROM region r WHERE r.code = up.code)`]);
 }
 
 /** Reads regions; the region tree is two levels deep but queries go through `path` so depth does not matter. */

@@ -54,8 +54,10 @@ export class RegionType extends Node {
   slug: string;
 
   parentCode: string | null;
+  /** The parent read with the region (an article's regions); absent, `Region.parent` loads it. */
+  parent?: RegionType | null;
 
-  static from(row: RegionEntity): RegionType {
+  static from(row: RegionRow): RegionType {
     return Object.assign(new RegionType(), {
       id: toGlobalId('Region', row.code),
       code: row.code,
@@ -70,6 +72,9 @@ export class RegionType extends Node {
       altNamesAr: row.altNamesAr,
       slug: row.slug,
       parentCode: row.parentCode,
+      parent: row.parent === undefined ? undefined : row.parent && RegionType.from(row.parent),
     });
   }
 }
+
+export type RegionRow = RegionEntity & { parent?: RegionRow | null };
