@@ -27,6 +27,11 @@ export const OUTBOX_LOCK = 7_361_002;
 /** Where appendEvent leaves the last sequence of a transaction, for fan-out engines that publish after commit. */
 export const APPENDED_SEQ = 'khabarAppendedSeq';
 
+/** The codes of the regions `r` that `from … where` finds and of every place above them: an event's region codes. */
+function placesWithAncestors(from: string, where: string): string {
+  return `(SELECT coalesce(array_agg(DISTINCT c), '{}') FROM ${from}, unnest(r.path) c WHERE ${where})`;
+}
+
 /** Appends an event inside the caller's transaction; call it last, since the lock is held until commit. */
 export async function appendEvent(tx: EntityManager, event: OutboxEvent): Promise<number> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
@@ -34,7 +39,7 @@ export async function appendEvent(tx: EntityManager, event: OutboxEvent): Promis
   const [row] = await tx.query(
     `INSERT INTO event_outbox (seq, topic, kind, entity_id, region_codes, urgency, created_at)
      VALUES (nextval('event_outbox_seq'), $1, $2, $3,
-             (SELECT coalesce(array_agg(DISTINCT c), '{}') FROM region r, unnest(r.path) c WHERE r.code = ANY($4::text[])),
+             ${placesWithAncestors('region r', 'r.code = ANY($4::text[])')},
              $5, clock_timestamp())
      RETURNING seq`,
     [event.topic, event.kind, event.entityId, event.regionCodes, event.urgency ?? null]);
@@ -65,8 +70,7 @@ export async function appendArticleUpdates(tx: EntityManager, articleIds: number
     `WITH appended AS (
        INSERT INTO event_outbox (seq, topic, kind, entity_id, region_codes, created_at)
        SELECT nextval('event_outbox_seq'), 'article', $1, e.id,
-              (SELECT coalesce(array_agg(DISTINCT c), '{}') FROM article_region ar JOIN region r ON r.code = ar.region_code, unnest(r.path) c
-               WHERE ar.article_id = e.id),
+              ${placesWithAncestors('article_region ar JOIN region r ON r.code = ar.region_code', 'ar.article_id = e.id')},
               clock_timestamp()
        FROM unnest($2::int[]) AS e(id)
        RETURNING seq)
