@@ -1,9 +1,8 @@
 import type { EntityManager } from 'typeorm';
 
-/** Reference data pages show: its changes purge cached responses; no subscription hears of them. */
-export type ReferenceTopic = 'person' | 'category' | 'region';
-export type EventTopic = 'ticker' | 'article' | ReferenceTopic;
-export const EVENT_TOPICS: readonly EventTopic[] = ['ticker', 'article', 'person', 'category', 'region'];
+/** What events are about: subscribers hear of tickers and articles; person, category and region events (reference data pages show) only purge cached responses. */
+export const EVENT_TOPICS = ['ticker', 'article', 'person', 'category', 'region'] as const;
+export type EventTopic = (typeof EVENT_TOPICS)[number];
 
 export interface OutboxEvent {
   topic: EventTopic;
