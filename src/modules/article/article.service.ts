@@ -7,7 +7,7 @@ import type { ArticleCorrectionEntity, ArticleRevisionEntity, ArticleStatus, Bod
 import { ArticleCorrectionType, ArticleRevisionType } from './article-history.type';
 import { groupBy, pickBy } from '../../shared/group-by';
 import { normalizeSlugInput } from '../../shared/slug';
-import { ArticleShape, relationColumns, WHOLE_ARTICLES } from './article.shape';
+import { ArticleShape, relationColumns } from './article.shape';
 import { Projection } from '../../db/projection';
 import { decodeCursor, encodeCursor, ForwardPageArgs, Page, pageOf, PageArgs, Slice, sliceOf } from '../../shared/relay';
 
@@ -54,7 +54,7 @@ export class ArticleService {
   }
 
   /** Every field of the article (an article page), and the relations the shape shows. */
-  async bySlug(slug: string, visibility: Visibility, shape = WHOLE_ARTICLES): Promise<ArticleType | null> {
+  async bySlug(slug: string, visibility: Visibility, shape: ArticleShape): Promise<ArticleType | null> {
     const [row] = await this.sql.query(
       `SELECT ${ARTICLE_COLUMNS}${relationColumns(shape)} FROM article a WHERE a.slug = $1 AND ${this.visible(visibility)}`, [normalizeSlugInput(slug)]);
     return row ? this.shown(row, visibility) : null;
@@ -69,7 +69,7 @@ export class ArticleService {
   }
 
   /** The editors' desk: every article (or those in one status), most recently changed first; drafts page like the rest. */
-  async deskPage(status: ArticleStatus | undefined, args: ForwardPageArgs, shape = WHOLE_ARTICLES): Promise<Page<ArticleType>> {
+  async deskPage(status: ArticleStatus | undefined, args: ForwardPageArgs, shape: ArticleShape): Promise<Page<ArticleType>> {
     const slice = sliceOf(args, (cursor, field) => decodeCursor(DESK_CURSOR_KIND, cursor, field, ['number', 'number']) as [number, number]);
     const c = new Conditions();
     if (status) c.add(`a.status = ${c.param(status)}`);
@@ -81,7 +81,7 @@ export class ArticleService {
   }
 
   /** A page of the public feed. */
-  async page(filter: ArticleFilter | undefined, args: Partial<PageArgs>, shape = WHOLE_ARTICLES): Promise<Page<ArticleType>> {
+  async page(filter: ArticleFilter | undefined, args: Partial<PageArgs>, shape: ArticleShape): Promise<Page<ArticleType>> {
     const slice = sliceOf(args, decodeArticleCursor);
     const conditions = this.filterConditions(filter);
     addCursorCondition(conditions, slice);

@@ -19,9 +19,6 @@ export interface ArticleShape {
   category: Fields | null;
 }
 
-/** Every field, no relation: reads that do not come from one operation. */
-export const WHOLE_ARTICLES: ArticleShape = { fields: 'all', regions: null, regionParents: null, people: null, category: null };
-
 // A parsed operation is cached and reused by Apollo, so a field's node stands for its selection: one walk per operation.
 const articleShapes = new WeakMap<FieldNode, ArticleShape>();
 const pageShapes = new WeakMap<FieldNode, ArticleShape>();

@@ -120,7 +120,7 @@ export class ArticleType extends Node {
 
   dbId: number;
   categoryId: number | null;
-  /** Relations read with the article (ArticleRelations); absent, `Article.regions`, `people` and `category` load them. */
+  /** Relations read with the article (its ArticleShape); absent, `Article.regions`, `people` and `category` load them. */
   regions?: RegionType[];
   people?: PersonType[];
   category?: CategoryType | null;

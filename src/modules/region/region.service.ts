@@ -22,12 +22,11 @@ export const REGION_COLUMNS = REGION.select();
  * `up`, which the inner `r` does not hide.
  */
 export function articleRegionsJson(fields: Fields, parentFields: Fields | null): string {
-  if (!parentFields) {
-    return REGION.jsonArray(fields, 'FROM article_region ar JOIN region r ON r.code = ar.region_code WHERE ar.article_id = a.id', 'ar.position');
-  }
-  return REGION.jsonArray(fields, `FROM article_region ar JOIN region r ON r.code = ar.region_code
-    CROSS JOIN LATERAL (VALUES (r.parent_code)) AS up(code) WHERE ar.article_id = a.id`, 'ar.position',
-  [`'parent', (SELECT ${REGION.json(parentFields)} FROM region r WHERE r.code = up.code)`]);
+  const regions = 'FROM article_region ar JOIN region r ON r.code = ar.region_code';
+  const ofArticle = 'WHERE ar.article_id = a.id';
+  if (!parentFields) return REGION.jsonArray(fields, `${regions} ${ofArticle}`, 'ar.position');
+  return REGION.jsonArray(fields, `${regions} CROSS JOIN LATERAL (VALUES (r.parent_code)) AS up(code) ${ofArticle}`, 'ar.position',
+    [`'parent', (SELECT ${REGION.json(parentFields)} FROM region r WHERE r.code = up.code)`]);
 }
 
 /** Reads regions; the region tree is two levels deep but queries go through `path` so depth does not matter. */
