@@ -8,7 +8,7 @@ import { startKhabar } from '../src/app';
 import { launchChromium } from './chromium';
 import { freePort } from './free-port';
 
-/** `npm run screenshots`: the README's pictures, taken from a fresh Khabar over the demo content. */
+/** `npm run screenshots`: the pictures of docs/web.md, taken from a fresh Khabar over the demo content. */
 const OUT = path.resolve(__dirname, '../../docs/screenshots');
 
 async function shoot(page: Page, name: string): Promise<void> {
