@@ -22,7 +22,7 @@ export interface Config {
   readonly schedulerIntervalMs: number;
   /** On stop, how long requests still running after the live drain may finish before their connections are cut. */
   readonly httpDrainMs: number;
-  /** Live subscriptions (graphql-ws on /graphql); 0 means no limit for the two maxima. */
+  /** Live subscriptions (graphql-ws on /graphql); 0 means no limit for the two maxima, and is refused for the durations. */
   readonly live: {
     readonly maxConnectionsPerIp: number;
     readonly maxSubscriptionsPerConnection: number;
@@ -52,6 +52,7 @@ export interface EdgeConfig {
   readonly maxAliases: number;
   /** Operations in one batched POST; 0 refuses batches. */
   readonly maxBatch: number;
+  /** Positive: a window of 0 ms means nothing, so 0 refuses to start. */
   readonly rateLimitWindowMs: number;
   /** Requests per window per client IP without a token; 0 turns the limit off. */
   readonly rateLimitPerIp: number;
@@ -61,6 +62,7 @@ export interface EdgeConfig {
   /** Only documents of the persisted-query manifest run (mobile apps' allow-list). */
   readonly persistedOnly: boolean;
   readonly persistedQueriesFile?: string;
+  /** 0: automatic persisted queries never expire. */
   readonly apqTtlSeconds: number;
   readonly responseCache: boolean;
   readonly responseCacheMaxBytes: number;
@@ -80,12 +82,33 @@ export interface EdgeConfig {
 
 type Env = Record<string, string | undefined>;
 
+/** A whole number of 0 or more, written in digits; 0 means what the variable's documentation says, never a default. */
 function intFrom(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+/** For durations and sizes where 0 has no meaning (a 0 ms window, a pool of 0): refused rather than replaced. */
+function positiveIntFrom(env: Env, name: string, fallback: number): number {
+  const value = intFrom(env, name, fallback);
+  if (value === 0) throw new Error(`${name} must be a positive integer, got "${env[name]}"`);
+  return value;
+}
+
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off'];
+
+/** true/false, 1/0, yes/no, on/off in any case; anything else (a typo such as "ture") refuses to start. */
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const word = raw.trim().toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  throw new Error(`${name} must be true or false (or 1/0, yes/no, on/off), got "${raw}"`);
 }
 
 function ratioFrom(env: Env, name: string, fallback: number): number {
@@ -112,10 +135,10 @@ function edgeConfig(env: Env, overrides: Partial<EdgeConfig> = {}): EdgeConfig {
     maxCost: intFrom(env, 'MAX_COST', 5000),
     maxAliases: intFrom(env, 'MAX_ALIASES', 30),
     maxBatch: intFrom(env, 'MAX_BATCH', 10),
-    rateLimitWindowMs: intFrom(env, 'RATE_LIMIT_WINDOW_MS', 60_000) || 60_000,
+    rateLimitWindowMs: positiveIntFrom(env, 'RATE_LIMIT_WINDOW_MS', 60_000),
     rateLimitPerIp: intFrom(env, 'RATE_LIMIT_PER_IP', 1200),
     rateLimitPerToken: intFrom(env, 'RATE_LIMIT_PER_TOKEN', 1200),
-    requestTimeoutMs: intFrom(env, 'REQUEST_TIMEOUT_MS', 10_000),
+    requestTimeoutMs: positiveIntFrom(env, 'REQUEST_TIMEOUT_MS', 10_000),
     persistedOnly: flag(env, 'PERSISTED_ONLY', false),
     persistedQueriesFile: env.PERSISTED_QUERIES_FILE ? path.resolve(env.PERSISTED_QUERIES_FILE) : undefined,
     apqTtlSeconds: intFrom(env, 'APQ_TTL_SECONDS', 7 * 24 * 3600),
@@ -131,12 +154,6 @@ function edgeConfig(env: Env, overrides: Partial<EdgeConfig> = {}): EdgeConfig {
     traceSampleRatio: ratioFrom(env, 'OTEL_TRACES_SAMPLER_ARG', 1),
     ...overrides,
   });
-}
-
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
 }
 
 /** Settings to force over the environment (tests); `edge` merges field by field. */
@@ -159,17 +176,17 @@ export function loadConfig(env: Env = process.env, { edge, ...overrides }: Confi
     redisUrl: env.REDIS_URL || undefined,
     exposeSqlCount: flag(env, 'KHABAR_EXPOSE_SQL_COUNT', nodeEnv !== 'production'),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
-    dbPoolSize: intFrom(env, 'DB_POOL_SIZE', 10),
+    dbPoolSize: positiveIntFrom(env, 'DB_POOL_SIZE', 10),
     schedulerIntervalMs: intFrom(env, 'SCHEDULER_INTERVAL_MS', 1000),
     // Live drain (at most 4 s) + this + closing the database stays inside Docker's 10 s stop timeout.
     httpDrainMs: intFrom(env, 'HTTP_DRAIN_MS', 3_000),
     live: Object.freeze({
       maxConnectionsPerIp: intFrom(env, 'WS_MAX_CONNECTIONS_PER_IP', 256),
       maxSubscriptionsPerConnection: intFrom(env, 'WS_MAX_SUBSCRIPTIONS', 20),
-      initTimeoutMs: intFrom(env, 'WS_INIT_TIMEOUT_MS', 5_000),
-      keepAliveMs: intFrom(env, 'WS_KEEPALIVE_MS', 15_000),
+      initTimeoutMs: positiveIntFrom(env, 'WS_INIT_TIMEOUT_MS', 5_000),
+      keepAliveMs: positiveIntFrom(env, 'WS_KEEPALIVE_MS', 15_000),
       retentionHours: intFrom(env, 'EVENT_RETENTION_HOURS', 72),
-      pollMs: intFrom(env, 'EVENT_POLL_MS', 10_000),
+      pollMs: positiveIntFrom(env, 'EVENT_POLL_MS', 10_000),
     }),
     edge: edgeConfig(env, edge),
     webDir: path.resolve(env.WEB_DIR || 'dist/web'),
