@@ -1,6 +1,7 @@
 import { startTestApp, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
-import { A_BODY, ARCHIVE, CREATE, eventually, failure, ok, outboxEvents, PUBLISH, RETRACT, UNPUBLISH, UPDATE } from '../support/editorial';
+import { A_BODY, ARCHIVE, CREATE, failure, ok, outboxEvents, PUBLISH, RETRACT, UNPUBLISH, UPDATE } from '../support/editorial';
+import { eventually } from '../support/eventually';
 
 const READ = `query($slug: String, $id: ID) { article(slug: $slug, id: $id) { id slug title status body { text } } }`;
 const FEED = '{ articles(first: 20) { edges { node { slug } } } }';
@@ -78,7 +79,8 @@ describe('editorial workflow', () => {
       await other.query(`INSERT INTO article (slug, title, lang) VALUES ('breaking-2', 'Breaking', 'fr')`);
       const creating = app.gql(CREATE, { input: { title: 'Breaking' } }, { token: editor });
       await eventually(async () => (await app.sql(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n > 0);
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n > 0,
+      { what: 'the create to wait for the other transaction\'s slug' });
       await other.commitTransaction();
       const created = await creating;
       expect(created.errors).toBeUndefined();

@@ -3,7 +3,8 @@ import { loadConfig } from '../../src/config';
 import { appendEvent } from '../../src/realtime/outbox';
 import { startTestApp, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
-import { CloseInfo, connectLive, eventually, LiveConnection, streamsOpen, subscribe } from '../support/live';
+import { CloseInfo, connectLive, LiveConnection, streamsOpen, subscribe } from '../support/live';
+import { eventually } from '../support/eventually';
 import { A_BODY, CREATE, ok, PUBLISH, RETRACT } from '../support/editorial';
 
 const BREAKING = 'subscription { breakingNews { kind ticker { headline } } }';
@@ -39,7 +40,7 @@ describe('live access: authentication, per-event authorization and limits', () =
   });
   afterEach(async () => {
     await Promise.all(connections.splice(0).map((c) => c.dispose()));
-    await eventually(() => app.khabar.feed.streamCount === 0, 'streams to close');
+    await eventually(() => app.khabar.feed.streamCount === 0, { what: 'streams to close' });
   });
   afterAll(() => app.stop());
 
@@ -108,7 +109,7 @@ describe('live access: authentication, per-event authorization and limits', () =
     const connection = connect();
     for (const [variables, field] of [[{ categorySlug: 'nothing-here' }, 'categorySlug'], [{ lang: 'en' }, 'lang'], [{ regionCodes: ['MA-99'] }, 'regionCodes']] as const) {
       const bad = subscribe(connection, ARTICLES, variables);
-      await eventually(() => bad.completed, 'the subscription to complete');
+      await eventually(() => bad.completed, { what: 'the subscription to complete' });
       expect(bad.results[0].errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
   });
@@ -118,7 +119,7 @@ describe('live access: authentication, per-event authorization and limits', () =
     const kept = [subscribe(connection, BREAKING), subscribe(connection, BREAKING)];
     await streamsOpen(app, 2);
     const third = subscribe(connection, BREAKING);
-    await eventually(() => third.error !== undefined, 'the third subscription to be refused');
+    await eventually(() => third.error !== undefined, { what: 'the third subscription to be refused' });
     expect((third.error as { extensions: unknown }[])[0].extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 2 });
     expect(kept.every((s) => !s.completed && s.error === undefined)).toBe(true);
   });
@@ -141,7 +142,7 @@ describe('live access: authentication, per-event authorization and limits', () =
     const connection = connect();
     const broken = subscribe(connection, 'subscription { breakingNews {');
     const unknown = subscribe(connection, 'subscription { breakingNews { nonsense } }');
-    await eventually(() => broken.error !== undefined && unknown.error !== undefined, 'both to be refused');
+    await eventually(() => broken.error !== undefined && unknown.error !== undefined, { what: 'both to be refused' });
     expect((broken.error as { message: string }[])[0].message).toMatch(/Syntax Error/);
     expect((unknown.error as { message: string }[])[0].message).toMatch(/Cannot query field "nonsense"/);
     const fine = subscribe(connection, BREAKING);

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { loadConfig } from '../../src/config';
 import { LISTENER_NAME } from '../../src/realtime/fan-out';
 import { startTestApp, TestApp } from '../support/test-app';
-import { connectLive, eventually, streamsOpen, subscribe } from '../support/live';
+import { connectLive, streamsOpen, subscribe } from '../support/live';
+import { eventually } from '../support/eventually';
 
 const BREAKING = 'subscription { breakingNews { cursor kind ticker { headline } } }';
 const PUSH = 'mutation($input: PushBreakingNewsInput!) { pushBreakingNews(input: $input) { id } }';
@@ -87,7 +88,7 @@ describe('live events across instances', () => {
     const started = Date.now();
     await app.stop();
     expect(Date.now() - started).toBeLessThan(3_000);
-    await eventually(() => subscriptions.every((s) => s.completed), 'both subscriptions to complete');
+    await eventually(() => subscriptions.every((s) => s.completed), { what: 'both subscriptions to complete' });
     expect(subscriptions.map((s) => s.error)).toEqual([undefined, undefined]);
     expect(await connection.closed()).toMatchObject({ code: 1001, reason: expect.stringMatching(/resubscribe with your last cursor/) });
   });

@@ -1,6 +1,7 @@
 import { startTestApp, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
-import { connectLive, eventually, LiveConnection, streamsOpen, subscribe } from '../support/live';
+import { connectLive, LiveConnection, streamsOpen, subscribe } from '../support/live';
+import { eventually } from '../support/eventually';
 import { appendEvent } from '../../src/realtime/outbox';
 import { LISTENER_NAME } from '../../src/realtime/fan-out';
 import { makeContext } from '../../src/context';
@@ -39,7 +40,7 @@ describe('live breaking news over graphql-ws', () => {
   });
   afterEach(async () => {
     await Promise.all(connections.splice(0).map((c) => c.dispose()));
-    await eventually(() => app.khabar.feed.streamCount === 0, 'streams to close');
+    await eventually(() => app.khabar.feed.streamCount === 0, { what: 'streams to close' });
   });
   afterAll(() => app.stop());
 
@@ -104,7 +105,7 @@ describe('live breaking news over graphql-ws', () => {
       seqA = await appendEvent(tx, { topic: 'ticker', kind: 'PUSHED', entityId: row.id, regionCodes: [], urgency: 2 });
       await held;
     });
-    await eventually(() => seqA > 0, 'the slow writer to take its sequence number');
+    await eventually(() => seqA > 0, { what: 'the slow writer to take its sequence number' });
     let fastDone = false;
     const fast = push('عاجل سريع').then(() => {
       fastDone = true;
@@ -168,7 +169,7 @@ describe('live breaking news over graphql-ws', () => {
     ['urgency 4', { minUrgency: 4 }, 'minUrgency'],
   ])('answers %s with a BAD_USER_INPUT error naming the argument, then completes', async (_name, variables, field) => {
     const bad = subscribe(connect(), BREAKING, variables);
-    await eventually(() => bad.completed, 'the subscription to complete');
+    await eventually(() => bad.completed, { what: 'the subscription to complete' });
     expect(bad.results).toHaveLength(1);
     expect(bad.results[0].errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
@@ -182,7 +183,7 @@ describe('live breaking news over graphql-ws', () => {
     // Retention pruned everything but the newest event (pruning always removes a prefix of the sequence).
     await app.sql('DELETE FROM event_outbox WHERE seq < (SELECT max(seq) FROM event_outbox)');
     const late = subscribe(connect(), BREAKING, { after: old.breakingNews.cursor });
-    await eventually(() => late.completed, 'the subscription to complete');
+    await eventually(() => late.completed, { what: 'the subscription to complete' });
     expect(late.results[0].errors![0]).toMatchObject({
       message: expect.stringMatching(/older than the 72 hours/),
       extensions: { code: 'BAD_USER_INPUT', field: 'after', reason: 'CURSOR_EXPIRED' },

@@ -1,6 +1,7 @@
 import { startTestApp, TestApp } from '../support/test-app';
 import { ArticleWriter } from '../../src/modules/article/article.writer';
-import { A_BODY, CREATE, eventually, failure, ok, outboxEvents, PUBLISH, UNPUBLISH } from '../support/editorial';
+import { A_BODY, CREATE, failure, ok, outboxEvents, PUBLISH, UNPUBLISH } from '../support/editorial';
+import { eventually } from '../support/eventually';
 
 const READ = 'query($id: ID!) { article(id: $id) { status publishedAt } }';
 const FAST = { schedulerIntervalMs: 100 };
@@ -79,7 +80,8 @@ describe('scheduled publishing', () => {
       await Promise.all(Array.from({ length: 30 }, (_, i) => schedule(i % 2 ? one : two, `خبر ${i}`, at)));
       await makeDue();
       // Thirty publications on a busy machine: more room than the default five seconds.
-      await eventually(async () => (await holder.sql(`SELECT count(*)::int AS n FROM article WHERE status = 'PUBLISHED'`))[0].n === 30, 20_000);
+      await eventually(async () => (await holder.sql(`SELECT count(*)::int AS n FROM article WHERE status = 'PUBLISHED'`))[0].n, (n) => n === 30,
+        { timeoutMs: 20_000, what: 'all thirty to be published' });
       await pause(200); // a few more ticks of both instances
       const perArticle = await holder.sql(`SELECT a.id, a.status,
           (SELECT count(*)::int FROM event_outbox e WHERE e.entity_id = a.id AND e.kind = 'PUBLISHED') AS events,

@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
-import { eventually, launchChromium, startDemoApp, textOf, watchNetwork, type NetworkLog } from '../support/browser';
+import { launchChromium, startDemoApp, textOf, watchNetwork, type NetworkLog } from '../support/browser';
+import { eventually } from '../support/eventually';
 import { streamsOpen } from '../support/live';
 
 /** The DOM as page.evaluate callbacks see it in the browser (declared here: the project compiles for Node). */
@@ -50,7 +51,7 @@ describe('the reader front page at /', () => {
   });
   afterEach(async () => {
     await page?.close();
-    await eventually(async () => app.khabar.feed.streamCount, (count) => count === 0); // no live stream left behind
+    await eventually(() => app.khabar.feed.streamCount === 0, { timeoutMs: 10_000, what: 'no live stream left behind' });
   });
 
   const tickerItems = () => page.locator('#ticker-items .ticker-item');
@@ -180,7 +181,7 @@ describe('the reader front page at /', () => {
 
     await tickerItems().filter({ hasText: 'خبر أثناء انقطاع طويل' }).waitFor();
     expect(await tickerItems().filter({ hasText: 'خبر قبل انقطاع طويل' }).count()).toBe(1);
-    await eventually(async () => line.subscribedAfter.at(-1), (after) => after === null);
+    await eventually(() => line.subscribedAfter.at(-1), (after) => after === null, { timeoutMs: 10_000, what: 'a fresh subscription after the long outage' });
     expect(line.subscribedAfter.filter((after) => after !== null).length).toBeGreaterThan(0);
     await tickerIsLive();
   });

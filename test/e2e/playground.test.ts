@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app';
 import { streamsOpen } from '../support/live';
-import { eventually, launchChromium, startDemoApp, textOf, watchNetwork, type NetworkLog } from '../support/browser';
+import { launchChromium, startDemoApp, textOf, watchNetwork, type NetworkLog } from '../support/browser';
+import { eventually } from '../support/eventually';
 
 // A real browser on a busy two-core machine: more room than the API tests' 30 s.
 jest.setTimeout(60_000);
@@ -26,7 +27,8 @@ async function openTab(page: Page, operation: string): Promise<void> {
 
 async function execute(page: Page, expected: string): Promise<string> {
   await page.getByRole('button', { name: 'Execute query' }).click();
-  return eventually(() => textOf(page.locator('.graphiql-response')), (text) => text.includes(expected));
+  return eventually(() => textOf(page.locator('.graphiql-response')), (text) => text.includes(expected),
+    { timeoutMs: 10_000, what: `a response with ${expected}` });
 }
 
 /** Opens the variables or headers editor, empty and focused, for typing. */
@@ -58,7 +60,7 @@ describe('the GraphiQL playground at GET /graphql', () => {
   });
   afterEach(async () => {
     await page?.close();
-    await eventually(async () => app.khabar.feed.streamCount, (count) => count === 0); // no live stream left behind
+    await eventually(() => app.khabar.feed.streamCount === 0, { timeoutMs: 10_000, what: 'no live stream left behind' });
   });
 
   it('is served by Khabar to browsers, with every asset, and nothing is requested elsewhere', async () => {
@@ -124,7 +126,8 @@ describe('the GraphiQL playground at GET /graphql', () => {
     const pushed = await app.gql('mutation($input: PushBreakingNewsInput!) { pushBreakingNews(input: $input) { id } }',
       { input: { headline, urgency: 1 } }, { token: await app.token('EDITOR') });
     expect(pushed.errors).toBeUndefined();
-    const response = await eventually(() => textOf(page.locator('.graphiql-response')), (text) => text.includes(headline));
+    const response = await eventually(() => textOf(page.locator('.graphiql-response')), (text) => text.includes(headline),
+      { timeoutMs: 10_000, what: 'the pushed headline in the response pane' });
     expect(response).toContain('"kind": "PUSHED"');
     expect(network).toEqual({ external: [], failed: [], errors: [] });
   });

@@ -3,6 +3,7 @@ import { factories } from '../support/factories';
 import { appendEvent, EventTopic } from '../../src/realtime/outbox';
 import { MemoryResponseStore } from '../../src/edge/response-cache';
 import { connectLive, streamsOpen, subscribe } from '../support/live';
+import { eventually } from '../support/eventually';
 
 const TICKERS = '{ tickers { headline article { slug } } }';
 const FRONT_PAGE = '{ articles(first: 20) { edges { node { slug title regions { nameAr } } } } }';
@@ -15,16 +16,6 @@ async function change(app: TestApp, sql: string, params: unknown[], topic: Event
     await tx.query(sql, params);
     await appendEvent(tx, { topic, kind, entityId, regionCodes: [] });
   });
-}
-
-/** Polls until `done` holds for a fresh read: purges travel through PostgreSQL notifications. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('response cache, Cache-Control and ETags', () => {

@@ -30,16 +30,6 @@ export function failure(res: GraphQLResponse): { message: string; extensions?: R
   return res.errors[0];
 }
 
-/** Polls `check` every 50 ms until it returns a truthy value or `timeoutMs` passes. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 export function outboxEvents(app: TestApp, articleId?: string): Promise<{ kind: string; entityId: number; regionCodes: string[] }[]> {
   return app.sql(
     `SELECT kind, entity_id AS "entityId", region_codes AS "regionCodes" FROM event_outbox

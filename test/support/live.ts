@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { Client, createClient, FormattedExecutionResult } from 'graphql-ws';
 import type { TestApp } from './test-app';
+import { eventually } from './eventually';
 
 export interface CloseInfo {
   code: number;
@@ -13,15 +14,6 @@ export interface LiveConnection {
   closes: CloseInfo[];
   closed(): Promise<CloseInfo>;
   dispose(): Promise<void>;
-}
-
-/** Polls `check` every few milliseconds until it holds; fails with `what` after `timeoutMs`. */
-export async function eventually(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /** The official graphql-ws client, connected to a test app; no retries, so every close is visible. */
@@ -40,7 +32,7 @@ export function connectLive(app: TestApp, options: { token?: string; connectionP
     client,
     closes,
     async closed() {
-      await eventually(() => closes.length > 0, 'the connection to close');
+      await eventually(() => closes.length > 0, { what: 'the connection to close' });
       return closes[0];
     },
     dispose: () => client.dispose() as Promise<void>,
@@ -62,8 +54,8 @@ export function subscribe<T = any>(connection: LiveConnection, query: string, va
     completed: false,
     error: undefined,
     async received(count) {
-      await eventually(() => subscription.results.length >= count || subscription.completed || subscription.error !== undefined,
-        `${count} live results (have ${subscription.results.length})`);
+      await eventually(() => subscription.results.length, (have) => have >= count || subscription.completed || subscription.error !== undefined,
+        { what: `${count} live results` });
       return subscription.results.map((result) => result.data as T);
     },
     stop: () => undefined,
@@ -81,6 +73,6 @@ export function subscribe<T = any>(connection: LiveConnection, query: string, va
 }
 
 /** Waits until an instance serves `count` live streams, so that what is pushed next is live for them. */
-export function streamsOpen(app: TestApp, count: number): Promise<void> {
-  return eventually(() => app.khabar.feed.streamCount >= count, `${count} open live streams on ${app.url}`);
+export async function streamsOpen(app: TestApp, count: number): Promise<void> {
+  await eventually(() => app.khabar.feed.streamCount >= count, { what: `${count} open live streams on ${app.url}` });
 }
