@@ -124,14 +124,21 @@ async function listenThroughRedis(redisUrl: string, db: DataSource, wake: () => 
   const channel = `${OUTBOX_CHANNEL}:${name}`;
   const subscriber = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   const publisher = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  for (const client of [subscriber, publisher]) client.on('error', (error) => logger.warn({ err: error }, 'Redis connection failed; reconnecting'));
+  let cause: Error | undefined;
+  for (const client of [subscriber, publisher]) {
+    client.on('error', (error: Error) => {
+      cause ??= error;
+      logger.warn({ err: error }, 'Redis connection failed; reconnecting');
+    });
+  }
   try {
     await Promise.all([subscriber.connect(), publisher.connect()]);
     await subscriber.subscribe(channel);
   } catch (error) {
     subscriber.disconnect();
     publisher.disconnect();
-    throw error;
+    // ioredis rejects with "Connection is closed."; the first error event says why.
+    throw new Error(`Redis at REDIS_URL is unreachable (${(cause ?? (error as Error)).message}); Khabar does not start without the Redis it was given`);
   }
   subscriber.on('message', wake);
   subscriber.on('ready', wake); // after a reconnection: catch up on what was published meanwhile
