@@ -1,30 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { startTestApp, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
 import { connectLive, streamsOpen, subscribe } from '../support/live';
+import { eventually } from '../support/eventually';
+import { sharedRedisUrl } from '../support/redis';
 
 const TICKERS = 'query Tickers { tickers { headline } }';
 const ARTICLE = 'query Article($slug: String!) { article(slug: $slug) { title } }';
 const PUSH = 'mutation($input: PushBreakingNewsInput!) { pushBreakingNews(input: $input) { id } }';
 const KILL = 'mutation($id: ID!) { killTicker(id: $id) { status } }';
-
-/** CI sets REDIS_URL; elsewhere the Redis topology runs when a Redis answers on the default port. */
-function redisToTest(): string | undefined {
-  if (process.env.REDIS_URL) return process.env.REDIS_URL;
-  const url = 'redis://127.0.0.1:6379';
-  const ping = spawnSync('redis-cli', ['-u', url, 'ping'], { encoding: 'utf8', timeout: 2_000 });
-  return ping.stdout?.trim() === 'PONG' ? url : undefined;
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const headlines = (res: { data?: any }) => res.data.tickers.map((t: any) => t.headline) as string[];
 
@@ -89,7 +73,7 @@ describe('several instances on one PostgreSQL', () => {
     }
   });
 
-  const redisUrl = redisToTest();
+  const redisUrl = sharedRedisUrl();
   if (redisUrl) {
     describe('with Redis (the compose topology: PostgreSQL + Redis + replicas)', () => {
       let redisA: TestApp;

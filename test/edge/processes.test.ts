@@ -1,4 +1,4 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -11,14 +11,8 @@ import { connectLive, subscribe } from '../support/live';
 import { TokenService } from '../../src/auth/tokens';
 import { LIVE_CLOSE } from '../../src/realtime/ws-server';
 import { freePort } from '../../scripts/free-port';
-
-/** CI sets REDIS_URL; elsewhere these tests run when a Redis answers on the default port. */
-function redisToTest(): string | undefined {
-  if (process.env.REDIS_URL) return process.env.REDIS_URL;
-  const url = 'redis://127.0.0.1:6379';
-  const ping = spawnSync('redis-cli', ['-u', url, 'ping'], { encoding: 'utf8', timeout: 2_000 });
-  return ping.stdout?.trim() === 'PONG' ? url : undefined;
-}
+import { eventually } from '../support/eventually';
+import { sharedRedisUrl } from '../support/redis';
 
 const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
 
@@ -79,23 +73,15 @@ const gql = async (url: string, query: string, variables?: Record<string, unknow
   return { status: res.status, cache: res.headers.get('x-khabar-cache'), body: JSON.parse(text) as any };
 };
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** Waits until a process serves `count` live subscriptions, as its metrics say (it is not this test's process). */
 async function subscriptionsActive(url: string, count: number): Promise<void> {
   const text = await eventually(() => fetch(url.replace(/\/graphql$/, '/metrics')).then((res) => res.text()),
-    (metrics) => new RegExp(`^khabar_subscriptions_active ${count}$`, 'm').test(metrics), 20_000);
+    (metrics) => new RegExp(`^khabar_subscriptions_active ${count}$`, 'm').test(metrics),
+    { timeoutMs: 20_000, what: `${count} active subscriptions in ${url}'s metrics` });
   expect(text).toMatch(new RegExp(`^khabar_subscriptions_active ${count}$`, 'm'));
 }
 
-const redisUrl = redisToTest();
+const redisUrl = sharedRedisUrl();
 
 if (!redisUrl) {
   // eslint-disable-next-line no-console
