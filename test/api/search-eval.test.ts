@@ -3,7 +3,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { ok } from '../support/editorial';
 
 /**
- * The Arabic/French evaluation set (a copy of shared/data/arabic-search-eval.json): every document is created and
+ * The newsroom's Arabic/French evaluation set (test/fixtures/arabic-search-eval.json): every document is created and
  * published by an editor through the API, then every query runs as a reader. Publishing through the API dates every
  * document "now", so the set's publishedAt only orders them (they are published oldest first).
  */
