@@ -7,6 +7,7 @@ import { TickerType } from '../modules/ticker/ticker.type';
 import { PersonType } from '../modules/person/person.type';
 import { CategoryType } from '../modules/category/category.type';
 import { RegionType } from '../modules/region/region.type';
+import { parseRegionCode } from '../modules/region/region-code';
 
 /** Types whose changes reach readers through outbox events; their tags are what purges evict. */
 export const TAGGED_TYPES = ['Article', 'Ticker'] as const;
@@ -116,7 +117,8 @@ export function instrumentEntityTags(schema: GraphQLSchema, collectorOf: (contex
         if (!tags) return value;
         // A list of a place's articles changes when a place moves into or out of it (RegionWriter purges both codes).
         const regionCode = root ? (args as { filter?: { regionCode?: unknown } }).filter?.regionCode : undefined;
-        if (typeof regionCode === 'string') tags.add(entityTag('Region', regionCode));
+        const code = typeof regionCode === 'string' ? parseRegionCode(regionCode) : null;
+        if (code) tags.add(entityTag('Region', code));
         return value instanceof Promise ? value.then((resolved) => record(resolved, tags)) : record(value, tags);
       };
     }

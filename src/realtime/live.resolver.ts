@@ -1,7 +1,7 @@
 import { Arg, Int, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../context';
 import { isEditor } from '../auth/viewer';
-import { REGION_CODE_PATTERN } from '../modules/article/article.inputs';
+import { parseRegionCode } from '../modules/region/region-code';
 import type { TickerEventKind } from '../modules/ticker/ticker.writer';
 import { badInput } from '../shared/errors';
 import { toGlobalId } from '../shared/global-id';
@@ -121,11 +121,13 @@ function articlePayload({ record }: FeedEvent): ArticleEvent {
 async function regionFilter(ctx: LiveContext, codes: string[] | null | undefined): Promise<Set<string> | null> {
   if (codes == null) return null;
   if (codes.length > MAX_REGION_CODES) throw badInput(`Pass at most ${MAX_REGION_CODES} region codes.`, 'regionCodes');
-  const malformed = codes.find((code) => !REGION_CODE_PATTERN.test(code));
-  if (malformed !== undefined) throw badInput(`"${malformed.slice(0, 20)}" is not an ISO 3166-2:MA code such as "MA-04".`, 'regionCodes');
-  const unknown = await ctx.services.regions.unknownCodes(codes);
+  const parsed = codes.map(parseRegionCode);
+  const malformed = parsed.indexOf(null);
+  if (malformed >= 0) throw badInput(`"${codes[malformed].slice(0, 20)}" is not an ISO 3166-2:MA code such as "MA-04".`, 'regionCodes');
+  const valid = parsed as string[];
+  const unknown = await ctx.services.regions.unknownCodes(valid);
   if (unknown.length > 0) throw badInput(`Unknown region code ${unknown.join(', ')}.`, 'regionCodes');
-  return new Set(codes);
+  return new Set(valid);
 }
 
 /** Events carry their regions' ancestors, so a region matches the items of its sub-regions. */

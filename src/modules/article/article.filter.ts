@@ -1,5 +1,6 @@
 import type { ArticleFilter } from './article.inputs';
 import { normalizeSlugInput } from '../../shared/slug';
+import { normalizeRegionCode } from '../region/region-code';
 import type { Conditions } from '../../db/conditions';
 
 /** What public lists show: published articles whose time has come (`article a`). */
@@ -9,7 +10,7 @@ export const PUBLIC_ONLY = `a.status = 'PUBLISHED' AND a.published_at <= now()`;
 export function addArticleFilter(c: Conditions, filter: ArticleFilter | undefined): Conditions {
   if (!filter) return c;
   if (filter.regionCode) {
-    const code = c.param(filter.regionCode);
+    const code = c.param(normalizeRegionCode(filter.regionCode));
     c.add(`EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
                    WHERE ar.article_id = a.id AND r.path @> ARRAY[${code}::text])`);
   }

@@ -1,14 +1,13 @@
 import { Field, InputType } from 'type-graphql';
-import { ArrayMaxSize, IsIn, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsIn, MaxLength, ValidateNested } from 'class-validator';
 import { BlockType } from './article.type';
 import { IsPlainText } from '../../shared/plain-text';
-
-export const REGION_CODE_PATTERN = /^MA-[0-9A-Z]{2,3}$/;
+import { IsRegionCode } from '../region/region-code';
 
 @InputType('ArticleFilter', { description: 'Narrows an article list; all given conditions must hold.' })
 export class ArticleFilter {
   @Field(() => String, { nullable: true, description: 'Region code (ISO 3166-2:MA); includes its sub-regions, e.g. MA-04 also matches MA-KEN.' })
-  @Matches(REGION_CODE_PATTERN, { message: 'regionCode must be an ISO 3166-2:MA code such as "MA-04" or "MA-KEN"' })
+  @IsRegionCode()
   regionCode?: string;
 
   @Field(() => String, { nullable: true, description: 'Only articles mentioning this person (slug).' })
@@ -88,7 +87,7 @@ export abstract class ArticleContentInput {
 
   @Field(() => [String], { nullable: true, description: 'ISO 3166-2:MA codes of the regions the article concerns, in editorial order; replaces the current ones.' })
   @ArrayMaxSize(50)
-  @Matches(new RegExp(REGION_CODE_PATTERN.source, 'i'), { each: true, message: 'regionCodes must be ISO 3166-2:MA codes such as "MA-04" or "MA-KEN"' })
+  @IsRegionCode({ each: true })
   regionCodes?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'Internal note for editors (plain text, up to 5000 characters); never shown to readers.' })

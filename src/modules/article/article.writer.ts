@@ -9,6 +9,7 @@ import { badInput, conflict, notFound } from '../../shared/errors';
 import { normalizePlainText, requirePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
 import { insertWithFreeSlug } from '../../db/free-slug';
+import { normalizeRegionCode } from '../region/region-code';
 
 /** Who saved a change, as revisions record it. */
 export interface Author {
@@ -351,7 +352,7 @@ export class ArticleWriter {
   }
 
   private async regionCodes(tx: EntityManager, codes: string[]): Promise<string[]> {
-    const wanted = distinct(codes.map((code) => code.trim().toUpperCase()));
+    const wanted = distinct(codes.map(normalizeRegionCode));
     if (wanted.length === 0) return [];
     const rows: { code: string }[] = await tx.query(
       'SELECT c AS code FROM unnest($1::text[]) c WHERE NOT EXISTS (SELECT 1 FROM region WHERE code = c)', [wanted]);

@@ -1,20 +1,20 @@
 import { Field, InputType, Int } from 'type-graphql';
-import { ArrayMaxSize, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, Max, Min } from 'class-validator';
 import { RegionLevel } from './region.type';
-import { REGION_CODE_PATTERN } from '../article/article.inputs';
+import { IsRegionCode } from './region-code';
 import { IsPlainText } from '../../shared/plain-text';
 
 @InputType('UpsertRegionInput', { description: 'A region, prefecture or province, stored whole: fields left out are cleared or derived.' })
 export class UpsertRegionInput {
   @Field({ description: 'ISO 3166-2:MA code, e.g. "MA-04" or "MA-KEN"; replaces the entry with this code when it exists.' })
-  @Matches(REGION_CODE_PATTERN, { message: 'code must be an ISO 3166-2:MA code such as "MA-04" or "MA-KEN"' })
+  @IsRegionCode()
   code: string;
 
   @Field(() => RegionLevel, { description: 'Administrative level.' })
   level: RegionLevel;
 
   @Field(() => String, { nullable: true, description: 'Code of the region a prefecture or province belongs to; none for a region.' })
-  @Matches(REGION_CODE_PATTERN, { message: 'parentCode must be an ISO 3166-2:MA code such as "MA-04"' })
+  @IsRegionCode()
   parentCode?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Official number of a region (1–12).' })

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { RegionLevel, RegionType } from './region.type';
+import { parseRegionCode, regionCodeMessage } from './region-code';
 import { ArticleConnection } from '../article/article.connection';
 import { pageShape } from '../article/article.shape';
 import type { Context } from '../../context';
@@ -17,7 +18,11 @@ export class RegionResolver {
     @Arg('slug', () => String, { nullable: true, description: 'Slug, e.g. "rabat-sale-kenitra".' }) slug?: string,
   ): Promise<RegionType | null> {
     if ((code == null) === (slug == null)) throw badInput('Pass exactly one of `code` or `slug`.', code == null ? 'code' : 'slug');
-    if (code != null) return ctx.loaders.region.load(code.trim().toUpperCase());
+    if (code != null) {
+      const valid = parseRegionCode(code);
+      if (!valid) throw badInput(regionCodeMessage('code'), 'code');
+      return ctx.loaders.region.load(valid);
+    }
     return ctx.services.regions.bySlug(normalizeSlugInput(slug!));
   }
 

@@ -3,6 +3,7 @@ import type { RegionEntity } from './region.entity';
 import { RegionLevel, RegionType } from './region.type';
 import { REGION_COLUMNS } from './region.service';
 import type { UpsertRegionInput } from './region.inputs';
+import { normalizeRegionCode } from './region-code';
 import { badInput } from '../../shared/errors';
 import { normalizePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
@@ -18,10 +19,10 @@ export class RegionWriter {
    * region), so a path is always [code] or [parent, code] and no other entry's path ever changes.
    */
   async upsert(input: UpsertRegionInput): Promise<RegionType> {
-    const code = input.code;
+    const code = normalizeRegionCode(input.code);
     const text = (value: string | null | undefined) => (value == null || normalizePlainText(value) === '' ? null : normalizePlainText(value));
     return this.db.transaction(async (tx) => {
-      const parentCode = input.parentCode ?? null;
+      const parentCode = input.parentCode == null ? null : normalizeRegionCode(input.parentCode);
       if (input.level === RegionLevel.REGION) {
         if (parentCode !== null) throw badInput('A region has no parent: leave parentCode out.', 'parentCode');
       } else {

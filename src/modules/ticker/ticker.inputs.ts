@@ -1,13 +1,12 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsUrl, Max, MaxLength, Min } from 'class-validator';
 import { IsPlainText } from '../../shared/plain-text';
-import { REGION_CODE_PATTERN } from '../article/article.inputs';
+import { IsRegionCode } from '../region/region-code';
 import { MAX_TTL_HOURS } from './ticker.rules';
 
 const HEADLINE = { min: 5, max: 140 };
 const URGENCY_MESSAGE = 'urgency must be 1 (flash), 2 (urgent) or 3 (news alert)';
 const URL_MESSAGE = 'url must be an absolute http(s) address';
-const REGION_MESSAGE = 'regionCode must be an ISO 3166-2:MA code such as "MA-04" or "MA-KEN"';
 
 @InputType('PushBreakingNewsInput', { description: 'A new breaking-news item; it goes on air at once.' })
 export class PushBreakingNewsInput {
@@ -29,7 +28,7 @@ export class PushBreakingNewsInput {
   url?: string;
 
   @Field(() => String, { nullable: true, description: 'Region the item concerns (ISO 3166-2:MA code), e.g. "MA-04".' })
-  @Matches(REGION_CODE_PATTERN, { message: REGION_MESSAGE })
+  @IsRegionCode()
   regionCode?: string;
 
   @Field(() => Date, {
@@ -62,7 +61,7 @@ export class UpdateTickerInput {
   url?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Region code (ISO 3166-2:MA); null removes it.' })
-  @Matches(REGION_CODE_PATTERN, { message: REGION_MESSAGE })
+  @IsRegionCode()
   regionCode?: string | null;
 
   @Field(() => Date, { nullable: true, description: `New expiry: in the future and at most ${MAX_TTL_HOURS} hours after the item was published.` })

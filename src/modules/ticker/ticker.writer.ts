@@ -8,6 +8,7 @@ import { appendEvent } from '../../realtime/outbox';
 import { badInput, conflict, notFound } from '../../shared/errors';
 import { numericIdOf } from '../../shared/global-id';
 import { normalizePlainText } from '../../shared/plain-text';
+import { normalizeRegionCode } from '../region/region-code';
 
 /** What happened to a breaking-news item, as its outbox events and live subscribers name it. */
 export type TickerEventKind = 'PUSHED' | 'UPDATED' | 'KILLED';
@@ -20,15 +21,16 @@ export class TickerWriter {
 
   async push(input: PushBreakingNewsInput): Promise<TickerType> {
     const articleId = input.articleId == null ? null : numericIdOf('Article', input.articleId, 'articleId');
+    const regionCode = input.regionCode == null ? null : normalizeRegionCode(input.regionCode);
     return this.db.transaction(async (tx) => {
       const now = await databaseNow(tx);
-      await checkReferences(tx, articleId, input.regionCode ?? null);
+      await checkReferences(tx, articleId, regionCode);
       const expiresAt = input.expiresAt ?? defaultExpiry(now, input.urgency);
       checkExpiry(expiresAt, now, now);
       const [row]: TickerEntity[] = await tx.query(
         `INSERT INTO ticker AS t (headline, urgency, article_id, url, region_code, status, published_at, expires_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, 'LIVE', $6, $7, $6, $6) RETURNING ${TICKER_COLUMNS}`,
-        [normalizePlainText(input.headline), input.urgency, articleId, input.url ?? null, input.regionCode ?? null, now, expiresAt]);
+        [normalizePlainText(input.headline), input.urgency, articleId, input.url ?? null, regionCode, now, expiresAt]);
       await appendTickerEvent(tx, 'PUSHED', row);
       return TickerType.from(row);
     });
@@ -50,7 +52,7 @@ export class TickerWriter {
         urgency: input.urgency ?? current.urgency,
         articleId: articleId === undefined ? current.articleId : articleId,
         url: input.url === undefined ? current.url : input.url,
-        regionCode: input.regionCode === undefined ? current.regionCode : input.regionCode,
+        regionCode: input.regionCode === undefined ? current.regionCode : input.regionCode && normalizeRegionCode(input.regionCode),
         expiresAt: input.expiresAt ?? current.expiresAt,
       };
       await checkReferences(tx, next.articleId === current.articleId ? null : next.articleId,
