@@ -355,13 +355,13 @@ function summary(counts) {
 
 async function capturedStatements(search, prefix, personQuery, highlightIds = [1, 2, 3]) {
   const { SearchService } = await import(path.join(ROOT, 'dist/src/modules/search/search.service.js'));
-  const { PersonService } = await import(path.join(ROOT, 'dist/src/modules/person/person.service.js'));
+  const { PeopleSearchService } = await import(path.join(ROOT, 'dist/src/modules/search/people-search.service.js'));
   const captured = [];
   const sql = { query: async (text, values) => { captured.push({ text, values }); return []; } };
   const service = new SearchService(sql);
   await service.page({ query: search, prefix, includeDrafts: false }, { first: PAGE_SIZE });
   await service.highlights(search, prefix, highlightIds);
-  await new PersonService(sql, { trigrams: true, ctype: '' }).page({ first: PAGE_SIZE }, personQuery);
+  await new PeopleSearchService(sql, { trigrams: true, ctype: '' }).page({ first: PAGE_SIZE }, personQuery);
   return captured;
 }
 

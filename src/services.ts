@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Sql } from './db/sql';
 import { ArticleService } from './modules/article/article.service';
 import { ArticleWriter } from './modules/article/article.writer';
+import { announceReferenceChange } from './modules/article/reference-changes';
 import { CategoryService } from './modules/category/category.service';
 import { CategoryWriter } from './modules/category/category.writer';
 import { PersonService } from './modules/person/person.service';
@@ -11,6 +12,7 @@ import { RegionWriter } from './modules/region/region.writer';
 import { TickerService } from './modules/ticker/ticker.service';
 import { TickerWriter } from './modules/ticker/ticker.writer';
 import { SearchService } from './modules/search/search.service';
+import { PeopleSearchService } from './modules/search/people-search.service';
 import type { SearchSupport } from './modules/search/search-support';
 import type { TokenService } from './auth/tokens';
 
@@ -22,6 +24,8 @@ export interface Services {
   categories: CategoryService;
   categoryWriter: CategoryWriter;
   people: PersonService;
+  /** `people(query:)`: people found by any spelling of their names. */
+  peopleSearch: PeopleSearchService;
   personWriter: PersonWriter;
   regions: RegionService;
   regionWriter: RegionWriter;
@@ -36,11 +40,12 @@ export function makeServices(sql: Sql, tokens: TokenService, db: DataSource, sea
     articles: new ArticleService(sql),
     articleWriter: new ArticleWriter(db),
     categories: new CategoryService(sql),
-    categoryWriter: new CategoryWriter(db),
-    people: new PersonService(sql, searchSupport),
-    personWriter: new PersonWriter(db),
+    categoryWriter: new CategoryWriter(db, announceReferenceChange),
+    people: new PersonService(sql),
+    peopleSearch: new PeopleSearchService(sql, searchSupport),
+    personWriter: new PersonWriter(db, announceReferenceChange),
     regions: new RegionService(sql),
-    regionWriter: new RegionWriter(db),
+    regionWriter: new RegionWriter(db, announceReferenceChange),
     search: new SearchService(sql),
     tickers: new TickerService(sql),
     tickerWriter: new TickerWriter(db),

@@ -13,7 +13,7 @@ import { parseRegionCode } from '../modules/region/region-code';
 export const TAGGED_TYPES = ['Article', 'Ticker'] as const;
 /**
  * Reference data, tagged where a query's root field returns it (a person's, section's or place's page, their lists);
- * shown inside articles it is covered by the SHOWN_UPDATED events of those articles (see announceArticlesShowing).
+ * shown inside articles it is covered by the SHOWN_UPDATED events of those articles (see announceReferenceChange).
  */
 export const REFERENCE_TYPES = ['Person', 'Region', 'Category'] as const;
 export type TaggedType = (typeof TAGGED_TYPES)[number] | (typeof REFERENCE_TYPES)[number];

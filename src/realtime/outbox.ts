@@ -78,11 +78,20 @@ export async function appendArticleUpdates(tx: EntityManager, articleIds: number
   await appended(tx, Number(row.seq));
 }
 
+/** An upsert of a person or a section (by id) or of places (by code: regions have no numeric id). */
+export type ReferenceChange = { topic: 'person' | 'category'; id: number } | { topic: 'region'; codes: string[] };
+
 /**
- * After an upsert of a person or a section (by id) or of places (by code: regions have no numeric id), last in its
- * transaction: the cached responses that show it, and lists it may join, are purged.
+ * How a reference writer announces an edit, last in its transaction: the features that show reference data (article
+ * pages) add their events; the composition root provides it (src/services.ts).
  */
-export function appendReferenceUpdate(tx: EntityManager, change: { topic: 'person' | 'category'; id: number } | { topic: 'region'; codes: string[] }): Promise<number> {
+export type AnnounceReferenceChange = (tx: EntityManager, change: ReferenceChange) => Promise<void>;
+
+/**
+ * After an upsert of reference data, last in its transaction: the cached responses that show it, and lists it may join,
+ * are purged.
+ */
+export function appendReferenceUpdate(tx: EntityManager, change: ReferenceChange): Promise<number> {
   return change.topic === 'region'
     ? appendEvent(tx, { topic: 'region', kind: 'UPDATED', entityId: 0, regionCodes: change.codes })
     : appendEvent(tx, { topic: change.topic, kind: 'UPDATED', entityId: change.id, regionCodes: [] });

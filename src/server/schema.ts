@@ -18,6 +18,8 @@ import { TokenResolver } from '../auth/token.resolver';
 import { LiveResolver } from '../realtime/live.resolver';
 import { ArticleEventResolver } from '../realtime/live.types';
 import { SearchResolver } from '../modules/search/search.resolver';
+import { PeopleResolver } from '../modules/search/people.resolver';
+import { PersonArticlesResolver, RegionArticlesResolver } from '../modules/article/articles-about.resolver';
 
 export const resolvers = [
   ArticleResolver,
@@ -36,6 +38,9 @@ export const resolvers = [
   LiveResolver,
   ArticleEventResolver,
   SearchResolver,
+  PeopleResolver,
+  PersonArticlesResolver,
+  RegionArticlesResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {

@@ -1,9 +1,9 @@
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { Fields } from '../../db/projection';
 import { selectedFields } from '../../shared/lookahead';
-import { articleRegionsJson } from '../region/region.service';
-import { articlePeopleJson } from '../person/person.service';
-import { articleCategoryJson } from '../category/category.service';
+import { REGION } from '../region/region.service';
+import { PERSON } from '../person/person.service';
+import { CATEGORY } from '../category/category.service';
 
 /**
  * What an operation shows of the articles a statement reads: their fields, and the fields of each relation it shows,
@@ -50,7 +50,30 @@ function remembered(shapes: WeakMap<FieldNode, ArticleShape>, info: GraphQLResol
 
 /** Select-list columns of the article `a` (a leading comma included): each relation shown, as JSON rows. */
 export function relationColumns(shape: ArticleShape): string {
-  return (shape.regions ? `, ${articleRegionsJson(shape.regions, shape.regionParents)} AS regions` : '')
-    + (shape.people ? `, ${articlePeopleJson(shape.people)} AS people` : '')
-    + (shape.category ? `, ${articleCategoryJson(shape.category)} AS category` : '');
+  return (shape.regions ? `, ${regionsJson(shape.regions, shape.regionParents)} AS regions` : '')
+    + (shape.people ? `, ${peopleJson(shape.people)} AS people` : '')
+    + (shape.category ? `, ${categoryJson(shape.category)} AS category` : '');
+}
+
+/**
+ * The regions of the article `a`, in editorial order, as a JSON array of region rows with the fields shown, each with
+ * its parent's row when that is shown. The parent is read as `r` too, the projection's alias: its code comes through
+ * `up`, which the inner `r` does not hide.
+ */
+function regionsJson(fields: Fields, parentFields: Fields | null): string {
+  const regions = 'FROM article_region ar JOIN region r ON r.code = ar.region_code';
+  const ofArticle = 'WHERE ar.article_id = a.id';
+  if (!parentFields) return REGION.jsonArray(fields, `${regions} ${ofArticle}`, 'ar.position');
+  return REGION.jsonArray(fields, `${regions} CROSS JOIN LATERAL (VALUES (r.parent_code)) AS up(code) ${ofArticle}`, 'ar.position',
+    [`'parent', (SELECT ${REGION.json(parentFields)} FROM region r WHERE r.code = up.code)`]);
+}
+
+/** The people the article `a` mentions, in editorial order, as a JSON array of person rows with the fields shown. */
+function peopleJson(fields: Fields): string {
+  return PERSON.jsonArray(fields, 'FROM article_person ap JOIN person p ON p.id = ap.person_id WHERE ap.article_id = a.id', 'ap.position');
+}
+
+/** The section of the article `a` as a JSON row with the fields shown, or null. */
+function categoryJson(fields: Fields): string {
+  return `(SELECT ${CATEGORY.json(fields)} FROM category c WHERE c.id = a.category_id)`;
 }

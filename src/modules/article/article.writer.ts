@@ -4,7 +4,7 @@ import type { ArticleContentInput, CreateArticleInput, UpdateArticleInput } from
 import { NOTE_RULES } from './article.inputs';
 import { ArticleRow, ArticleType } from './article.type';
 import { ARTICLE_COLUMNS } from './article.service';
-import { appendArticleUpdates, appendEvent, ARTICLE_UPDATED } from '../../realtime/outbox';
+import { appendEvent, ARTICLE_UPDATED } from '../../realtime/outbox';
 import { badInput, conflict, notFound } from '../../shared/errors';
 import { normalizePlainText, requirePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
@@ -374,19 +374,6 @@ function changedFields(before: ArticleSnapshot, after: ArticleSnapshot): string[
   return (Object.keys(FIELD_NAMES) as (keyof ArticleSnapshot)[])
     .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
     .map((key) => FIELD_NAMES[key]);
-}
-
-/** Reference data an article page shows: its section, its people, its regions (with their parent and the parent's other places). */
-export type ShownOnArticles = { categoryId: number } | { personId: number } | { regionsAndPlacesIn: string[] };
-
-/** After an edit of reference data, in its transaction: a SHOWN_UPDATED event for every public article that shows it, so cached pages go. */
-export async function announceArticlesShowing(tx: EntityManager, shown: ShownOnArticles): Promise<void> {
-  const [match, param] = 'categoryId' in shown ? ['a.category_id = $1', shown.categoryId]
-    : 'personId' in shown ? ['a.id IN (SELECT article_id FROM article_person WHERE person_id = $1)', shown.personId]
-      : ['a.id IN (SELECT ar.article_id FROM article_region ar JOIN region r ON r.code = ar.region_code WHERE r.path && $1::text[])', shown.regionsAndPlacesIn];
-  const rows: { id: number }[] = await tx.query(
-    `SELECT a.id FROM article a WHERE a.status IN ('PUBLISHED', 'RETRACTED') AND a.published_at <= now() AND ${match} ORDER BY a.id`, [param]);
-  await appendArticleUpdates(tx, rows.map((row) => row.id));
 }
 
 /** Readers could see it before this change. */

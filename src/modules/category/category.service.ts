@@ -2,20 +2,15 @@ import type { Sql } from '../../db/sql';
 import type { CategoryEntity } from './category.entity';
 import { CategoryType } from './category.type';
 import { pickBy } from '../../shared/group-by';
-import { Fields, Projection } from '../../db/projection';
+import { Projection } from '../../db/projection';
 
-/** A section row: `id` always (global id, cache tags), the rest as shown. */
-const CATEGORY = new Projection({
+/** A row of `category c`: `id` always (global id, cache tags), the rest as shown. */
+export const CATEGORY = new Projection({
   columns: { id: 'c.id', slug: 'c.slug', nameAr: 'c.name_ar', nameFr: 'c.name_fr' },
   always: ['id'],
 });
 
 export const CATEGORY_COLUMNS = CATEGORY.select();
-
-/** The section of the article `a` as a JSON row with the fields shown, or null. */
-export function articleCategoryJson(fields: Fields): string {
-  return `(SELECT ${CATEGORY.json(fields)} FROM category c WHERE c.id = a.category_id)`;
-}
 
 export class CategoryService {
   constructor(private readonly sql: Sql) {}

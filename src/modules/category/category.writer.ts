@@ -6,12 +6,11 @@ import type { UpsertCategoryInput } from './category.inputs';
 import { badInput } from '../../shared/errors';
 import { normalizePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
-import { announceArticlesShowing } from '../article/article.writer';
-import { appendReferenceUpdate } from '../../realtime/outbox';
+import type { AnnounceReferenceChange } from '../../realtime/outbox';
 
 /** The sections write path: admins add and rename sections. */
 export class CategoryWriter {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: DataSource, private readonly announce: AnnounceReferenceChange) {}
 
   async upsert(input: UpsertCategoryInput): Promise<CategoryType> {
     const slug = slugify(input.slug);
@@ -21,8 +20,7 @@ export class CategoryWriter {
         `INSERT INTO category AS c (slug, name_ar, name_fr) VALUES ($1, $2, $3)
          ON CONFLICT (slug) DO UPDATE SET name_ar = $2, name_fr = $3 RETURNING ${CATEGORY_COLUMNS}`,
         [slug, normalizePlainText(input.nameAr), normalizePlainText(input.nameFr)]);
-      await announceArticlesShowing(tx, { categoryId: row.id });
-      await appendReferenceUpdate(tx, { topic: 'category', id: row.id });
+      await this.announce(tx, { topic: 'category', id: row.id });
       return CategoryType.from(row);
     });
   }

@@ -1,6 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Node } from '../../shared/node';
 import { toGlobalId } from '../../shared/global-id';
+import { connectionTypes } from '../../shared/relay';
 import type { PersonEntity } from './person.entity';
 
 @ObjectType('Person', { implements: Node, simpleResolvers: true, description: 'A person the newsroom writes about.' })
@@ -42,3 +43,8 @@ export class PersonType extends Node {
     });
   }
 }
+
+const { ConnectionBase } = connectionTypes(PersonType, 'Person', 'person');
+
+@ObjectType('PersonConnection', { description: 'A page of people (Relay connection).' })
+export class PersonConnection extends ConnectionBase {}

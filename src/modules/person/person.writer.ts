@@ -7,12 +7,11 @@ import { normalizePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
 import { badInput } from '../../shared/errors';
 import { insertWithFreeSlug } from '../../db/free-slug';
-import { announceArticlesShowing } from '../article/article.writer';
-import { appendReferenceUpdate } from '../../realtime/outbox';
+import { AnnounceReferenceChange, appendReferenceUpdate } from '../../realtime/outbox';
 
 /** The people write path: admins add and replace people. */
 export class PersonWriter {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: DataSource, private readonly announce: AnnounceReferenceChange) {}
 
   /** Replaces the person with `input.slug`, or creates one (under a free slug derived from the name). */
   async upsert(input: UpsertPersonInput): Promise<PersonType> {
@@ -28,8 +27,7 @@ export class PersonWriter {
       if (!slug) throw badInput('slug must contain letters or digits.', 'slug');
       return this.db.transaction(async (tx) => {
         const [row]: PersonEntity[] = await upsert(tx, slug);
-        await announceArticlesShowing(tx, { personId: row.id });
-        await appendReferenceUpdate(tx, { topic: 'person', id: row.id });
+        await this.announce(tx, { topic: 'person', id: row.id });
         return PersonType.from(row);
       });
     }
@@ -38,7 +36,7 @@ export class PersonWriter {
       const [row]: PersonEntity[] = await insertWithFreeSlug(tx, 'person', base, 'person', (slug) => tx.query(
         `INSERT INTO person AS p (slug, name_ar, name_latin, aliases, role_ar, role_fr, bio) VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING ${PERSON_COLUMNS}`, [slug, ...values]));
-      // A new person joins lists of people, and lookups of their slug that found nobody.
+      // A new person joins lists of people, and lookups of their slug that found nobody; no article shows them yet.
       await appendReferenceUpdate(tx, { topic: 'person', id: row.id });
       return PersonType.from(row);
     });

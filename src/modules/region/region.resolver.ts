@@ -1,12 +1,8 @@
-import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
-import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { RegionLevel, RegionType } from './region.type';
 import { parseRegionCode, regionCodeMessage } from './region-code';
-import { ArticleConnection } from '../article/article.connection';
-import { pageShape } from '../article/article.shape';
 import type { Context } from '../../context';
 import { badInput } from '../../shared/errors';
-import { ForwardPageArgs } from '../../shared/relay';
 import { normalizeSlugInput } from '../../shared/slug';
 
 @Resolver(() => RegionType)
@@ -43,13 +39,5 @@ export class RegionResolver {
   @FieldResolver(() => [RegionType], { description: 'Prefectures and provinces inside this region.' })
   children(@Root() region: RegionType, @Ctx() ctx: Context): Promise<RegionType[]> {
     return ctx.loaders.regionChildren.load(region.code);
-  }
-
-  @FieldResolver(() => ArticleConnection, { description: 'Published articles about this region or any place inside it, newest first.' })
-  async articles(
-    @Root() region: RegionType, @Ctx() ctx: Context, @Args() page: ForwardPageArgs, @Info() info: GraphQLResolveInfo,
-  ): Promise<ArticleConnection> {
-    const articles = await ctx.loaders.articlePage('region', page, pageShape(info)).load(region.code);
-    return ArticleConnection.of(articles, { regionCode: region.code });
   }
 }

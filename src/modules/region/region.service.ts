@@ -2,10 +2,10 @@ import type { Sql } from '../../db/sql';
 import type { RegionEntity } from './region.entity';
 import { RegionLevel, RegionType } from './region.type';
 import { groupBy, pickBy } from '../../shared/group-by';
-import { Fields, Projection } from '../../db/projection';
+import { Projection } from '../../db/projection';
 
-/** A region row: `code` and `parentCode` always (global id, `parent`, cache tags), the rest as shown. */
-const REGION = new Projection({
+/** A row of `region r`: `code` and `parentCode` always (global id, `parent`, cache tags), the rest as shown. */
+export const REGION = new Projection({
   columns: {
     code: 'r.code', level: 'r.level', parentCode: 'r.parent_code', number: 'r.number', nameAr: 'r.name_ar',
     fullNameAr: 'r.full_name_ar', nameFr: 'r.name_fr', fullNameFr: 'r.full_name_fr', capitalAr: 'r.capital_ar',
@@ -15,19 +15,6 @@ const REGION = new Projection({
 });
 
 export const REGION_COLUMNS = REGION.select();
-
-/**
- * The regions of the article `a`, in editorial order, as a JSON array of region rows with the fields shown, each with
- * its parent's row when that is shown. The parent is read as `r` too, the projection's alias: its code comes through
- * `up`, which the inner `r` does not hide.
- */
-export function articleRegionsJson(fields: Fields, parentFields: Fields | null): string {
-  const regions = 'FROM article_region ar JOIN region r ON r.code = ar.region_code';
-  const ofArticle = 'WHERE ar.article_id = a.id';
-  if (!parentFields) return REGION.jsonArray(fields, `${regions} ${ofArticle}`, 'ar.position');
-  return REGION.jsonArray(fields, `${regions} CROSS JOIN LATERAL (VALUES (r.parent_code)) AS up(code) ${ofArticle}`, 'ar.position',
-    [`'parent', (SELECT ${REGION.json(parentFields)} FROM region r WHERE r.code = up.code)`]);
-}
 
 /** Reads regions; the region tree is two levels deep but queries go through `path` so depth does not matter. */
 export class RegionService {

@@ -7,12 +7,11 @@ import { normalizeRegionCode } from './region-code';
 import { badInput } from '../../shared/errors';
 import { normalizePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
-import { announceArticlesShowing } from '../article/article.writer';
-import { appendReferenceUpdate } from '../../realtime/outbox';
+import type { AnnounceReferenceChange } from '../../realtime/outbox';
 
 /** The reference-data write path: admins add and replace regions, prefectures and provinces. */
 export class RegionWriter {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: DataSource, private readonly announce: AnnounceReferenceChange) {}
 
   /**
    * Adds or replaces an entry. The tree stays two levels deep (regions, and prefectures or provinces under a
@@ -54,10 +53,9 @@ export class RegionWriter {
           nameAr, text(input.fullNameAr) ?? nameAr, nameFr, text(input.fullNameFr) ?? nameFr, text(input.capitalAr), text(input.capitalFr),
           [...new Set((input.altNamesAr ?? []).map(normalizePlainText))], slug]);
       // Articles show a place with its parent and the parent's places: the old parent's pages change too when it moves.
-      const touched = [...new Set([code, parentCode, existing?.parentCode].filter((c): c is string => !!c))];
-      await announceArticlesShowing(tx, { regionsAndPlacesIn: touched });
       // Pages of places carry their code and their parent's, and lists filtered by a place its code: these codes reach all that changed.
-      await appendReferenceUpdate(tx, { topic: 'region', codes: touched });
+      const touched = [...new Set([code, parentCode, existing?.parentCode].filter((c): c is string => !!c))];
+      await this.announce(tx, { topic: 'region', codes: touched });
       return RegionType.from(row);
     });
   }
