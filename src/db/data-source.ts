@@ -1,30 +1,14 @@
 import { DataSource } from 'typeorm';
-import {
-  ArticleCorrectionEntity, ArticleEntity, ArticlePersonEntity, ArticleRegionEntity, ArticleRevisionEntity,
-} from '../modules/article/article.entity';
-import { CategoryEntity } from '../modules/category/category.entity';
-import { PersonEntity } from '../modules/person/person.entity';
-import { RegionEntity } from '../modules/region/region.entity';
-import { TickerEntity } from '../modules/ticker/ticker.entity';
 import { migrations } from './migrations';
 
-export const entities = [
-  RegionEntity,
-  PersonEntity,
-  CategoryEntity,
-  ArticleEntity,
-  ArticlePersonEntity,
-  ArticleRegionEntity,
-  ArticleRevisionEntity,
-  ArticleCorrectionEntity,
-  TickerEntity,
-];
-
+/**
+ * TypeORM here is the pool, transactions (with their after-commit hook) and migrations: every statement is hand-written
+ * SQL, so the data source has no entities, and each module types its rows as plain interfaces (`*.row.ts`).
+ */
 export function makeDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities,
     migrations,
     migrationsRun: false,
     synchronize: false,

@@ -1,9 +1,9 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ArticleBlockType, ArticleStatus } from './article.type';
 import type {
-  ArticleCorrectionEntity, ArticleRevisionEntity, ArticleStatus as ArticleStatusValue, CorrectionKind as CorrectionKindValue,
+  ArticleCorrectionRow, ArticleRevisionRow, ArticleStatus as ArticleStatusValue, CorrectionKind as CorrectionKindValue,
   RevisionAction as RevisionActionValue,
-} from './article.entity';
+} from './article.row';
 
 export enum RevisionAction {
   IMPORTED = 'IMPORTED',
@@ -58,7 +58,7 @@ export class ArticleCorrectionType {
   @Field(() => Date, { description: 'When the notice was published.' })
   at: Date;
 
-  static from(row: ArticleCorrectionEntity): ArticleCorrectionType {
+  static from(row: ArticleCorrectionRow): ArticleCorrectionType {
     return Object.assign(new ArticleCorrectionType(), { kind: row.kind, note: row.note, at: row.createdAt });
   }
 }
@@ -107,7 +107,7 @@ export class ArticleRevisionType {
   @Field(() => String, { nullable: true, description: 'Internal editor note at this version.' })
   editorNote: string | null;
 
-  static from(row: ArticleRevisionEntity): ArticleRevisionType {
+  static from(row: ArticleRevisionRow): ArticleRevisionType {
     const s = row.snapshot;
     return Object.assign(new ArticleRevisionType(), {
       version: row.version,

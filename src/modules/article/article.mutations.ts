@@ -4,7 +4,7 @@ import { ArticleStatus, ArticleType } from './article.type';
 import { ArticleRevisionType } from './article-history.type';
 import { CreateArticleInput, UpdateArticleInput } from './article.inputs';
 import { pageShape } from './article.shape';
-import type { ArticleStatus as ArticleStatusValue } from './article.entity';
+import type { ArticleStatus as ArticleStatusValue } from './article.row';
 import type { Context } from '../../context';
 import { numericIdOf } from '../../shared/global-id';
 import { connectionTypes, ForwardPageArgs } from '../../shared/relay';

@@ -2,8 +2,9 @@ import type { Sql } from '../../db/sql';
 import { ArticleFilter } from './article.inputs';
 import { addArticleFilter, PUBLIC_ONLY } from './article.filter';
 import { Conditions } from '../../db/conditions';
-import { ArticleRow, ArticleType } from './article.type';
-import type { ArticleCorrectionEntity, ArticleRevisionEntity, ArticleStatus, BodyBlock } from './article.entity';
+import type { ArticleRow } from './article.row';
+import { ArticleType } from './article.type';
+import type { ArticleCorrectionRow, ArticleRevisionRow, ArticleStatus, BodyBlock } from './article.row';
 import { ArticleCorrectionType, ArticleRevisionType } from './article-history.type';
 import { groupBy, pickBy } from '../../shared/group-by';
 import { normalizeSlugInput } from '../../shared/slug';
@@ -145,7 +146,7 @@ export class ArticleService {
 
   /** Each article's revisions, newest first. */
   async revisionsFor(ids: readonly number[]): Promise<ArticleRevisionType[][]> {
-    const rows: ArticleRevisionEntity[] = await this.sql.query(
+    const rows: ArticleRevisionRow[] = await this.sql.query(
       `SELECT article_id AS "articleId", version, action, author_name AS "authorName", changed_fields AS "changedFields",
               snapshot, created_at AS "createdAt"
        FROM article_revision WHERE article_id = ANY($1) ORDER BY article_id, version DESC`, [ids]);
@@ -154,7 +155,7 @@ export class ArticleService {
 
   /** Each article's public corrections and retraction, newest first. */
   async correctionsFor(ids: readonly number[]): Promise<ArticleCorrectionType[][]> {
-    const rows: ArticleCorrectionEntity[] = await this.sql.query(
+    const rows: ArticleCorrectionRow[] = await this.sql.query(
       `SELECT article_id AS "articleId", kind, note, created_at AS "createdAt"
        FROM article_correction WHERE article_id = ANY($1) ORDER BY article_id, created_at DESC, id DESC`, [ids]);
     return groupBy(ids, rows, (row) => row.articleId, ArticleCorrectionType.from);

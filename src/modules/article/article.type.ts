@@ -1,12 +1,10 @@
 import { Authorized, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../shared/node';
 import { toGlobalId } from '../../shared/global-id';
-import type { ArticleEntity, ArticleStatus as ArticleStatusValue, BlockType as BlockTypeValue } from './article.entity';
-import { RegionRow, RegionType } from '../region/region.type';
+import type { ArticleRow, ArticleStatus as ArticleStatusValue, BlockType as BlockTypeValue } from './article.row';
+import { RegionType } from '../region/region.type';
 import { PersonType } from '../person/person.type';
 import { CategoryType } from '../category/category.type';
-import type { PersonEntity } from '../person/person.entity';
-import type { CategoryEntity } from '../category/category.entity';
 
 export enum ArticleStatus {
   DRAFT = 'DRAFT',
@@ -161,11 +159,3 @@ export class ArticleType extends Node {
     return this.status === 'RETRACTED' ? Object.assign(this, { summary: null, body: [] }) : this;
   }
 }
-
-export type ArticleRow = ArticleEntity & {
-  publishedUs: string | null;
-  updatedUs?: string | null;
-  regions?: RegionRow[];
-  people?: PersonEntity[];
-  category?: CategoryEntity | null;
-};

@@ -1,8 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
-import type { ArticleSnapshot, ArticleStatus, RevisionAction } from './article.entity';
+import type { ArticleSnapshot, ArticleStatus, RevisionAction } from './article.row';
 import type { ArticleContentInput, CreateArticleInput, UpdateArticleInput } from './article.inputs';
 import { NOTE_RULES } from './article.inputs';
-import { ArticleRow, ArticleType } from './article.type';
+import type { ArticleRow } from './article.row';
+import { ArticleType } from './article.type';
 import { ARTICLE_COLUMNS } from './article.service';
 import { appendEvent, ARTICLE_UPDATED } from '../../realtime/outbox';
 import { badInput, conflict, notFound } from '../../shared/errors';

@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/sql';
-import type { CategoryEntity } from './category.entity';
+import type { CategoryRow } from './category.row';
 import { CategoryType } from './category.type';
 import { pickBy } from '../../shared/group-by';
 import { Projection } from '../../db/projection';
@@ -16,12 +16,12 @@ export class CategoryService {
   constructor(private readonly sql: Sql) {}
 
   async byIds(ids: readonly number[]): Promise<(CategoryType | null)[]> {
-    const rows: CategoryEntity[] = await this.sql.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY($1)`, [ids]);
+    const rows: CategoryRow[] = await this.sql.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY($1)`, [ids]);
     return pickBy(ids, rows, (row) => row.id, CategoryType.from);
   }
 
   async list(): Promise<CategoryType[]> {
-    const rows: CategoryEntity[] = await this.sql.query(`SELECT ${CATEGORY_COLUMNS} FROM category c ORDER BY c.slug`);
+    const rows: CategoryRow[] = await this.sql.query(`SELECT ${CATEGORY_COLUMNS} FROM category c ORDER BY c.slug`);
     return rows.map(CategoryType.from);
   }
 

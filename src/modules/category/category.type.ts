@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Node } from '../../shared/node';
 import { toGlobalId } from '../../shared/global-id';
-import type { CategoryEntity } from './category.entity';
+import type { CategoryRow } from './category.row';
 
 @ObjectType('Category', { implements: Node, simpleResolvers: true, description: 'A newsroom section (politics, culture, sport…).' })
 export class CategoryType extends Node {
@@ -16,7 +16,7 @@ export class CategoryType extends Node {
 
   dbId: number;
 
-  static from(row: CategoryEntity): CategoryType {
+  static from(row: CategoryRow): CategoryType {
     return Object.assign(new CategoryType(), {
       id: toGlobalId('Category', row.id), dbId: row.id, slug: row.slug, nameAr: row.nameAr, nameFr: row.nameFr,
     });

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { CategoryEntity } from './category.entity';
+import type { CategoryRow } from './category.row';
 import { CategoryType } from './category.type';
 import { CATEGORY_COLUMNS } from './category.service';
 import type { UpsertCategoryInput } from './category.inputs';
@@ -16,7 +16,7 @@ export class CategoryWriter {
     const slug = slugify(input.slug);
     if (!slug) throw badInput('slug must contain letters or digits.', 'slug');
     return this.db.transaction(async (tx) => {
-      const [row]: CategoryEntity[] = await tx.query(
+      const [row]: CategoryRow[] = await tx.query(
         `INSERT INTO category AS c (slug, name_ar, name_fr) VALUES ($1, $2, $3)
          ON CONFLICT (slug) DO UPDATE SET name_ar = $2, name_fr = $3 RETURNING ${CATEGORY_COLUMNS}`,
         [slug, normalizePlainText(input.nameAr), normalizePlainText(input.nameFr)]);

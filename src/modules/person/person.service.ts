@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/sql';
-import type { PersonEntity } from './person.entity';
+import type { PersonRow } from './person.row';
 import { PersonType } from './person.type';
 import { groupBy, pickBy } from '../../shared/group-by';
 import { Projection } from '../../db/projection';
@@ -23,7 +23,7 @@ export class PersonService {
   constructor(private readonly sql: Sql) {}
 
   async byIds(ids: readonly number[]): Promise<(PersonType | null)[]> {
-    const rows: PersonEntity[] = await this.sql.query(`SELECT ${PERSON_COLUMNS} FROM person p WHERE p.id = ANY($1)`, [ids]);
+    const rows: PersonRow[] = await this.sql.query(`SELECT ${PERSON_COLUMNS} FROM person p WHERE p.id = ANY($1)`, [ids]);
     return pickBy(ids, rows, (row) => row.id, PersonType.from);
   }
 
@@ -35,7 +35,7 @@ export class PersonService {
   async forArticles(articleIds: readonly number[]): Promise<PersonType[][]> {
     // Joined from unnest, whose few rows lead PostgreSQL to look people up by key: with `ap.article_id = ANY($1)`
     // (an array of unknown length in the prepared statement's generic plan) it hashed the whole person table.
-    const rows: (PersonEntity & { articleId: number })[] = await this.sql.query(
+    const rows: (PersonRow & { articleId: number })[] = await this.sql.query(
       `SELECT ap.article_id AS "articleId", ${PERSON_COLUMNS}
        FROM unnest($1::int[]) AS page(article_id) JOIN article_person ap USING (article_id) JOIN person p ON p.id = ap.person_id
        ORDER BY ap.article_id, ap.position`, [articleIds]);
@@ -49,7 +49,7 @@ export class PersonService {
     const c = new Conditions();
     if (slice.cursor) c.add(`(p.name_ar, p.id) ${forward ? '>' : '<'} (${c.param(slice.cursor[0])}, ${c.param(slice.cursor[1])})`);
     const order = forward ? 'ASC' : 'DESC';
-    const rows: PersonEntity[] = await this.sql.query(
+    const rows: PersonRow[] = await this.sql.query(
       `SELECT ${PERSON_COLUMNS} FROM person p WHERE ${c.toSql()}
        ORDER BY p.name_ar ${order}, p.id ${order} LIMIT ${slice.limit + 1}`, c.params);
     return pageOf(rows, slice, PersonType.from, (row) => encodeCursor(CURSOR_KIND, [row.nameAr, row.id]));

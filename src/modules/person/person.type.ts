@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { Node } from '../../shared/node';
 import { toGlobalId } from '../../shared/global-id';
 import { connectionTypes } from '../../shared/relay';
-import type { PersonEntity } from './person.entity';
+import type { PersonRow } from './person.row';
 
 @ObjectType('Person', { implements: Node, simpleResolvers: true, description: 'A person the newsroom writes about.' })
 export class PersonType extends Node {
@@ -29,7 +29,7 @@ export class PersonType extends Node {
 
   dbId: number;
 
-  static from(row: PersonEntity): PersonType {
+  static from(row: PersonRow): PersonType {
     return Object.assign(new PersonType(), {
       id: toGlobalId('Person', row.id),
       dbId: row.id,

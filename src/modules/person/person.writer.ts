@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { PersonEntity } from './person.entity';
+import type { PersonRow } from './person.row';
 import { PersonType } from './person.type';
 import { PERSON_COLUMNS } from './person.service';
 import type { UpsertPersonInput } from './person.inputs';
@@ -26,14 +26,14 @@ export class PersonWriter {
       const slug = slugify(input.slug);
       if (!slug) throw badInput('slug must contain letters or digits.', 'slug');
       return this.db.transaction(async (tx) => {
-        const [row]: PersonEntity[] = await upsert(tx, slug);
+        const [row]: PersonRow[] = await upsert(tx, slug);
         await this.announce(tx, { topic: 'person', id: row.id });
         return PersonType.from(row);
       });
     }
     const base = slugify(text(input.nameLatin) ?? normalizePlainText(input.nameAr));
     return this.db.transaction(async (tx) => {
-      const [row]: PersonEntity[] = await insertWithFreeSlug(tx, 'person', base, 'person', (slug) => tx.query(
+      const [row]: PersonRow[] = await insertWithFreeSlug(tx, 'person', base, 'person', (slug) => tx.query(
         `INSERT INTO person AS p (slug, name_ar, name_latin, aliases, role_ar, role_fr, bio) VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING ${PERSON_COLUMNS}`, [slug, ...values]));
       // A new person joins lists of people, and lookups of their slug that found nobody; no article shows them yet.

@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/sql';
-import type { RegionEntity } from './region.entity';
+import type { RegionRow } from './region.row';
 import { RegionLevel, RegionType } from './region.type';
 import { groupBy, pickBy } from '../../shared/group-by';
 import { Projection } from '../../db/projection';
@@ -21,7 +21,7 @@ export class RegionService {
   constructor(private readonly sql: Sql) {}
 
   async byCodes(codes: readonly string[]): Promise<(RegionType | null)[]> {
-    const rows: RegionEntity[] = await this.sql.query(
+    const rows: RegionRow[] = await this.sql.query(
       `SELECT ${REGION_COLUMNS} FROM region r WHERE r.code = ANY($1)`, [codes]);
     return pickBy(codes, rows, (row) => row.code, RegionType.from);
   }
@@ -32,20 +32,20 @@ export class RegionService {
   }
 
   async list(level?: RegionLevel): Promise<RegionType[]> {
-    const rows: RegionEntity[] = await this.sql.query(
+    const rows: RegionRow[] = await this.sql.query(
       `SELECT ${REGION_COLUMNS} FROM region r WHERE $1::text IS NULL OR r.level = $1
        ORDER BY r.number NULLS LAST, r.code`, [level ?? null]);
     return rows.map(RegionType.from);
   }
 
   async childrenOf(codes: readonly string[]): Promise<RegionType[][]> {
-    const rows: RegionEntity[] = await this.sql.query(
+    const rows: RegionRow[] = await this.sql.query(
       `SELECT ${REGION_COLUMNS} FROM region r WHERE r.parent_code = ANY($1) ORDER BY r.code`, [codes]);
     return codes.map((code) => rows.filter((row) => row.parentCode === code).map(RegionType.from));
   }
 
   async forArticles(articleIds: readonly number[]): Promise<RegionType[][]> {
-    const rows: (RegionEntity & { articleId: number })[] = await this.sql.query(
+    const rows: (RegionRow & { articleId: number })[] = await this.sql.query(
       `SELECT ar.article_id AS "articleId", ${REGION_COLUMNS}
        FROM article_region ar JOIN region r ON r.code = ar.region_code
        WHERE ar.article_id = ANY($1) ORDER BY ar.article_id, ar.position`, [articleIds]);

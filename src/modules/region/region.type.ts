@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../shared/node';
 import { toGlobalId } from '../../shared/global-id';
-import type { RegionEntity } from './region.entity';
+import type { RegionRow } from './region.row';
 
 export enum RegionLevel {
   REGION = 'region',
@@ -76,5 +76,3 @@ export class RegionType extends Node {
     });
   }
 }
-
-export type RegionRow = RegionEntity & { parent?: RegionRow | null };

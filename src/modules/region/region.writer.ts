@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { RegionEntity } from './region.entity';
+import type { RegionRow } from './region.row';
 import { RegionLevel, RegionType } from './region.type';
 import { REGION_COLUMNS } from './region.service';
 import type { UpsertRegionInput } from './region.inputs';
@@ -42,7 +42,7 @@ export class RegionWriter {
       if (owner) throw badInput(`The slug "${slug}" already belongs to ${owner.code}.`, 'slug');
       const nameAr = normalizePlainText(input.nameAr);
       const nameFr = normalizePlainText(input.nameFr);
-      const [row]: RegionEntity[] = await tx.query(
+      const [row]: RegionRow[] = await tx.query(
         `INSERT INTO region AS r (code, level, parent_code, path, number, name_ar, full_name_ar, name_fr, full_name_fr,
                                   capital_ar, capital_fr, alt_names_ar, slug)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)

@@ -3,7 +3,7 @@ import { Conditions } from '../../db/conditions';
 import { encodeCursor, Page, pageOf, PageArgs, sliceOf } from '../../shared/relay';
 import { PERSON_COLUMNS } from '../person/person.service';
 import { PersonType } from '../person/person.type';
-import type { PersonEntity } from '../person/person.entity';
+import type { PersonRow } from '../person/person.row';
 import { bindSearch, personSearch } from './search.sql';
 import { decodeRankedCursor } from './search-cursor';
 import type { SearchSupport } from './search-support';
@@ -29,7 +29,7 @@ export class PeopleSearchService {
     }
     const order = forward ? 'ASC' : 'DESC';
     // The tsquery is built once in `q` (not per row); the rank is computed once per row, below the cursor condition.
-    const rows: (PersonEntity & { keyText: string })[] = await this.sql.query(
+    const rows: (PersonRow & { keyText: string })[] = await this.sql.query(
       `WITH q AS MATERIALIZED (${match.q})
        SELECT s.*, s.key::text AS "keyText" FROM (
          SELECT ${PERSON_COLUMNS}, -(${match.rank}) AS key, ${match.exact} AS exact, bool_or(${match.exact}) OVER () AS any_exact

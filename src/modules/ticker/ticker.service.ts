@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/sql';
-import type { TickerEntity } from './ticker.entity';
+import type { TickerRow } from './ticker.row';
 import { TickerType } from './ticker.type';
 import { pickBy } from '../../shared/group-by';
 
@@ -13,7 +13,7 @@ export class TickerService {
 
   /** Items on air: most urgent first, then newest. */
   async live(first: number): Promise<TickerType[]> {
-    const rows: TickerEntity[] = await this.sql.query(
+    const rows: TickerRow[] = await this.sql.query(
       `SELECT ${TICKER_COLUMNS} FROM ticker t WHERE ${TICKER_ON_AIR}
        ORDER BY t.urgency, t.published_at DESC, t.id DESC LIMIT ${first}`);
     return rows.map(TickerType.from);
@@ -21,7 +21,7 @@ export class TickerService {
 
   /** Items by id; readers only get those on air. */
   async byIds(ids: readonly number[], onAirOnly: boolean): Promise<(TickerType | null)[]> {
-    const rows: TickerEntity[] = await this.sql.query(
+    const rows: TickerRow[] = await this.sql.query(
       `SELECT ${TICKER_COLUMNS} FROM ticker t WHERE t.id = ANY($1) AND (${onAirOnly ? TICKER_ON_AIR : 'true'})`, [ids]);
     return pickBy(ids, rows, (row) => row.id, TickerType.from);
   }

@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../shared/node';
 import { toGlobalId } from '../../shared/global-id';
-import type { TickerEntity, TickerStatus as TickerStatusValue } from './ticker.entity';
+import type { TickerRow, TickerStatus as TickerStatusValue } from './ticker.row';
 
 export enum TickerStatus {
   LIVE = 'LIVE',
@@ -40,7 +40,7 @@ export class TickerType extends Node {
   articleId: number | null;
   regionCode: string | null;
 
-  static from(row: TickerEntity): TickerType {
+  static from(row: TickerRow): TickerType {
     return Object.assign(new TickerType(), {
       id: toGlobalId('Ticker', row.id),
       dbId: row.id,

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { TickerEntity } from './ticker.entity';
+import type { TickerRow } from './ticker.row';
 import { TickerType } from './ticker.type';
 import { PushBreakingNewsInput, UpdateTickerInput } from './ticker.inputs';
 import { defaultExpiry, MAX_TTL_HOURS } from './ticker.rules';
@@ -27,7 +27,7 @@ export class TickerWriter {
       await checkReferences(tx, articleId, regionCode);
       const expiresAt = input.expiresAt ?? defaultExpiry(now, input.urgency);
       checkExpiry(expiresAt, now, now);
-      const [row]: TickerEntity[] = await tx.query(
+      const [row]: TickerRow[] = await tx.query(
         `INSERT INTO ticker AS t (headline, urgency, article_id, url, region_code, status, published_at, expires_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, 'LIVE', $6, $7, $6, $6) RETURNING ${TICKER_COLUMNS}`,
         [normalizePlainText(input.headline), input.urgency, articleId, input.url ?? null, regionCode, now, expiresAt]);
@@ -46,7 +46,7 @@ export class TickerWriter {
       const now = await databaseNow(tx);
       const current = await lockItem(tx, id);
       if (current.status === 'KILLED') throw conflict('This item was killed and cannot change; push a new one instead.');
-      const next: TickerEntity = {
+      const next: TickerRow = {
         ...current,
         headline: input.headline === undefined ? current.headline : normalizePlainText(input.headline),
         urgency: input.urgency ?? current.urgency,
@@ -91,13 +91,13 @@ async function databaseNow(tx: EntityManager): Promise<Date> {
 }
 
 /** TypeORM answers an UPDATE with [rows, count]. */
-async function updateReturning(tx: EntityManager, sql: string, params: unknown[]): Promise<TickerEntity> {
-  const [[row]]: [TickerEntity[], number] = await tx.query(sql, params);
+async function updateReturning(tx: EntityManager, sql: string, params: unknown[]): Promise<TickerRow> {
+  const [[row]]: [TickerRow[], number] = await tx.query(sql, params);
   return row;
 }
 
-async function lockItem(tx: EntityManager, id: number): Promise<TickerEntity> {
-  const [row]: TickerEntity[] = await tx.query(`SELECT ${TICKER_COLUMNS} FROM ticker t WHERE t.id = $1 FOR UPDATE`, [id]);
+async function lockItem(tx: EntityManager, id: number): Promise<TickerRow> {
+  const [row]: TickerRow[] = await tx.query(`SELECT ${TICKER_COLUMNS} FROM ticker t WHERE t.id = $1 FOR UPDATE`, [id]);
   if (!row) throw notFound('There is no breaking-news item with this id.');
   return row;
 }
@@ -123,7 +123,7 @@ function checkExpiry(expiresAt: Date, now: Date, publishedAt: Date): void {
   }
 }
 
-function appendTickerEvent(tx: EntityManager, kind: TickerEventKind, row: TickerEntity, before?: TickerEntity): Promise<number> {
+function appendTickerEvent(tx: EntityManager, kind: TickerEventKind, row: TickerRow, before?: TickerRow): Promise<number> {
   const regionCodes = [row.regionCode, before?.regionCode].filter((code): code is string => code != null);
   return appendEvent(tx, {
     topic: 'ticker',
