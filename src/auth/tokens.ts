@@ -35,7 +35,10 @@ export class TokenService {
       const { payload } = await jwtVerify(match[1], this.key, { issuer: ISSUER, algorithms: ['HS256'] });
       const role = payload.role as Role;
       if (!ROLES.has(role)) throw new Error('unknown role');
-      return { role, subject: payload.sub ?? null, name: typeof payload.name === 'string' ? payload.name : null };
+      return {
+        role, subject: payload.sub ?? null, name: typeof payload.name === 'string' ? payload.name : null,
+        expiresAt: payload.exp === undefined ? null : payload.exp * 1000,
+      };
     } catch {
       throw unauthenticated('The token is invalid or expired.');
     }

@@ -10,10 +10,11 @@ import type { Config } from '../config';
 import type { Context } from '../context';
 import { EdgeMetrics } from './metrics';
 import { securityHeaders } from './security-headers';
-import { MemoryRateCounter, rateLimit, RedisRateCounter } from './rate-limit';
-import { GraphQLParams, jsonBody, persistedHashOf, requestGate, sha256Hex } from './request-gate';
-import { loadManifest, ManifestCache, PersistedQueryManifest, RedisKeyValueCache } from './persisted-queries';
-import { limitsPlugin } from './limits-plugin';
+import { MemoryRateCounter, RedisRateCounter } from '../server/rate-counter';
+import { GraphQLParams, jsonBody, persistedHashOf, rateLimit, requestGate } from './request-gate';
+import { loadManifest, ManifestCache, PersistedQueryManifest, RedisKeyValueCache, sha256Hex } from '../server/persisted-queries';
+import { OperationPolicy } from '../server/operation-policy';
+import { operationPolicyPlugin } from '../server/policy-plugin';
 import { responsePlugin } from './response-plugin';
 import { CachedResponse, MemoryResponseStore, RedisResponseStore, ResponseStore } from './response-cache';
 import { entityTag, instrumentEntityTags } from './entity-tags';
@@ -79,6 +80,8 @@ export interface EdgeDeps {
  */
 export class Edge {
   readonly metrics: EdgeMetrics | null;
+  /** The operation policy, shared with the WebSocket transport. */
+  readonly policy: OperationPolicy;
   private readonly store: ResponseStore | null;
   private readonly manifest: PersistedQueryManifest | null;
   private readonly tracing: Tracing | null;
@@ -94,6 +97,11 @@ export class Edge {
     this.tracing = edge.tracesUrl ? new Tracing(edge.tracesUrl, edge.serviceName, edge.traceSampleRatio) : null;
     this.store = !edge.responseCache ? null
       : redis ? new RedisResponseStore(redis, edge.redisKeyPrefix) : new MemoryResponseStore(edge.responseCacheMaxBytes);
+    const counter = redis ? new RedisRateCounter(redis, edge.redisKeyPrefix) : new MemoryRateCounter();
+    this.policy = new OperationPolicy(deps.config, this.manifest, counter, {
+      onRateLimited: (scope) => this.metrics?.rateLimited.inc({ scope }),
+      onCounterFailed: throttledWarn(deps.logger, 'rate limit counter unavailable; letting requests through'),
+    });
   }
 
   static async start(deps: EdgeDeps): Promise<Edge> {
@@ -127,7 +135,7 @@ export class Edge {
     const apqCache = this.manifest ? new ManifestCache(this.manifest)
       : this.redis ? new RedisKeyValueCache(this.redis, `${edge.redisKeyPrefix}`) : undefined;
     return {
-      plugins: [limitsPlugin(edge), responsePlugin(edge), ...(this.tracing ? [tracingPlugin(this.tracing)] : [])] as ApolloServerPlugin<Context>[],
+      plugins: [operationPolicyPlugin(this.policy), responsePlugin(edge), ...(this.tracing ? [tracingPlugin(this.tracing)] : [])] as ApolloServerPlugin<Context>[],
       persistedQueries: { ...(apqCache ? { cache: apqCache } : {}), ttl: edge.apqTtlSeconds || null },
       allowBatchedHttpRequests: edge.maxBatch > 0,
       csrfPrevention: false, // requestGate does it, letting persisted-query GETs through
@@ -151,13 +159,12 @@ export class Edge {
 
   /** The /graphql chain: bookkeeping, rate limit, body, gate, then the cache or Apollo. */
   graphqlHandlers(apollo: ApolloServer<Context>, context: (req: Request, res: Response) => Promise<Context>): RequestHandler[] {
-    const { config, logger } = this.deps;
-    const counter = this.redis ? new RedisRateCounter(this.redis, config.edge.redisKeyPrefix) : new MemoryRateCounter();
+    const { config } = this.deps;
     return [
       this.begin(),
-      rateLimit(config.edge, counter, logger, (scope) => this.metrics?.rateLimited.inc({ scope })),
+      rateLimit(this.policy),
       jsonBody(config.edge),
-      requestGate(config.edge, this.manifest),
+      requestGate(config.edge, this.policy),
       (req, res) => this.respond(apollo, context, req, res),
     ];
   }

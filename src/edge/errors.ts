@@ -1,25 +1,9 @@
 import type { Request, Response } from 'express';
-import { GraphQLError } from 'graphql';
+import type { PolicyErrorCode } from '../server/operation-policy';
 
-/** Codes of the edge's refusals; every limit answers with one of these and an HTTP status. */
-export type EdgeErrorCode =
-  | 'CSRF_REFUSED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'BATCHING_DISABLED'
-  | 'BATCH_TOO_LARGE'
-  | 'DOCUMENT_TOO_LARGE'
-  | 'TOO_MANY_TOKENS'
-  | 'QUERY_TOO_DEEP'
-  | 'QUERY_TOO_COMPLEX'
-  | 'TOO_MANY_ALIASES'
-  | 'PERSISTED_QUERY_NOT_IN_LIST'
-  | 'RATE_LIMITED'
-  | 'REQUEST_TIMEOUT';
-
-export const EDGE_ERROR_CODES: readonly EdgeErrorCode[] = [
-  'CSRF_REFUSED', 'PAYLOAD_TOO_LARGE', 'BATCHING_DISABLED', 'BATCH_TOO_LARGE', 'DOCUMENT_TOO_LARGE', 'TOO_MANY_TOKENS',
-  'QUERY_TOO_DEEP', 'QUERY_TOO_COMPLEX', 'TOO_MANY_ALIASES', 'PERSISTED_QUERY_NOT_IN_LIST', 'RATE_LIMITED', 'REQUEST_TIMEOUT',
-];
+/** Codes of refusals made on the HTTP path only, besides the operation policy's (the same on both transports). */
+export type HttpErrorCode = 'CSRF_REFUSED' | 'PAYLOAD_TOO_LARGE' | 'BATCHING_DISABLED' | 'BATCH_TOO_LARGE' | 'REQUEST_TIMEOUT';
+export type EdgeErrorCode = HttpErrorCode | PolicyErrorCode;
 
 export const JSON_MEDIA_TYPE = 'application/json; charset=utf-8';
 export const GRAPHQL_RESPONSE_MEDIA_TYPE = 'application/graphql-response+json; charset=utf-8';
@@ -30,11 +14,6 @@ export function negotiatedMediaType(req: Request): string | null {
   const preferred = req.accepts(['application/json', 'application/graphql-response+json']);
   if (preferred === 'application/json') return JSON_MEDIA_TYPE;
   return preferred ? GRAPHQL_RESPONSE_MEDIA_TYPE : null;
-}
-
-/** A coded error raised inside Apollo's pipeline; `http.status` becomes the response status. */
-export function edgeError(code: EdgeErrorCode, message: string, status = 400, extra: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...extra, http: { status } } });
 }
 
 /** Answers a request the edge refuses before it reaches GraphQL, in the GraphQL response shape. */

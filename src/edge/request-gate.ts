@@ -1,9 +1,7 @@
-import crypto from 'node:crypto';
 import express, { NextFunction, Request, Response } from 'express';
-import { Lexer, Source, TokenKind } from 'graphql';
 import type { EdgeConfig } from '../config';
 import { sendEdgeError } from './errors';
-import type { PersistedQueryManifest } from './persisted-queries';
+import type { OperationPolicy } from '../server/operation-policy';
 
 /** One GraphQL request as sent over HTTP, from a GET query string or a POST body. */
 export interface GraphQLParams {
@@ -16,10 +14,6 @@ export interface GraphQLParams {
 /** Headers a browser cannot add to a cross-site request without a CORS preflight. */
 const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight', 'graphql-require-preflight'];
 const SIMPLE_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
-
-export function sha256Hex(text: string): string {
-  return crypto.createHash('sha256').update(text).digest('hex');
-}
 
 /** The sha256 hash an APQ request names, if any. */
 export function persistedHashOf(params: GraphQLParams): string | undefined {
@@ -48,18 +42,22 @@ export function searchOf(req: Request): string {
   return index < 0 ? '' : req.url.slice(index);
 }
 
-/** Counts a document's tokens, stopping as soon as it is over the limit; syntax errors are left to the parser. */
-function tokensExceed(query: string, max: number): boolean {
-  if (query.length <= max) return false; // every token takes at least one character
-  const lexer = new Lexer(new Source(query));
-  try {
-    for (let count = 0; lexer.advance().kind !== TokenKind.EOF; ) {
-      if (++count > max) return true;
-    }
-  } catch {
-    return false;
-  }
-  return false;
+/**
+ * The operation policy's rate limit for every /graphql request (one per request, batches included), with the
+ * RateLimit headers; a refused request gets 429 and Retry-After.
+ */
+export function rateLimit(policy: OperationPolicy) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const verdict = await policy.rateLimit({ address: req.ip, authorization: req.headers.authorization });
+    if (!verdict) return next();
+    res.setHeader('ratelimit-limit', String(verdict.limit));
+    res.setHeader('ratelimit-remaining', String(verdict.remaining));
+    res.setHeader('ratelimit-reset', String(verdict.resetSeconds));
+    if (!verdict.refusal) return next();
+    res.setHeader('retry-after', String(verdict.resetSeconds));
+    const { code, message, status, details } = verdict.refusal;
+    sendEdgeError(req, res, code, message, status, details);
+  };
 }
 
 /** express.json with the configured size limit; oversized or malformed bodies get coded errors. */
@@ -77,10 +75,11 @@ export function jsonBody(config: EdgeConfig) {
 }
 
 /**
- * Checks done before GraphQL sees a request: CSRF, batching, document size and tokens, and the persisted-query
- * allow-list. Plain GETs pass CSRF when they name a persisted query: they cannot change anything, so CDNs can cache them.
+ * Checks done before GraphQL sees a request: CSRF, batching, then the operation policy's checks of each document
+ * (size, tokens, allow-list). Plain GETs pass CSRF when they name a persisted query: they cannot change anything,
+ * so CDNs can cache them.
  */
-export function requestGate(config: EdgeConfig, manifest: PersistedQueryManifest | null) {
+export function requestGate(config: EdgeConfig, policy: OperationPolicy) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const isGet = req.method === 'GET';
     // A browser opening /graphql gets the playground page, not a GraphQL response.
@@ -107,22 +106,8 @@ export function requestGate(config: EdgeConfig, manifest: PersistedQueryManifest
     }
     for (const operation of operations) {
       const query = typeof operation?.query === 'string' ? operation.query : undefined;
-      if (query !== undefined) {
-        if (query.length * 3 > config.maxDocumentBytes && Buffer.byteLength(query) > config.maxDocumentBytes) {
-          return sendEdgeError(req, res, 'DOCUMENT_TOO_LARGE', `The GraphQL document is over ${config.maxDocumentBytes} bytes.`, 400,
-            { limit: config.maxDocumentBytes });
-        }
-        if (tokensExceed(query, config.maxTokens)) {
-          return sendEdgeError(req, res, 'TOO_MANY_TOKENS', `The GraphQL document has more than ${config.maxTokens} tokens.`, 400,
-            { limit: config.maxTokens });
-        }
-      }
-      if (manifest) {
-        const hash = query !== undefined ? sha256Hex(query) : operation && persistedHashOf(operation);
-        if (!hash || !manifest.has(hash)) {
-          return sendEdgeError(req, res, 'PERSISTED_QUERY_NOT_IN_LIST', 'Only the persisted queries of the apps run here; this document is not one of them.', 400);
-        }
-      }
+      const refused = policy.checkDocument(query, operation ? persistedHashOf(operation) : undefined);
+      if (refused) return sendEdgeError(req, res, refused.code, refused.message, refused.status, refused.details);
     }
     next();
   };

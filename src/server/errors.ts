@@ -5,6 +5,7 @@ import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
 import type { Logger } from 'pino';
 import { PUBLIC_ERROR_CODES } from '../shared/errors';
+import { POLICY_ERROR_CODES } from './operation-policy';
 import type { Context } from '../context';
 
 /** Flattens class-validator errors into "field: reason" pairs, nested inputs as dotted paths. */
@@ -16,8 +17,10 @@ function violations(errors: ValidationError[], prefix = ''): { field: string; me
   });
 }
 
+const EXPECTED_CODES: ReadonlySet<string> = new Set([...PUBLIC_ERROR_CODES, ...POLICY_ERROR_CODES]);
+
 function isExpected(code: unknown, original: unknown): boolean {
-  return original instanceof ArgumentValidationError || (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code));
+  return original instanceof ArgumentValidationError || (typeof code === 'string' && EXPECTED_CODES.has(code));
 }
 
 /**

@@ -4,7 +4,7 @@ import express from 'express';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, GraphQLSchema } from 'graphql';
+import { GraphQLError, GraphQLSchema, ValidationRule } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import type { Pool } from 'pg';
@@ -13,10 +13,10 @@ import type { Config } from '../config';
 import { Context, ContextDeps, makeContext } from '../context';
 import { formatError, logUnexpectedErrors } from './errors';
 import type { EventFeed } from '../realtime/feed';
-import { attachLiveServer, subscriptionsOnlyOverWebSocket } from '../realtime/ws-server';
 import { Edge } from '../edge/edge';
 import type { RequestEdge } from '../edge/request-state';
-import { introspectionGuard } from './introspection';
+import { attachWebSocketServer } from './ws';
+import { graphqlWsOperations } from './ws-operations';
 import { webRoutes } from './web';
 
 export interface HttpServer {
@@ -62,7 +62,7 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     // main.ts owns SIGINT/SIGTERM: Apollo's own handler would stop it concurrently and cut live connections mid-drain.
     stopOnTerminationSignals: false,
     ...edgeOptions,
-    // Apollo would turn introspection off in production; introspectionGuard decides who may (GRAPHQL_INTROSPECTION).
+    // Apollo would turn introspection off in production; the operation policy decides who may (GRAPHQL_INTROSPECTION).
     introspection: true,
     plugins: [
       ...edgeOptions.plugins!,
@@ -72,7 +72,6 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
       ApolloServerPluginCacheControlDisabled(),
       logUnexpectedErrors(logger),
       ...(config.exposeSqlCount ? [sqlCountHeader] : []),
-      introspectionGuard(config),
     ],
   });
   await apollo.start();
@@ -98,8 +97,9 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     return { ...makeContext(contextDeps, viewer, requestEdge.requestId), edge: requestEdge };
   }));
 
-  const live = attachLiveServer({
-    server, schema, contextDeps, feed, config, logger, formatError,
+  const liveOperations = graphqlWsOperations({ schema, contextDeps, feed, config, logger, formatError, policy: edge.policy });
+  const live = attachWebSocketServer({
+    server, graphqlWs: liveOperations.server, drain: liveOperations.drain, limits: config.live, logger,
     // WebSocket upgrades skip express; its `req.ip` still knows the client address under `trust proxy`.
     clientAddress: (request) => (Object.create(app.request, { headers: { value: request.headers }, socket: { value: request.socket } }) as express.Request).ip,
   });
@@ -117,3 +117,12 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     },
   };
 }
+
+/** A subscription sent over HTTP gets a 400 that says where subscriptions live. */
+const subscriptionsOnlyOverWebSocket: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation === 'subscription') {
+      context.reportError(new GraphQLError('Subscriptions are served over WebSocket (graphql-ws protocol) on this same /graphql URL.', { nodes: node }));
+    }
+  },
+});

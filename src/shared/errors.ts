@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-/** The error codes clients can rely on; anything else is masked as INTERNAL_SERVER_ERROR. */
+/** The error codes clients can rely on, besides the operation policy's (src/server/operation-policy.ts); anything else is masked. */
 export const PUBLIC_ERROR_CODES = new Set([
   'BAD_USER_INPUT',
   'UNAUTHENTICATED',
@@ -14,10 +14,6 @@ export const PUBLIC_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
-  // the production edge's limits (src/edge/errors.ts)
-  'QUERY_TOO_DEEP',
-  'QUERY_TOO_COMPLEX',
-  'TOO_MANY_ALIASES',
 ]);
 
 export function badInput(message: string, field?: string, extra: Record<string, unknown> = {}): GraphQLError {

@@ -96,7 +96,8 @@ describe('rate limits and timeouts', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ edge: { rateLimitPerIp: 3, rateLimitPerToken: 2, requestTimeoutMs: 300 } });
+    // A day's window: the counters' fixed window cannot roll over between a test's requests.
+    app = await startTestApp({ edge: { rateLimitPerIp: 3, rateLimitPerToken: 2, rateLimitWindowMs: 24 * 3600 * 1000, requestTimeoutMs: 300 } });
   });
   afterAll(() => app.stop());
 

@@ -9,7 +9,7 @@ import { createTestDatabase } from '../support/database';
 import { TEST_JWT_SECRET, TestApp } from '../support/test-app';
 import { connectLive, subscribe } from '../support/live';
 import { TokenService } from '../../src/auth/tokens';
-import { LIVE_CLOSE } from '../../src/realtime/ws-server';
+import { LIVE_CLOSE } from '../../src/server/ws';
 import { freePort } from '../../scripts/free-port';
 import { eventually } from '../support/eventually';
 import { sharedRedisUrl } from '../support/redis';

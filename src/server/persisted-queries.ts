@@ -1,7 +1,12 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import type { Redis } from 'ioredis';
-import { sha256Hex } from './request-gate';
+
+/** A document's id in a manifest and in automatic persisted queries. */
+export function sha256Hex(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
 
 /** The allow-list of PERSISTED_ONLY mode: sha256 hash → document. */
 export type PersistedQueryManifest = ReadonlyMap<string, string>;
