@@ -84,6 +84,8 @@ async function runServer() {
     port: 0, host: '127.0.0.1', seed: 'none', logLevel: 'warn', dataDir,
     embeddedPgPort: 20_000 + Math.floor(Math.random() * 20_000),
     live: { ...defaults.live, maxConnectionsPerIp: 0, initTimeoutMs: 60_000 },
+    // Every subscriber comes from this machine's one address: the rate limit would count them as one reader.
+    edge: { rateLimitPerIp: 0 },
   }));
   const token = await khabar.contextDeps.tokens.sign('EDITOR', 'fan-out bench');
   const wsUrl = khabar.url.replace(/^http/, 'ws');
