@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +7,7 @@ import { loadConfig } from '../../src/config';
 import { startTestApp, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
 import { connectLive, LiveConnection, streamsOpen } from '../support/live';
+import { sharedRedisUrl } from '../support/redis';
 
 /**
  * One operation over graphql-ws with the official client: its results once it completes, or the errors it was
@@ -46,13 +46,6 @@ function liveConnections(appOf: () => TestApp) {
     },
     closeAll: () => Promise.all(open.splice(0).map((connection) => connection.dispose())),
   };
-}
-
-/** CI sets REDIS_URL; elsewhere the Redis counters are tested when a Redis answers on the default port. */
-function redisToTest(): string | undefined {
-  if (process.env.REDIS_URL) return process.env.REDIS_URL;
-  const ping = spawnSync('redis-cli', ['-u', 'redis://127.0.0.1:6379', 'ping'], { encoding: 'utf8', timeout: 2_000 });
-  return ping.stdout?.trim() === 'PONG' ? 'redis://127.0.0.1:6379' : undefined;
 }
 
 const codeOverWs = async (connection: LiveConnection, query: string, variables?: Record<string, unknown>) =>
@@ -212,7 +205,7 @@ describe('rate limits count operations over both transports', () => {
     expect((await overWs(connect(), '{ __typename }')).errors).toBeUndefined();
   });
 
-  const redisUrl = redisToTest();
+  const redisUrl = sharedRedisUrl();
   if (redisUrl) {
     it('shares the Redis counters between instances and transports', async () => {
       app = await startTestApp({ redisUrl, edge: { rateLimitPerIp: 3, rateLimitWindowMs: window } });
