@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis } from '../shared/redis';
 import type { DataSource, EntitySubscriberInterface } from 'typeorm';
 import type { Logger } from 'pino';
 import type { ContextDeps } from '../context';
@@ -122,24 +123,15 @@ async function listenThroughPostgres(databaseUrl: string, wake: () => void, logg
 async function listenThroughRedis(redisUrl: string, db: DataSource, wake: () => void, logger: Logger): Promise<FanOut> {
   const [{ name }] = await db.query('SELECT current_database() AS name');
   const channel = `${OUTBOX_CHANNEL}:${name}`;
-  const subscriber = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  const publisher = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  let cause: Error | undefined;
-  for (const client of [subscriber, publisher]) {
-    client.on('error', (error: Error) => {
-      cause ??= error;
-      logger.warn({ err: error }, 'Redis connection failed; reconnecting');
-    });
-  }
-  try {
-    await Promise.all([subscriber.connect(), publisher.connect()]);
-    await subscriber.subscribe(channel);
-  } catch (error) {
-    subscriber.disconnect();
-    publisher.disconnect();
-    // ioredis rejects with "Connection is closed."; the first error event says why.
-    throw new Error(`Redis at REDIS_URL is unreachable (${(cause ?? (error as Error)).message}); Khabar does not start without the Redis it was given`);
-  }
+  const warn = (error: Error) => logger.warn({ err: error }, 'Redis connection failed; reconnecting');
+  const options = { maxRetriesPerRequest: 1 };
+  const subscriber = await connectRedis(redisUrl, options, warn);
+  const disconnect = (clients: Redis[]) => (error: unknown) => {
+    for (const client of clients) client.disconnect();
+    throw error;
+  };
+  const publisher = await connectRedis(redisUrl, options, warn).catch(disconnect([subscriber]));
+  await subscriber.subscribe(channel).catch(disconnect([subscriber, publisher]));
   subscriber.on('message', wake);
   subscriber.on('ready', wake); // after a reconnection: catch up on what was published meanwhile
   const publishAfterCommit: EntitySubscriberInterface = {
