@@ -16,7 +16,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['article'],
   // Built on article and the reference data (and the features to come: media, live, push, feeds, webhooks).
   ['ticker', 'search', 'node', 'media', 'live', 'push', 'feeds', 'webhooks'],
-  ['app', 'server', 'edge', 'cli', 'demo'],
+  ['app', 'server', 'cli', 'demo'],
 ];
 
 const TOP = LAYERS.length - 1;
@@ -34,12 +34,8 @@ export interface Import {
   typeOnly: boolean;
 }
 
-/** The graphql-ws transport, on its way from src/realtime/ to src/server/ (issue 20, part 3). */
-const SERVER_FILES_IN_REALTIME = new Set(['src/realtime/ws-server.ts', 'src/realtime/operations.ts']);
-
 /** The unit of a file under src/: a module's folder, a top folder, or `app` for the root files. */
 export function unitOf(file: string): string {
-  if (SERVER_FILES_IN_REALTIME.has(file)) return 'server';
   const parts = file.split('/');
   if (parts[0] !== 'src') throw new Error(`not under src/: ${file}`);
   if (parts.length === 2) return parts[1] === 'config.ts' ? 'config' : 'app';

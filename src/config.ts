@@ -31,7 +31,7 @@ export interface Config {
     readonly retentionHours: number;
     readonly pollMs: number;
   };
-  /** Production edge: HTTP limits, caching, persisted queries, metrics (see README, "Production edge"). */
+  /** Between the network and GraphQL: the operation policy's limits (both transports), HTTP caching, persisted queries, metrics, tracing (docs/http-and-caching.md). */
   readonly edge: EdgeConfig;
   /** Built web pages and their assets (front page, playground). */
   readonly webDir: string;

@@ -4,7 +4,7 @@ import type { TokenService } from './auth/tokens';
 import { Loaders } from './loaders';
 import { makeServices, Services } from './services';
 import { CountingSql, Sql } from './db/sql';
-import type { RequestEdge } from './edge/request-state';
+import type { HttpRequestState } from './server/request-state';
 import type { SearchSupport } from './modules/search/search-support';
 
 /** What every resolver receives: built fresh per request (and per subscription event). */
@@ -15,8 +15,8 @@ export interface Context {
   loaders: Loaders;
   /** This request's database reads, counted. */
   sql: CountingSql;
-  /** HTTP requests only: what the edge records about this one (cache tags of anonymous reads, operation, errors). */
-  edge?: RequestEdge;
+  /** HTTP requests only: what is recorded about this one (cache tags of anonymous reads, operation, errors, span). */
+  http?: HttpRequestState;
 }
 
 /** The long-lived pieces a context is built from. */

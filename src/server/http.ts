@@ -8,16 +8,31 @@ import { GraphQLError, GraphQLSchema, ValidationRule } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import type { Pool } from 'pg';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { Context, ContextDeps, makeContext } from '../context';
-import { formatError, logUnexpectedErrors } from './errors';
 import type { EventFeed } from '../realtime/feed';
-import { Edge } from '../edge/edge';
-import type { RequestEdge } from '../edge/request-state';
+import { connectRedis } from '../shared/redis';
+import { formatError, logUnexpectedErrors } from './errors';
+import { instrumentEntityTags } from './cache/entity-tags';
+import { cacheControlPlugin } from './cache/cache-control';
+import { ResponseCache } from './cache/response-cache';
+import { MemoryResponseStore, RedisResponseStore } from './cache/response-store';
+import { graphqlRoute } from './graphql-route';
+import { Metrics } from './metrics';
+import { OperationPolicy } from './operation-policy';
+import { loadManifest, ManifestCache, PersistedQueryManifest, RedisKeyValueCache } from './persisted-queries';
+import { operationPolicyPlugin } from './policy-plugin';
+import { MemoryRateCounter, RedisRateCounter } from './rate-counter';
+import { recordRequests, requestLogPlugin } from './request-log';
+import { securityHeaders } from './security-headers';
+import { throttledWarn } from './throttled-warn';
+import { Tracing } from './tracing';
+import { tracingPlugin } from './tracing-plugin';
+import { webRoutes } from './web';
 import { attachWebSocketServer } from './ws';
 import { graphqlWsOperations } from './ws-operations';
-import { webRoutes } from './web';
 
 export interface HttpServer {
   url: string;
@@ -31,8 +46,154 @@ interface Deps {
   contextDeps: ContextDeps;
   db: DataSource;
   logger: Logger;
-  /** Committed events, for the live subscriptions (graphql-ws) served on the same `/graphql`. */
+  /** Committed events, for the live subscriptions (graphql-ws) served on the same `/graphql`, and the cache's purges. */
   feed: EventFeed;
+}
+
+/**
+ * Both transports on one HTTP server: `/graphql` over HTTP (express + Apollo, with the response cache, request log,
+ * metrics and tracing) and over graphql-ws, both through one operation policy; `/healthz`, `/readyz`, `/metrics` and
+ * the web pages. Its stop drains the live connections, then the requests in flight (HTTP_DRAIN_MS).
+ */
+export async function startHttpServer({ config, schema, contextDeps, db, logger, feed }: Deps): Promise<HttpServer> {
+  const { edge } = config;
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step();
+  };
+  try {
+    // Read first: a missing or malformed manifest stops the start before anything is opened.
+    const manifest = edge.persistedOnly ? loadManifest(requiredManifestFile(edge.persistedQueriesFile)) : null;
+    // One connection for the response cache, the rate counters and the persisted queries of every instance.
+    const redis = config.redisUrl
+      ? await connectRedis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }, throttledWarn(logger, 'redis error (HTTP)'))
+      : null;
+    if (redis) stops.push(() => redis.quit().then(() => undefined, () => redis.disconnect()));
+    const tracing = edge.tracesUrl ? new Tracing(edge.tracesUrl, edge.serviceName, edge.traceSampleRatio) : null;
+    if (tracing) stops.push(() => tracing.stop());
+    const metrics = edge.metrics ? new Metrics(() => (db.driver as PostgresDriver).master as Pool, feed) : null;
+    const policy = new OperationPolicy(config, manifest, redis ? new RedisRateCounter(redis, edge.redisKeyPrefix) : new MemoryRateCounter(), {
+      onRateLimited: (scope) => metrics?.rateLimited.inc({ scope }),
+      onCounterFailed: throttledWarn(logger, 'rate limit counter unavailable; letting requests through'),
+    });
+    const cache = !edge.responseCache ? null : new ResponseCache({
+      store: redis ? new RedisResponseStore(redis, edge.redisKeyPrefix) : new MemoryResponseStore(edge.responseCacheMaxBytes),
+      feed, logger, metrics,
+    });
+
+    const app = express();
+    app.disable('x-powered-by');
+    // Decides the client address of rate limits and WebSocket connection limits.
+    app.set('trust proxy', edge.trustProxy);
+    app.use(securityHeaders);
+    const server = http.createServer(app);
+    // Slow clients cannot hold a connection open forever; keep-alive outlasts a load balancer's idle timeout.
+    server.requestTimeout = Math.max(edge.requestTimeoutMs, 1000);
+    server.headersTimeout = Math.min(server.requestTimeout, 60_000);
+    server.keepAliveTimeout = 65_000;
+
+    const apollo = apolloServer({ config, schema, logger, server, policy, tracing, manifest, redis });
+    await apollo.start();
+    stops.push(() => apollo.stop());
+
+    if (metrics) app.get('/metrics', metrics.handler());
+    app.get('/healthz', (_req, res) => {
+      res.json({ status: 'ok' });
+    });
+    app.get('/readyz', async (_req, res) => {
+      try {
+        const pending = await db.showMigrations();
+        res.status(pending ? 503 : 200).json({ status: pending ? 'migrations pending' : 'ready' });
+      } catch {
+        res.status(503).json({ status: 'database unreachable' });
+      }
+    });
+    app.use(webRoutes(config, logger));
+    app.use('/graphql', ...graphqlRoute({
+      config, apollo, policy, cache,
+      recordRequests: recordRequests({ logger, metrics, tracing }),
+      async context(req, state) {
+        const viewer = await contextDeps.tokens.viewerFrom(req.headers.authorization).catch((error: GraphQLError) => {
+          throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        });
+        return { ...makeContext(contextDeps, viewer, state.requestId), http: state };
+      },
+    }));
+
+    const liveOperations = graphqlWsOperations({ schema, contextDeps, feed, config, logger, formatError, policy });
+    const live = attachWebSocketServer({
+      server, graphqlWs: liveOperations.server, drain: liveOperations.drain, limits: config.live, logger,
+      // WebSocket upgrades skip express; its `req.ip` still knows the client address under `trust proxy`.
+      clientAddress: (request) => (Object.create(app.request, { headers: { value: request.headers }, socket: { value: request.socket } }) as express.Request).ip,
+    });
+    stops.push(live.stop);
+
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    return { url: `http://${shownHost}:${port}/graphql`, port, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+interface ApolloDeps {
+  config: Config;
+  schema: GraphQLSchema;
+  logger: Logger;
+  server: http.Server;
+  policy: OperationPolicy;
+  tracing: Tracing | null;
+  manifest: PersistedQueryManifest | null;
+  redis: Redis | null;
+}
+
+/** Apollo for the HTTP path: the policy's operation checks, Cache-Control, the request log's notes, APQ, batching. */
+function apolloServer({ config, schema, logger, server, policy, tracing, manifest, redis }: ApolloDeps): ApolloServer<Context> {
+  const { edge } = config;
+  // Anonymous reads over HTTP record which articles, tickers and reference data their response holds (cache tags).
+  instrumentEntityTags(schema, (context) => (context as Context).http);
+  const apqCache = manifest ? new ManifestCache(manifest) : redis ? new RedisKeyValueCache(redis, edge.redisKeyPrefix) : undefined;
+  return new ApolloServer<Context>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    validationRules: [subscriptionsOnlyOverWebSocket],
+    // main.ts owns SIGINT/SIGTERM: Apollo's own handler would stop it concurrently and cut live connections mid-drain.
+    stopOnTerminationSignals: false,
+    persistedQueries: { ...(apqCache ? { cache: apqCache } : {}), ttl: edge.apqTtlSeconds || null },
+    allowBatchedHttpRequests: edge.maxBatch > 0,
+    csrfPrevention: false, // requestGate does it, letting persisted-query GETs through
+    parseOptions: { maxTokens: edge.maxTokens },
+    // Production answers do not suggest field names ("Did you mean …?") to whoever probes the schema.
+    hideSchemaDetailsFromClientErrors: config.env === 'production',
+    // Apollo would turn introspection off in production; the operation policy decides who may (GRAPHQL_INTROSPECTION).
+    introspection: true,
+    plugins: [
+      operationPolicyPlugin(policy),
+      requestLogPlugin(),
+      cacheControlPlugin(edge),
+      ...(tracing ? [tracingPlugin(tracing)] : []),
+      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: config.httpDrainMs }),
+      // Apollo's landing page loads its IDE from a CDN; Khabar serves its own playground (./web.ts).
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      logUnexpectedErrors(logger),
+      ...(config.exposeSqlCount ? [sqlCountHeader] : []),
+    ],
+  });
+}
+
+function requiredManifestFile(file: string | undefined): string {
+  if (!file) throw new Error('PERSISTED_ONLY=true needs PERSISTED_QUERIES_FILE (the manifest of allowed documents)');
+  return file;
 }
 
 /** Reports each response's SQL statement count, for the statement-count tests and the benchmarks. */
@@ -45,78 +206,6 @@ const sqlCountHeader: ApolloServerPlugin<Context> = {
     };
   },
 };
-
-export async function startHttpServer({ config, schema, contextDeps, db, logger, feed }: Deps): Promise<HttpServer> {
-  const app = express();
-  app.disable('x-powered-by');
-  const server = http.createServer(app);
-  const edge = await Edge.start({ config, logger, feed, pool: () => (db.driver as PostgresDriver).master as Pool });
-  const edgeOptions = edge.apolloOptions(schema);
-  edge.configureApp(app, server);
-
-  const apollo = new ApolloServer<Context>({
-    schema,
-    formatError,
-    includeStacktraceInErrorResponses: false,
-    validationRules: [subscriptionsOnlyOverWebSocket],
-    // main.ts owns SIGINT/SIGTERM: Apollo's own handler would stop it concurrently and cut live connections mid-drain.
-    stopOnTerminationSignals: false,
-    ...edgeOptions,
-    // Apollo would turn introspection off in production; the operation policy decides who may (GRAPHQL_INTROSPECTION).
-    introspection: true,
-    plugins: [
-      ...edgeOptions.plugins!,
-      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: config.httpDrainMs }),
-      // Apollo's landing page loads its IDE from a CDN; Khabar serves its own playground (./web.ts).
-      ApolloServerPluginLandingPageDisabled(),
-      ApolloServerPluginCacheControlDisabled(),
-      logUnexpectedErrors(logger),
-      ...(config.exposeSqlCount ? [sqlCountHeader] : []),
-    ],
-  });
-  await apollo.start();
-
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      const pending = await db.showMigrations();
-      res.status(pending ? 503 : 200).json({ status: pending ? 'migrations pending' : 'ready' });
-    } catch {
-      res.status(503).json({ status: 'database unreachable' });
-    }
-  });
-
-  app.use(webRoutes(config, logger));
-  app.use('/graphql', ...edge.graphqlHandlers(apollo, async (req, res): Promise<Context> => {
-    const requestEdge = res.locals.edge as RequestEdge;
-    const viewer = await contextDeps.tokens.viewerFrom(req.headers.authorization).catch((error: GraphQLError) => {
-      throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-    });
-    return { ...makeContext(contextDeps, viewer, requestEdge.requestId), edge: requestEdge };
-  }));
-
-  const liveOperations = graphqlWsOperations({ schema, contextDeps, feed, config, logger, formatError, policy: edge.policy });
-  const live = attachWebSocketServer({
-    server, graphqlWs: liveOperations.server, drain: liveOperations.drain, limits: config.live, logger,
-    // WebSocket upgrades skip express; its `req.ip` still knows the client address under `trust proxy`.
-    clientAddress: (request) => (Object.create(app.request, { headers: { value: request.headers }, socket: { value: request.socket } }) as express.Request).ip,
-  });
-
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  const { port } = server.address() as AddressInfo;
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  return {
-    url: `http://${shownHost}:${port}/graphql`,
-    port,
-    async stop() {
-      await live.stop();
-      await apollo.stop();
-      await edge.stop();
-    },
-  };
-}
 
 /** A subscription sent over HTTP gets a 400 that says where subscriptions live. */
 const subscriptionsOnlyOverWebSocket: ValidationRule = (context) => ({

@@ -1,7 +1,7 @@
 import { startTestApp, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
 import { appendEvent, EventTopic } from '../../src/realtime/outbox';
-import { MemoryResponseStore } from '../../src/edge/response-cache';
+import { MemoryResponseStore } from '../../src/server/cache/response-store';
 import { connectLive, streamsOpen, subscribe } from '../support/live';
 import { eventually } from '../support/eventually';
 

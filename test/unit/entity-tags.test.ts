@@ -1,5 +1,5 @@
 import { buildSchema, graphql } from 'graphql';
-import { instrumentEntityTags, TagCollector } from '../../src/edge/entity-tags';
+import { instrumentEntityTags, TagCollector } from '../../src/server/cache/entity-tags';
 import { ArticleType } from '../../src/modules/article/article.type';
 
 describe('entity tags', () => {

@@ -6,7 +6,7 @@ import { Tracing } from './tracing';
 export function tracingPlugin(tracing: Tracing): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ contextValue }) {
-      const parent = contextValue.edge?.span;
+      const parent = contextValue.http?.span;
       if (!parent) return;
       const phase = (name: string) => {
         const span = tracing.startChild(parent, name);

@@ -7,7 +7,7 @@ import type { EventFeed } from '../realtime/feed';
 const MAX_OPERATION_LABELS = 200;
 
 /** One instance's Prometheus metrics (a registry per instance, so several can run in one process). */
-export class EdgeMetrics {
+export class Metrics {
   readonly registry = new Registry();
   readonly requests: Counter<'operation' | 'status' | 'cache'>;
   readonly duration: Histogram<'operation'>;
@@ -30,7 +30,7 @@ export class EdgeMetrics {
     this.sqlStatements = new Histogram({ name: 'khabar_sql_statements_per_request', help: 'SQL statements a GraphQL request ran.', buckets: [0, 1, 2, 3, 5, 8, 13, 21, 34], registers });
     this.cacheLookups = new Counter({ name: 'khabar_response_cache_lookups_total', help: 'Response-cache lookups of anonymous reads: hit or miss.', labelNames: ['result'], registers });
     this.cachePurges = new Counter({ name: 'khabar_response_cache_purged_total', help: 'Cached responses evicted because content they contain changed.', registers });
-    this.rateLimited = new Counter({ name: 'khabar_rate_limited_total', help: 'Requests refused by a rate limit, by scope (ip or token).', labelNames: ['scope'], registers });
+    this.rateLimited = new Counter({ name: 'khabar_rate_limited_total', help: 'Requests and graphql-ws operations refused by a rate limit, by scope (ip or token).', labelNames: ['scope'], registers });
     new Gauge({
       name: 'khabar_subscriptions_active', help: 'Live GraphQL subscriptions on this instance.', registers,
       collect() {

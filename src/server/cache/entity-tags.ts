@@ -2,12 +2,12 @@ import {
   defaultFieldResolver, getNamedType, GraphQLField, GraphQLNamedType, GraphQLObjectType, GraphQLSchema, isInterfaceType, isListType,
   isNonNullType, isObjectType,
 } from 'graphql';
-import { ArticleType } from '../modules/article/article.type';
-import { TickerType } from '../modules/ticker/ticker.type';
-import { PersonType } from '../modules/person/person.type';
-import { CategoryType } from '../modules/category/category.type';
-import { RegionType } from '../modules/region/region.type';
-import { parseRegionCode } from '../modules/region/region-code';
+import { ArticleType } from '../../modules/article/article.type';
+import { TickerType } from '../../modules/ticker/ticker.type';
+import { PersonType } from '../../modules/person/person.type';
+import { CategoryType } from '../../modules/category/category.type';
+import { RegionType } from '../../modules/region/region.type';
+import { parseRegionCode } from '../../modules/region/region-code';
 
 /** Types whose changes reach readers through outbox events; their tags are what purges evict. */
 export const TAGGED_TYPES = ['Article', 'Ticker'] as const;

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { EdgeConfig } from '../config';
-import type { Context } from '../context';
+import type { EdgeConfig } from '../../config';
+import type { Context } from '../../context';
 
 /** Cache-Control from what a response contains: breaking news a few seconds, articles minutes, the rest longer. */
 export function maxAgeFor(tags: Set<string>, config: Pick<EdgeConfig, 'maxAgeTicker' | 'maxAgeArticle' | 'maxAgeDefault'>): number {
@@ -15,24 +15,19 @@ export function maxAgeFor(tags: Set<string>, config: Pick<EdgeConfig, 'maxAgeTic
 /**
  * Marks each response public (with its max-age) or `private, no-store`: only error-free queries of anonymous
  * readers are public; anything an editor asks, any mutation and any error stays out of shared caches.
- * Also notes the operation, error codes and SQL statements for the request log and metrics.
  */
-export function responsePlugin(config: EdgeConfig): ApolloServerPlugin<Context> {
+export function cacheControlPlugin(config: EdgeConfig): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, response, operation, operationName }) {
-          const edge = contextValue.edge;
-          if (!edge) return;
-          edge.operationName = operationName ?? undefined;
-          edge.operationType = operation?.operation;
-          edge.sqlStatements = contextValue.sql.statements;
+        async willSendResponse({ contextValue, response, operation }) {
+          const state = contextValue.http;
+          if (!state) return;
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-          for (const error of errors ?? []) edge.errorCodes.push(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
           const headers = response.http.headers;
           headers.set('vary', 'accept, authorization');
-          const isPublic = edge.tags !== null && !errors?.length && operation?.operation === 'query' && response.body.kind === 'single';
-          headers.set('cache-control', isPublic ? `public, max-age=${maxAgeFor(edge.tags!, config)}` : 'private, no-store');
+          const isPublic = state.tags !== null && !errors?.length && operation?.operation === 'query' && response.body.kind === 'single';
+          headers.set('cache-control', isPublic ? `public, max-age=${maxAgeFor(state.tags!, config)}` : 'private, no-store');
         },
       };
     },

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
-import type { PolicyErrorCode } from '../server/operation-policy';
+import type { PolicyErrorCode } from './operation-policy';
+import { requestStateOf } from './request-state';
 
 /** Codes of refusals made on the HTTP path only, besides the operation policy's (the same on both transports). */
 export type HttpErrorCode = 'CSRF_REFUSED' | 'PAYLOAD_TOO_LARGE' | 'BATCHING_DISABLED' | 'BATCH_TOO_LARGE' | 'REQUEST_TIMEOUT';
-export type EdgeErrorCode = HttpErrorCode | PolicyErrorCode;
 
 export const JSON_MEDIA_TYPE = 'application/json; charset=utf-8';
 export const GRAPHQL_RESPONSE_MEDIA_TYPE = 'application/graphql-response+json; charset=utf-8';
@@ -16,11 +16,11 @@ export function negotiatedMediaType(req: Request): string | null {
   return preferred ? GRAPHQL_RESPONSE_MEDIA_TYPE : null;
 }
 
-/** Answers a request the edge refuses before it reaches GraphQL, in the GraphQL response shape. */
-export function sendEdgeError(
-  req: Request, res: Response, code: EdgeErrorCode, message: string, status: number, extra: Record<string, unknown> = {},
+/** Answers a /graphql request refused before (or instead of) GraphQL's answer, in the GraphQL response shape. */
+export function sendRefusal(
+  req: Request, res: Response, code: HttpErrorCode | PolicyErrorCode, message: string, status: number, extra: Record<string, unknown> = {},
 ): void {
-  res.locals.errorCodes = [code];
+  requestStateOf(res).errorCodes = [code];
   res.status(status);
   res.setHeader('content-type', negotiatedMediaType(req) ?? JSON_MEDIA_TYPE);
   res.setHeader('cache-control', 'private, no-store');

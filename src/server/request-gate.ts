@@ -1,7 +1,8 @@
 import express, { NextFunction, Request, Response } from 'express';
 import type { EdgeConfig } from '../config';
-import { sendEdgeError } from './errors';
-import type { OperationPolicy } from '../server/operation-policy';
+import { sendRefusal } from './http-errors';
+import type { OperationPolicy } from './operation-policy';
+import { requestStateOf } from './request-state';
 
 /** One GraphQL request as sent over HTTP, from a GET query string or a POST body. */
 export interface GraphQLParams {
@@ -56,7 +57,7 @@ export function rateLimit(policy: OperationPolicy) {
     if (!verdict.refusal) return next();
     res.setHeader('retry-after', String(verdict.resetSeconds));
     const { code, message, status, details } = verdict.refusal;
-    sendEdgeError(req, res, code, message, status, details);
+    sendRefusal(req, res, code, message, status, details);
   };
 }
 
@@ -67,7 +68,7 @@ export function jsonBody(config: EdgeConfig) {
     parse(req, res, (error?: { type?: string; status?: number }) => {
       if (!error) return next();
       if (error.type === 'entity.too.large') {
-        return sendEdgeError(req, res, 'PAYLOAD_TOO_LARGE', `The request body is over ${config.bodyLimitBytes} bytes.`, 413, { limit: config.bodyLimitBytes });
+        return sendRefusal(req, res, 'PAYLOAD_TOO_LARGE', `The request body is over ${config.bodyLimitBytes} bytes.`, 413, { limit: config.bodyLimitBytes });
       }
       res.status(error.status ?? 400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
     });
@@ -86,28 +87,28 @@ export function requestGate(config: EdgeConfig, policy: OperationPolicy) {
     if (isGet && req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html') return next();
     const body: unknown = isGet ? paramsFromSearch(searchOf(req)) : req.body;
     const operations: GraphQLParams[] = Array.isArray(body) ? body : body && typeof body === 'object' ? [body as GraphQLParams] : [];
-    res.locals.graphqlParams = Array.isArray(body) ? null : operations[0] ?? null;
+    requestStateOf(res).params = Array.isArray(body) ? null : operations[0] ?? null;
 
     const contentType = req.headers['content-type']?.split(';')[0].trim().toLowerCase();
     const simple = contentType === undefined || SIMPLE_CONTENT_TYPES.has(contentType);
     if (simple && !PREFLIGHT_HEADERS.some((name) => req.headers[name])) {
       const persistedGet = isGet && operations[0] !== undefined && persistedHashOf(operations[0]) !== undefined;
       if (!persistedGet && (isGet || req.method === 'POST')) {
-        return sendEdgeError(req, res, 'CSRF_REFUSED',
+        return sendRefusal(req, res, 'CSRF_REFUSED',
           'This request could have been sent by another site. Send a JSON body, a persisted-query hash, or a non-empty "apollo-require-preflight" header.', 400);
       }
     }
     if (Array.isArray(body)) {
-      if (config.maxBatch === 0) return sendEdgeError(req, res, 'BATCHING_DISABLED', 'Batched requests are turned off; send one operation per request.', 400);
+      if (config.maxBatch === 0) return sendRefusal(req, res, 'BATCHING_DISABLED', 'Batched requests are turned off; send one operation per request.', 400);
       if (body.length > config.maxBatch) {
-        return sendEdgeError(req, res, 'BATCH_TOO_LARGE', `A batch holds at most ${config.maxBatch} operations; this one has ${body.length}.`, 400,
+        return sendRefusal(req, res, 'BATCH_TOO_LARGE', `A batch holds at most ${config.maxBatch} operations; this one has ${body.length}.`, 400,
           { limit: config.maxBatch });
       }
     }
     for (const operation of operations) {
       const query = typeof operation?.query === 'string' ? operation.query : undefined;
       const refused = policy.checkDocument(query, operation ? persistedHashOf(operation) : undefined);
-      if (refused) return sendEdgeError(req, res, refused.code, refused.message, refused.status, refused.details);
+      if (refused) return sendRefusal(req, res, refused.code, refused.message, refused.status, refused.details);
     }
     next();
   };

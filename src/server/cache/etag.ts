@@ -1,0 +1,17 @@
+import crypto from 'node:crypto';
+import type { Request } from 'express';
+
+/** A strong ETag of a response body. */
+export function etagOf(body: string): string {
+  return `"${crypto.createHash('sha1').update(body).digest('base64url')}"`;
+}
+
+/** Whether the request's If-None-Match names this ETag (or `*`), so a 304 answers it. */
+export function matchesEtag(req: Request, etag: string): boolean {
+  const header = req.headers['if-none-match'];
+  if (!header) return false;
+  return header.split(',').some((candidate) => {
+    const value = candidate.trim();
+    return value === '*' || value === etag || value === `W/${etag}`;
+  });
+}

@@ -1,0 +1,102 @@
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { EventFeed, OutboxRecord } from '../../realtime/feed';
+import { negotiatedMediaType } from '../http-errors';
+import type { Metrics } from '../metrics';
+import { persistedHashOf, type GraphQLParams } from '../request-gate';
+import type { HttpRequestState } from '../request-state';
+import { sha256Hex } from '../persisted-queries';
+import { throttledWarn } from '../throttled-warn';
+import { matchesEtag } from './etag';
+import { tagsToPurge } from './purge-tags';
+import type { CachedResponse, ResponseStore } from './response-store';
+
+/** Same document (by hash), same operation, same variables: the same answer for every anonymous reader. */
+function cacheKeyOf(params: GraphQLParams): string | undefined {
+  const documentId = persistedHashOf(params) ?? (typeof params.query === 'string' ? sha256Hex(params.query) : undefined);
+  if (!documentId) return undefined;
+  const operationName = typeof params.operationName === 'string' ? params.operationName : '';
+  return sha256Hex(`${documentId}\n${operationName}\n${JSON.stringify(params.variables ?? null)}`);
+}
+
+interface Deps {
+  store: ResponseStore;
+  /** This instance's feed of committed outbox events: every content change readers can see purges what holds it. */
+  feed: EventFeed;
+  logger: Logger;
+  metrics: Metrics | null;
+}
+
+/**
+ * The shared cache of anonymous reads over HTTP: answers a request from it while fresh, keeps public responses for
+ * their max-age tagged with what they contain, and evicts them when a content change committed.
+ */
+export class ResponseCache {
+  private readonly warnStore: (error: unknown) => void;
+  private readonly warnLookup: (error: unknown) => void;
+
+  constructor(private readonly deps: Deps) {
+    this.warnStore = throttledWarn(deps.logger, 'response cache store failed');
+    this.warnLookup = throttledWarn(deps.logger, 'response cache lookup failed; answering without it');
+    deps.feed.onEvents(async (records) => void (await this.purge(records)));
+  }
+
+  /** Evicts every cached response that holds what changed, on this instance (and, with Redis, for all). */
+  async purge(changes: Pick<OutboxRecord, 'topic' | 'kind' | 'entityId' | 'regionCodes'>[]): Promise<number> {
+    if (changes.length === 0) return 0;
+    const tags = [...new Set(changes.flatMap(tagsToPurge))];
+    const purged = await this.deps.store.purge(tags);
+    this.deps.metrics?.cachePurges.inc(purged);
+    this.deps.logger.debug({ tags, purged }, 'response cache purged');
+    return purged;
+  }
+
+  /** Serves a fresh cached response (or 304); otherwise notes the key and epoch the response will be kept under. */
+  async serve(req: Request, res: Response, params: GraphQLParams, state: HttpRequestState): Promise<boolean> {
+    const key = cacheKeyOf(params);
+    const mediaType = negotiatedMediaType(req);
+    if (!key || !mediaType) return false;
+    let found: { entry?: CachedResponse; epoch: string };
+    try {
+      found = await this.deps.store.lookup(key);
+    } catch (error) {
+      this.warnLookup(error);
+      return false;
+    }
+    const { entry } = found;
+    const age = entry ? Math.floor((Date.now() - entry.storedAt) / 1000) : 0;
+    if (!entry || age >= entry.maxAge) {
+      state.cache = 'MISS';
+      state.cacheKey = key;
+      state.cacheEpoch = found.epoch;
+      res.setHeader('x-khabar-cache', 'MISS');
+      return false;
+    }
+    state.cache = 'HIT';
+    state.operationName = entry.operation;
+    state.operationType = 'query';
+    res.setHeader('x-khabar-cache', 'HIT');
+    res.setHeader('cache-control', `public, max-age=${entry.maxAge - age}`);
+    res.setHeader('age', String(age));
+    res.setHeader('etag', entry.etag);
+    res.setHeader('vary', 'accept, authorization');
+    if (req.method === 'GET' && matchesEtag(req, entry.etag)) {
+      res.status(304).end();
+      return true;
+    }
+    res.setHeader('content-type', mediaType);
+    res.setHeader('content-length', Buffer.byteLength(entry.body));
+    res.status(200).end(entry.body);
+    return true;
+  }
+
+  /**
+   * Keeps a public response that missed, for its max-age, tagged with what it contains; not when a purge happened
+   * since its lookup (it may hold what was purged). Not awaited by the response.
+   */
+  keep(state: HttpRequestState, body: string, etag: string, maxAge: number): void {
+    if (!state.cacheKey || !state.tags || maxAge <= 0) return;
+    const entry: CachedResponse = { body, etag, storedAt: Date.now(), maxAge, operation: state.operationName };
+    this.deps.store.store(state.cacheKey, entry, [...state.tags], state.cacheEpoch!).catch(this.warnStore);
+  }
+}

@@ -1,0 +1,110 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { ApolloServer, HeaderMap, HTTPGraphQLResponse } from '@apollo/server';
+import type { Config } from '../config';
+import type { Context } from '../context';
+import { etagOf, matchesEtag } from './cache/etag';
+import type { ResponseCache } from './cache/response-cache';
+import { sendRefusal } from './http-errors';
+import type { OperationPolicy } from './operation-policy';
+import { jsonBody, persistedHashOf, rateLimit, requestGate } from './request-gate';
+import { type HttpRequestState, requestStateOf } from './request-state';
+
+interface Deps {
+  config: Config;
+  apollo: ApolloServer<Context>;
+  policy: OperationPolicy;
+  /** The response cache of anonymous reads; null with RESPONSE_CACHE=false. */
+  cache: ResponseCache | null;
+  /** The route's first step: the request's id, state and log line (./request-log.ts). */
+  recordRequests: RequestHandler;
+  /** Each request's GraphQL context (viewer, services, loaders), given the request's state. */
+  context(req: Request, state: HttpRequestState): Promise<Context>;
+}
+
+/**
+ * POST and GET /graphql: the request's record, the rate limit, the body, the gate (CSRF, batches, the policy's
+ * document checks), then the response cache or Apollo. Apollo is run here rather than through an express
+ * integration, so that the body it answers with can be given an ETag and kept in the cache.
+ */
+export function graphqlRoute(deps: Deps): RequestHandler[] {
+  const { config } = deps;
+  return [
+    deps.recordRequests,
+    // Refused before GraphQL, a request ran no SQL; Apollo's answers say how many statements they ran.
+    ...(config.exposeSqlCount ? [sqlCountZero] : []),
+    rateLimit(deps.policy),
+    jsonBody(config.edge),
+    requestGate(config.edge, deps.policy),
+    (req, res) => respond(deps, req, res),
+  ];
+}
+
+const sqlCountZero: RequestHandler = (_req, res, next) => {
+  res.setHeader('x-khabar-sql-statements', '0');
+  next();
+};
+
+async function respond({ config, apollo, cache, context }: Deps, req: Request, res: Response): Promise<void> {
+  const state = requestStateOf(res);
+  const { params } = state;
+  state.persisted = params ? persistedHashOf(params) !== undefined : false;
+  if (params && !req.headers.authorization) {
+    state.tags = new Set();
+    if (cache && (await cache.serve(req, res, params, state))) return;
+  }
+
+  const timeoutMs = config.edge.requestTimeoutMs;
+  const response = await withTimeout(executeOverHttp(apollo, req, () => context(req, state)), timeoutMs);
+  if (!response) {
+    state.tags = null;
+    return sendRefusal(req, res, 'REQUEST_TIMEOUT', `The request took longer than ${timeoutMs} ms and was abandoned.`, 503);
+  }
+
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.statusCode = response.status ?? 200;
+  if (!res.hasHeader('cache-control')) res.setHeader('cache-control', 'private, no-store');
+  if (response.body.kind === 'chunked') {
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    return void res.end();
+  }
+  const body = response.body.string;
+  if (res.statusCode >= 400 && state.errorCodes.length === 0) state.errorCodes.push(...errorCodesIn(body));
+  const cacheControl = String(res.getHeader('cache-control'));
+  if (res.statusCode === 200 && cacheControl.startsWith('public')) {
+    const etag = etagOf(body);
+    res.setHeader('etag', etag);
+    cache?.keep(state, body, etag, Number(/max-age=(\d+)/.exec(cacheControl)?.[1] ?? 0));
+    if (req.method === 'GET' && matchesEtag(req, etag)) return void res.status(304).end();
+  }
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+/** An express request handed to Apollo as its HTTP request: method, headers, query string and parsed body. */
+function executeOverHttp(apollo: ApolloServer<Context>, req: Request, context: () => Promise<Context>): Promise<HTTPGraphQLResponse> {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const search = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+  return apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search, body: req.body },
+    context,
+  });
+}
+
+/** The answer, or null when it takes longer than `timeoutMs` (the execution is abandoned, not cancelled). */
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function errorCodesIn(body: string): string[] {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
+    return (parsed.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+  } catch {
+    return [];
+  }
+}
