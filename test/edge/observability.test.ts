@@ -33,6 +33,21 @@ describe('request logs and metrics', () => {
     expect(JSON.stringify(lines)).not.toContain('127.0.0.1');
   });
 
+  it('logs and counts a request refused before GraphQL with its code and the operation name it was sent with', async () => {
+    const res = await fetch(app.url, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-big' },
+      body: JSON.stringify({ query: `query Big { __typename } # ${'x'.repeat(20_000)}`, operationName: 'Big' }),
+    });
+    expect(res.status).toBe(400);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines.find((l) => l.requestId === 'req-big')).toMatchObject({
+      operation: 'Big', status: 400, cache: 'BYPASS', errors: ['DOCUMENT_TOO_LARGE'],
+    });
+    const metrics = await (await fetch(app.url.replace(/graphql$/, 'metrics'))).text();
+    expect(metrics).toMatch(/khabar_graphql_errors_total\{code="DOCUMENT_TOO_LARGE"\} 1/);
+    expect(metrics).toMatch(/khabar_graphql_requests_total\{operation="Big",status="400",cache="BYPASS"\} 1/);
+  });
+
   it('exposes Prometheus metrics: requests and latency per operation, errors by code, SQL per request, pool, cache', async () => {
     await app.gql('query Hits { articles(first: 2) { edges { node { slug } } } }');
     await app.gql('query Hits { articles(first: 2) { edges { node { slug } } } }');

@@ -192,6 +192,9 @@ describe('rate limits count operations over both transports', () => {
     expect(await codeOverWs(connect(), '{ __typename }')).toBe('RATE_LIMITED');
     expect((await app.gql('{ __typename }')).status).toBe(429);
     expect(connection.closes).toEqual([]);
+    // Counted alike in the metrics: three operations over WS and one request over HTTP.
+    const metrics = await (await fetch(app.url.replace(/graphql$/, 'metrics'))).text();
+    expect(metrics).toMatch(/khabar_rate_limited_total\{scope="ip"\} 4\n/);
   });
 
   it('counts a signed-in connection\'s operations per token, apart from the address', async () => {
