@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { ContextDeps } from '../context';
 import { APPENDED_SEQ, OUTBOX_CHANNEL } from './outbox';
 import { EventFeed } from './feed';
+import { pruneOutbox } from './outbox-consumers';
 
 /** How instances hear that events were committed: the notice carries a sequence number only, the outbox is the truth. */
 interface FanOut {
@@ -43,7 +44,9 @@ export async function startLiveFeed(options: LiveFeedOptions): Promise<LiveFeed>
     ? await listenThroughRedis(options.redisUrl, deps.db, wake, logger)
     : await listenThroughPostgres(options.databaseUrl, wake, logger);
   const poll = setInterval(wake, options.pollMs);
-  const prune = () => void pruneOutbox(deps.db, options.retentionHours).catch((error) => logger.warn({ err: error }, 'pruning the outbox failed'));
+  const prune = () => void pruneOutbox(deps.db, options.retentionHours).then(({ lost }) => {
+    for (const { name, events } of lost) logger.error({ consumer: name, events }, 'pruned events a stopped outbox consumer had not read');
+  }, (error) => logger.warn({ err: error }, 'pruning the outbox failed'));
   prune();
   const pruning = setInterval(prune, HOUR_MS);
   return {
@@ -55,13 +58,6 @@ export async function startLiveFeed(options: LiveFeedOptions): Promise<LiveFeed>
       await feed.stop();
     },
   };
-}
-
-/** Deletes events older than the retention, always a prefix of the sequence, so a kept cursor has all its successors. */
-async function pruneOutbox(db: DataSource, retentionHours: number): Promise<void> {
-  await db.query(
-    `DELETE FROM event_outbox WHERE seq <= (SELECT max(seq) FROM event_outbox WHERE created_at < now() - make_interval(hours => $1))`,
-    [retentionHours]);
 }
 
 /** One dedicated LISTEN connection; it reconnects with backoff and catches up on every (re)connection. */

@@ -5,6 +5,7 @@ import { EditorialWorkflow1764400600000 } from './1764400600000-EditorialWorkflo
 import { ArabicSearch1764500000000 } from './1764500000000-ArabicSearch';
 import { PersonFeed1764600000000 } from './1764600000000-PersonFeed';
 import { ReferenceEvents1764700000000 } from './1764700000000-ReferenceEvents';
+import { DeliveryEngine1764800000000 } from './1764800000000-DeliveryEngine';
 
 /** Every migration, in order; the CLI and the server both run this list. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   ArabicSearch1764500000000,
   PersonFeed1764600000000,
   ReferenceEvents1764700000000,
+  DeliveryEngine1764800000000,
 ];

@@ -1,0 +1,362 @@
+import crypto from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import { registerConsumer } from '../realtime/outbox-consumers';
+import type { ClaimedJob, DeliveryConsumer, Outcome, PlanStatement } from './jobs';
+import { retryDelayMs } from './retry';
+
+export interface DeliveryOptions {
+  /** How long a claimed job is reserved for this instance; after it, another instance may take it (a crash mid-send). */
+  leaseMs: number;
+  /** Jobs per claim. */
+  batchSize: number;
+  /** Jobs this instance delivers at once. */
+  maxInFlight: number;
+  /** Looks for due jobs at least this often (jobs planned by another instance, retries coming due). */
+  pollMs: number;
+  /** Outbox events of the consumer's topics planned per transaction. */
+  eventsPerPlan: number;
+  /** Finished jobs are deleted after this many hours. */
+  retentionHours: number;
+}
+
+export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
+  leaseMs: 60_000, batchSize: 500, maxInFlight: 4_000, pollMs: 1_000, eventsPerPlan: 10, retentionHours: 168,
+};
+
+export interface Delivery {
+  /** New outbox events were committed: plan them and deliver. Cheap to call often; calls coalesce. */
+  wake(): void;
+  /** Resolves when every due job of this consumer is finished or waiting for a retry (tests, benchmarks). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Results are written together: at most this many per statement, and at most this long after the first one. */
+const FLUSH_SIZE = 1_000;
+const FLUSH_MS = 20;
+const HOUR_MS = 3_600_000;
+/** How long stop() waits for deliveries in flight before leaving their jobs to the lease. */
+const STOP_GRACE_MS = 5_000;
+
+interface Result {
+  job: ClaimedJob;
+  state: 'sent' | 'queued' | 'failed' | 'cancelled';
+  delayMs: number;
+  status: number | null;
+  error: string | null;
+  gone: boolean;
+}
+
+/**
+ * Runs one consumer on this instance: plans its jobs from the outbox (one planner at a time across instances, the
+ * position advancing in the same transaction as the inserts, so a crash neither loses nor duplicates), and claims
+ * due jobs with FOR UPDATE SKIP LOCKED alongside every other instance, delivering them through the consumer.
+ */
+export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, logger: Logger,
+  options: DeliveryOptions = DEFAULT_DELIVERY_OPTIONS): Promise<Delivery> {
+  await registerConsumer(db, consumer.name, consumer.topics);
+  const log = logger.child({ consumer: consumer.name });
+  let stopped = false;
+  let inFlight = 0;
+  const deliveries = new Set<Promise<void>>();
+  let results: Result[] = [];
+  let flushTimer: NodeJS.Timeout | null = null;
+  let flushing: Promise<void> = Promise.resolve();
+  let bell: (() => void) | null = null;
+  let rung = false;
+  let planning: Promise<void> | null = null;
+  let planAgain = false;
+  const idleWaiters: (() => void)[] = [];
+
+  const ring = () => {
+    rung = true;
+    const wake = bell;
+    bell = null;
+    wake?.();
+  };
+  const sleep = (ms: number) => new Promise<void>((resolve) => {
+    if (rung) {
+      rung = false;
+      resolve();
+      return;
+    }
+    const timer = setTimeout(() => {
+      bell = null;
+      resolve();
+    }, ms);
+    bell = () => {
+      clearTimeout(timer);
+      rung = false;
+      resolve();
+    };
+  });
+
+  const plan = (): Promise<void> => {
+    if (planning) {
+      planAgain = true;
+      return planning;
+    }
+    planning = (async () => {
+      try {
+        do {
+          planAgain = false;
+          while (!stopped && await planOnce(db, consumer, options.eventsPerPlan)) ring();
+          ring();
+        } while (planAgain && !stopped);
+      } catch (error) {
+        log.error({ err: error }, 'planning deliveries failed; retrying on the next event or poll');
+      } finally {
+        planning = null;
+      }
+    })();
+    return planning;
+  };
+
+  const flush = (): Promise<void> => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    if (results.length === 0) return flushing;
+    const batch = results;
+    results = [];
+    flushing = flushing.then(() => recordResults(db, consumer, batch)).catch((error) => {
+      // The leases run out and the jobs are delivered again: at least once, never lost.
+      log.error({ err: error, jobs: batch.length }, 'recording delivery results failed');
+    });
+    return flushing;
+  };
+
+  const report = (job: ClaimedJob, outcome: Outcome) => {
+    results.push(resultOf(consumer, job, outcome));
+    if (results.length >= FLUSH_SIZE) void flush();
+    else if (!flushTimer) flushTimer = setTimeout(() => void flush(), FLUSH_MS);
+  };
+
+  const dispatch = (jobs: ClaimedJob[]) => {
+    inFlight += jobs.length;
+    const reported = new Set<number>();
+    const once = (job: ClaimedJob, outcome: Outcome) => {
+      if (reported.has(job.id)) return;
+      reported.add(job.id);
+      report(job, outcome);
+    };
+    const delivery = consumer.deliver(jobs, once)
+      .catch((error) => log.error({ err: error }, 'a delivery batch failed'))
+      .finally(() => {
+        for (const job of jobs) once(job, { state: 'retry', error: 'no outcome reported' });
+        inFlight -= jobs.length;
+        deliveries.delete(delivery);
+        ring();
+      });
+    deliveries.add(delivery);
+  };
+
+  const loop = (async () => {
+    while (!stopped) {
+      if (inFlight + options.batchSize > options.maxInFlight) {
+        await sleep(options.pollMs);
+        continue;
+      }
+      let claimed: Claimed = { jobs: [], rows: 0 };
+      try {
+        claimed = await claim(db, consumer.name, options.batchSize, options.leaseMs);
+      } catch (error) {
+        if (!stopped) log.warn({ err: error }, 'claiming delivery jobs failed; retrying');
+      }
+      if (claimed.jobs.length > 0) dispatch(claimed.jobs);
+      if (claimed.rows > 0) continue;
+      if (inFlight === 0 && !planning) {
+        await flush();
+        for (const resolve of idleWaiters.splice(0)) resolve();
+      }
+      await sleep(options.pollMs);
+    }
+  })();
+
+  const poll = setInterval(() => void plan(), options.pollMs);
+  const prune = () => void db.query(
+    `DELETE FROM delivery_job WHERE consumer = $1 AND state <> 'queued' AND finished_at < now() - make_interval(hours => $2)`,
+    [consumer.name, options.retentionHours]).catch((error) => log.warn({ err: error }, 'pruning finished jobs failed'));
+  const pruning = setInterval(prune, HOUR_MS);
+  void plan();
+
+  return {
+    wake: () => void plan(),
+    idle: () => new Promise<void>((resolve) => {
+      idleWaiters.push(resolve);
+      void plan();
+      ring();
+    }),
+    async stop() {
+      stopped = true;
+      clearInterval(poll);
+      clearInterval(pruning);
+      ring();
+      await loop;
+      await planning;
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...deliveries]),
+        new Promise((resolve) => { grace = setTimeout(resolve, STOP_GRACE_MS); }),
+      ]);
+      clearTimeout(grace);
+      await flush();
+      await flushing;
+      for (const resolve of idleWaiters.splice(0)) resolve();
+    },
+  };
+}
+
+/**
+ * Plans the next events of the consumer's topics into jobs, in one transaction that also advances its position.
+ * Returns true when there may be more to plan; false when caught up or another instance is planning.
+ */
+async function planOnce(db: DataSource, consumer: DeliveryConsumer, eventsPerPlan: number): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [locked] = await tx.query(
+      'SELECT position FROM outbox_consumer WHERE name = $1 FOR UPDATE SKIP LOCKED', [consumer.name]);
+    if (!locked) return false;
+    const after = Number(locked.position);
+    // One snapshot for both: the outbox lock makes sequence order commit order, so nothing can appear below `head` later.
+    const [window] = await tx.query(
+      `SELECT array(SELECT seq FROM event_outbox WHERE seq > $1 AND topic = ANY($2) ORDER BY seq LIMIT $3) AS seqs,
+              (SELECT max(seq) FROM event_outbox) AS head`, [after, consumer.topics, eventsPerPlan]);
+    const seqs: number[] = window.seqs.map(Number);
+    const full = seqs.length === eventsPerPlan;
+    const through = full ? seqs[seqs.length - 1] : Math.max(after, Number(window.head ?? 0));
+    if (through === after) {
+      await tx.query(`UPDATE outbox_consumer SET heartbeat_at = now() WHERE name = $1 AND heartbeat_at < now() - interval '1 minute'`,
+        [consumer.name]);
+      return false;
+    }
+    if (seqs.length > 0) await planJobs(tx, consumer, after, through);
+    await tx.query('UPDATE outbox_consumer SET position = $2, heartbeat_at = now() WHERE name = $1', [consumer.name, through]);
+    return full;
+  });
+}
+
+async function planJobs(tx: EntityManager, consumer: DeliveryConsumer, after: number, through: number): Promise<void> {
+  const params = (statement: PlanStatement) => [consumer.name, after, through, consumer.topics, ...(statement.params ?? [])];
+  const events = `events AS (
+    SELECT seq, topic, kind, entity_id, region_codes, urgency, created_at FROM event_outbox
+    WHERE seq > $2 AND seq <= $3 AND topic = ANY($4))`;
+  await tx.query(
+    `WITH ${events}
+     INSERT INTO delivery_job (consumer, event_seq, target, lane, not_after)
+     SELECT $1, j.event_seq, j.target, j.lane, j.not_after FROM (${consumer.plan.jobs.sql}) j
+     ON CONFLICT ON CONSTRAINT delivery_job_once DO NOTHING`, params(consumer.plan.jobs));
+  if (consumer.collapse) {
+    await tx.query(
+      `UPDATE delivery_job o SET state = 'cancelled', finished_at = now(), last_error = 'superseded by a later event'
+       FROM delivery_job n
+       WHERE n.consumer = $1 AND n.event_seq > $2 AND n.event_seq <= $3 AND n.lane IS NOT NULL
+         AND o.consumer = $1 AND o.target = n.target AND o.lane = n.lane AND o.event_seq < n.event_seq
+         AND o.state = 'queued' AND ${NOT_LEASED('o')}`, [consumer.name, after, through]);
+  }
+  const cancels = consumer.plan.cancels;
+  if (cancels) {
+    await tx.query(
+      `WITH ${events}
+       UPDATE delivery_job j SET state = 'cancelled', finished_at = now(), last_error = 'cancelled by a later event'
+       FROM (${cancels.sql}) c
+       WHERE j.consumer = $1 AND j.lane = c.lane AND j.event_seq < c.before_seq AND j.state = 'queued' AND ${NOT_LEASED('j')}`,
+      params(cancels));
+  }
+}
+
+/** A job being delivered right now (its lease runs) is left alone: cancelling cannot recall it. */
+const NOT_LEASED = (alias: string) => `(${alias}.lease_token IS NULL OR ${alias}.next_attempt_at <= now())`;
+
+/**
+ * Leases up to `limit` due jobs: the lease is the job's next_attempt_at moved forward, so a job whose instance died
+ * falls due again by itself. A job of a lane waits until the earlier jobs of its lane and target are finished. Jobs
+ * past their not_after are expired here instead of delivered.
+ */
+async function claim(db: DataSource, consumer: string, limit: number, leaseMs: number): Promise<Claimed> {
+  const token = crypto.randomUUID();
+  const rows: { id: string; event_seq: string; target: string; lane: string | null; attempts: number; not_after: Date | null; state: string }[] =
+    await db.query(
+      `WITH due AS (
+         SELECT c.id FROM delivery_job c
+         WHERE c.consumer = $1 AND c.state = 'queued' AND c.next_attempt_at <= now()
+           AND (c.lane IS NULL OR NOT EXISTS (
+             SELECT 1 FROM delivery_job p WHERE p.consumer = c.consumer AND p.target = c.target AND p.lane = c.lane
+               AND p.state = 'queued' AND p.lane IS NOT NULL AND p.event_seq < c.event_seq))
+         ORDER BY c.next_attempt_at, c.id LIMIT $2 FOR UPDATE SKIP LOCKED),
+       leased AS (
+         UPDATE delivery_job j SET
+           state = CASE WHEN j.not_after <= now() THEN 'expired' ELSE 'queued' END,
+           finished_at = CASE WHEN j.not_after <= now() THEN now() END,
+           attempts = j.attempts + CASE WHEN j.not_after <= now() THEN 0 ELSE 1 END,
+           lease_token = CASE WHEN j.not_after <= now() THEN NULL ELSE $3::uuid END,
+           next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
+         FROM due WHERE j.id = due.id
+         RETURNING j.id, j.event_seq, j.target, j.lane, j.attempts, j.not_after, j.state)
+       SELECT * FROM leased ORDER BY id`, [consumer, limit, token, leaseMs]);
+  const jobs = rows.filter((row) => row.state === 'queued').map((row) => ({
+    id: Number(row.id),
+    eventSeq: Number(row.event_seq),
+    target: Number(row.target),
+    lane: row.lane,
+    attempt: row.attempts,
+    notAfter: row.not_after,
+    leaseToken: token,
+  }));
+  return { jobs, rows: rows.length };
+}
+
+interface Claimed {
+  jobs: ClaimedJob[];
+  /** Rows taken, expired ones included: more may be due. */
+  rows: number;
+}
+
+function resultOf(consumer: DeliveryConsumer, job: ClaimedJob, outcome: Outcome): Result {
+  const status = 'status' in outcome && outcome.status !== undefined ? outcome.status : null;
+  switch (outcome.state) {
+    case 'sent':
+      return { job, state: 'sent', delayMs: 0, status, error: null, gone: false };
+    case 'retry':
+      if (job.attempt >= consumer.retry.maxAttempts) {
+        return { job, state: 'failed', delayMs: 0, status, error: `gave up after ${job.attempt} attempts: ${outcome.error}`, gone: false };
+      }
+      return { job, state: 'queued', delayMs: retryDelayMs(consumer.retry, job.attempt, outcome.retryAfterMs), status, error: outcome.error, gone: false };
+    case 'gone':
+      return { job, state: 'failed', delayMs: 0, status, error: outcome.error, gone: true };
+    default:
+      return { job, state: outcome.state, delayMs: 0, status, error: outcome.error, gone: false };
+  }
+}
+
+/**
+ * Writes a batch of outcomes in one statement, each only if this instance still holds the job's lease. A retry due
+ * after the job's not_after expires it now; with collapse, a retry that a later job of its lane replaced is cancelled.
+ */
+async function recordResults(db: DataSource, consumer: DeliveryConsumer, results: Result[]): Promise<void> {
+  await db.query(
+    `WITH r AS (
+       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::double precision[], $5::smallint[], $6::text[])
+         AS r(id, token, state, delay_ms, status, error)),
+     decided AS (
+       SELECT r.*,
+         CASE
+           WHEN r.state <> 'queued' THEN r.state
+           WHEN $7 AND EXISTS (SELECT 1 FROM delivery_job n WHERE n.consumer = j.consumer AND n.target = j.target
+                                 AND n.lane = j.lane AND n.state = 'queued' AND n.event_seq > j.event_seq) THEN 'cancelled'
+           WHEN j.not_after <= now() + make_interval(secs => r.delay_ms / 1000) THEN 'expired'
+           ELSE 'queued'
+         END AS next_state
+       FROM r JOIN delivery_job j ON j.id = r.id AND j.lease_token = r.token)
+     UPDATE delivery_job j SET
+       state = d.next_state,
+       finished_at = CASE WHEN d.next_state = 'queued' THEN NULL ELSE now() END,
+       next_attempt_at = CASE WHEN d.next_state = 'queued' THEN now() + make_interval(secs => d.delay_ms / 1000) ELSE j.next_attempt_at END,
+       lease_token = NULL,
+       last_status = d.status,
+       last_error = CASE WHEN d.next_state = 'cancelled' AND d.state = 'queued' THEN 'superseded by a later event' ELSE d.error END
+     FROM decided d WHERE j.id = d.id`,
+    [results.map((r) => r.job.id), results.map((r) => r.job.leaseToken), results.map((r) => r.state),
+      results.map((r) => r.delayMs), results.map((r) => r.status), results.map((r) => r.error), consumer.collapse]);
+  const gone = [...new Set(results.filter((r) => r.gone).map((r) => r.job.target))];
+  if (gone.length > 0 && consumer.forget) await consumer.forget(gone);
+}
