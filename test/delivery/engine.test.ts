@@ -6,7 +6,7 @@ import { pruneOutbox } from '../../src/realtime/outbox-consumers';
 import { startDelivery, Delivery, DeliveryOptions, DEFAULT_DELIVERY_OPTIONS } from '../../src/delivery/engine';
 import type { ClaimedJob, DeliveryConsumer, Outcome } from '../../src/delivery/jobs';
 import { createTestDatabase } from '../support/database';
-import { eventually } from '../support/live';
+import { eventually } from '../support/eventually';
 
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const FAST: DeliveryOptions = { ...DEFAULT_DELIVERY_OPTIONS, pollMs: 50, leaseMs: 5_000, batchSize: 50, maxInFlight: 200 };
@@ -92,14 +92,14 @@ describe('the delivery engine (durable jobs from the outbox)', () => {
     await event('PUSHED', 1);
     await event('PUSHED', 2);
     await first.wake();
-    await eventually(() => attempts.length === 6, '6 deliveries');
+    await eventually(() => attempts.length === 6, { what: '6 deliveries' });
     await first.idle();
     await first.stop();
     running.splice(running.indexOf(first), 1);
 
     await event('PUSHED', 3); // while no instance runs
     const second = await start(testConsumer('b', attempts, () => ({ state: 'sent' })));
-    await eventually(() => attempts.length === 9, '9 deliveries');
+    await eventually(() => attempts.length === 9, { what: '9 deliveries' });
     await second.idle();
     const delivered = attempts.map((a) => `${a.job.eventSeq}:${a.job.target}`);
     expect(new Set(delivered).size).toBe(9);
@@ -113,7 +113,7 @@ describe('the delivery engine (durable jobs from the outbox)', () => {
     const delivery = await start(testConsumer('a', attempts, () => ({ state: 'sent' })));
     await event('PUSHED', 2);
     delivery.wake();
-    await eventually(() => attempts.length === 3, '3 deliveries');
+    await eventually(() => attempts.length === 3, { what: '3 deliveries' });
     await delivery.idle();
     expect(attempts.every((a) => a.job.lane === '2')).toBe(true);
   });
@@ -148,7 +148,7 @@ describe('the delivery engine (durable jobs from the outbox)', () => {
     await event('PUSHED', 2);
     a.wake();
     b.wake();
-    await eventually(() => attempts.length >= 800, '800 deliveries', 20_000);
+    await eventually(() => attempts.length >= 800, { what: '800 deliveries', timeoutMs: 20_000 });
     await a.idle();
     await b.idle();
     const keys = attempts.map((x) => `${x.job.eventSeq}:${x.job.target}`);
@@ -166,7 +166,7 @@ describe('the delivery engine (durable jobs from the outbox)', () => {
       : { state: 'retry', status: 500, error: 'HTTP 500' }));
     await event('PUSHED', 1);
     delivery.wake();
-    await eventually(() => attempts.length === 3, '3 attempts', 10_000);
+    await eventually(() => attempts.length === 3, { what: '3 attempts', timeoutMs: 10_000 });
     await delivery.idle();
     const times = attempts.map((a) => a.at);
     expect(times[1] - times[0]).toBeGreaterThanOrEqual(400);
@@ -183,7 +183,7 @@ describe('the delivery engine (durable jobs from the outbox)', () => {
     await event('PUSHED', 2);
     await event('KILLED', 2);
     const delivery = await start(testConsumer('a', attempts, () => ({ state: 'sent' })));
-    await eventually(() => attempts.length === 1, 'one delivery');
+    await eventually(() => attempts.length === 1, { what: 'one delivery' });
     await delivery.idle();
     expect(attempts[0].job.lane).toBe('1');
     expect((await jobs()).map((j: { lane: string; state: string; error: string }) => [j.lane, j.state, j.error])).toEqual([
@@ -205,7 +205,7 @@ describe('the delivery engine (durable jobs from the outbox)', () => {
     await event('UPDATED', 1);
     await event('UPDATED', 1);
     const delivery = await start(consumer);
-    await eventually(() => attempts.length === 5, '5 attempts', 10_000);
+    await eventually(() => attempts.length === 5, { what: '5 attempts', timeoutMs: 10_000 });
     await delivery.idle();
     expect(attempts.map((a) => a.job.eventSeq - firstSeq)).toEqual([0, 0, 0, 1, 2]);
   });
@@ -235,10 +235,10 @@ describe('the delivery engine (durable jobs from the outbox)', () => {
     const beforeTheLease = Date.now();
     await event('PUSHED', 1);
     a.wake();
-    await eventually(() => attempts.length === 1, 'the first attempt');
+    await eventually(() => attempts.length === 1, { what: 'the first attempt' });
     await dying.destroy(); // the instance is gone: it claims and records nothing more
     const b = await start(testConsumer('b', attempts, () => ({ state: 'sent' })), { ...FAST, leaseMs: 300 });
-    await eventually(() => attempts.length === 2, 'the attempt after the lease', 5_000);
+    await eventually(() => attempts.length === 2, { what: 'the attempt after the lease', timeoutMs: 5_000 });
     await b.idle();
     answerLate!();
     expect(attempts.map((x) => x.instance)).toEqual(['a', 'b']);
@@ -254,7 +254,7 @@ describe('the delivery engine (durable jobs from the outbox)', () => {
       { forget: async (targets) => void forgotten.push(...targets) }));
     await event('PUSHED', 1);
     delivery.wake();
-    await eventually(() => forgotten.length === 1, 'the gone target forgotten');
+    await eventually(() => forgotten.length === 1, { what: 'the gone target forgotten' });
     await delivery.idle();
     expect(forgotten).toEqual([2]);
     expect((await jobs()).map((j: { target: number; state: string }) => [j.target, j.state])).toEqual([[1, 'sent'], [2, 'failed'], [3, 'sent']]);
