@@ -11,6 +11,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['db', 'auth'],
   // The transport-free engine: outbox, fan-out, feed, event streams. It knows no feature; features build on it.
   ['realtime'],
+  // Durable jobs to the outside world (push, webhooks, purges): outbox consumers, claim, retry, dead-letter.
+  ['delivery'],
   // Reference data.
   ['region', 'person', 'category'],
   ['article'],
