@@ -13,6 +13,7 @@ import { makeLogger } from './server/logger';
 import { startPublishScheduler } from './modules/article/publish-scheduler';
 import { ArticleWriter } from './modules/article/article.writer';
 import { startLiveFeed } from './realtime/fan-out';
+import { startPush } from './modules/push/push';
 import type { EventFeed } from './realtime/feed';
 import { checkSearchSupport, searchSupportWarning } from './modules/search/search-support';
 
@@ -65,6 +66,13 @@ export async function startKhabar(config: Config, options: { logger?: Logger } =
     const schema = await buildKhabarSchema();
     const http = await startHttpServer({ config, schema, contextDeps, db, logger, feed: live.feed });
     stops.push(http.stop);
+    if (config.push.enabled) {
+      // Started after HTTP so its per-address registration limit shares the edge's counters (Redis when shared).
+      const push = await startPush(db, config, logger, http.rateCounter);
+      stops.push(push.stop);
+      Object.assign(contextDeps, { push: push.service });
+      live.feed.onEvents(async () => push.service.delivery.wake());
+    }
     return { url: http.url, port: http.port, db, contextDeps, feed: live.feed, logger, stop };
   } catch (error) {
     await stop();

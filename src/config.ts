@@ -39,6 +39,77 @@ export interface Config {
   readonly playground: boolean;
   /** Who may introspect the schema (the playground's docs and completion): everyone, editors (a valid token), or nobody. */
   readonly introspection: 'public' | 'editors' | 'off';
+  /** The site's public origin (links in notifications), e.g. https://khabar.ma. */
+  readonly publicUrl: string;
+  /** Breaking news as push notifications (docs/push.md). */
+  readonly push: PushConfig;
+}
+
+export interface PushConfig {
+  /** Push runs on this instance: devices register, ticker events are delivered. */
+  readonly enabled: boolean;
+  /** A notification not delivered this long after its event is not delivered at all. */
+  readonly ttlSeconds: number;
+  /** Host names a Web Push endpoint may have (`*.` matches any sub-domain); always HTTPS. */
+  readonly webPushAllowedHosts: readonly string[];
+  /** VAPID key pair (base64url); generated into DATA_DIR/vapid.json when unset. */
+  readonly vapidPublicKey?: string;
+  readonly vapidPrivateKey?: string;
+  readonly vapidSubject: string;
+  /** APNs token authentication: the .p8 key (PEM, or a file), its key id, the team id and the app's bundle id. */
+  readonly apns?: { readonly key?: string; readonly keyFile?: string; readonly keyId: string; readonly teamId: string; readonly topic: string; readonly endpoint: string };
+  /** FCM HTTP v1: the service-account key (JSON, or a file); endpoint and token URL overridable. */
+  readonly fcm?: { readonly serviceAccount?: string; readonly serviceAccountFile?: string; readonly endpoint: string; readonly tokenUrl?: string };
+  /** Extra CA certificates (PEM) trusted for push services: private gateways, the tests' peers. */
+  readonly extraCa?: string;
+  readonly extraCaFile?: string;
+  /** Notifications in flight at once on this instance. */
+  readonly concurrency: number;
+  /** registerDevice calls per client address per rate-limit window; 0 = no limit. */
+  readonly registrationsPerAddress: number;
+  readonly timeoutMs: number;
+  /** The delivery engine (docs/delivery.md): lease, poll interval, how long finished jobs are kept. */
+  readonly leaseMs: number;
+  readonly pollMs: number;
+  readonly retentionHours: number;
+}
+
+/** The browsers' push services: Chrome/Edge on FCM, Firefox, Windows (WNS), Safari. */
+export const DEFAULT_WEB_PUSH_HOSTS = [
+  'fcm.googleapis.com', 'android.googleapis.com', 'updates.push.services.mozilla.com', 'push.services.mozilla.com',
+  '*.notify.windows.com', 'web.push.apple.com',
+];
+
+function pushConfig(env: Env): PushConfig {
+  const list = (raw: string | undefined) => (raw ?? '').split(',').map((item) => item.trim().toLowerCase()).filter(Boolean);
+  const apnsSet = env.APNS_KEY || env.APNS_KEY_FILE;
+  if (apnsSet && !(env.APNS_KEY_ID && env.APNS_TEAM_ID && env.APNS_TOPIC)) {
+    throw new Error('APNS_KEY or APNS_KEY_FILE needs APNS_KEY_ID, APNS_TEAM_ID and APNS_TOPIC (the app\'s bundle id)');
+  }
+  if (Boolean(env.VAPID_PUBLIC_KEY) !== Boolean(env.VAPID_PRIVATE_KEY)) throw new Error('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together');
+  return Object.freeze({
+    enabled: flag(env, 'PUSH', true),
+    ttlSeconds: intFrom(env, 'PUSH_TTL_SECONDS', 3600),
+    webPushAllowedHosts: Object.freeze(env.WEB_PUSH_ALLOWED_HOSTS ? list(env.WEB_PUSH_ALLOWED_HOSTS) : DEFAULT_WEB_PUSH_HOSTS),
+    vapidPublicKey: env.VAPID_PUBLIC_KEY || undefined,
+    vapidPrivateKey: env.VAPID_PRIVATE_KEY || undefined,
+    vapidSubject: env.VAPID_SUBJECT || 'mailto:push@localhost',
+    apns: apnsSet ? Object.freeze({
+      key: env.APNS_KEY || undefined, keyFile: env.APNS_KEY_FILE || undefined, keyId: env.APNS_KEY_ID!, teamId: env.APNS_TEAM_ID!,
+      topic: env.APNS_TOPIC!, endpoint: env.APNS_ENDPOINT || 'https://api.push.apple.com',
+    }) : undefined,
+    fcm: env.FCM_SERVICE_ACCOUNT || env.FCM_SERVICE_ACCOUNT_FILE ? Object.freeze({
+      serviceAccount: env.FCM_SERVICE_ACCOUNT || undefined, serviceAccountFile: env.FCM_SERVICE_ACCOUNT_FILE || undefined,
+      endpoint: env.FCM_ENDPOINT || 'https://fcm.googleapis.com', tokenUrl: env.FCM_TOKEN_URL || undefined,
+    }) : undefined,
+    extraCaFile: env.PUSH_CA_FILE || undefined,
+    concurrency: intFrom(env, 'PUSH_CONCURRENCY', 2000) || 2000,
+    registrationsPerAddress: intFrom(env, 'PUSH_REGISTRATIONS_PER_IP', 30),
+    timeoutMs: intFrom(env, 'PUSH_TIMEOUT_MS', 10_000) || 10_000,
+    leaseMs: intFrom(env, 'DELIVERY_LEASE_MS', 60_000) || 60_000,
+    pollMs: intFrom(env, 'DELIVERY_POLL_MS', 1_000) || 1_000,
+    retentionHours: intFrom(env, 'DELIVERY_RETENTION_HOURS', 168),
+  });
 }
 
 export interface EdgeConfig {
@@ -156,10 +227,10 @@ function edgeConfig(env: Env, overrides: Partial<EdgeConfig> = {}): EdgeConfig {
   });
 }
 
-/** Settings to force over the environment (tests); `edge` merges field by field. */
-export type ConfigOverrides = Partial<Omit<Config, 'edge'>> & { edge?: Partial<EdgeConfig> };
+/** Settings to force over the environment (tests); `edge` and `push` merge field by field. */
+export type ConfigOverrides = Partial<Omit<Config, 'edge' | 'push'>> & { edge?: Partial<EdgeConfig>; push?: Partial<PushConfig> };
 
-export function loadConfig(env: Env = process.env, { edge, ...overrides }: ConfigOverrides = {}): Config {
+export function loadConfig(env: Env = process.env, { edge, push, ...overrides }: ConfigOverrides = {}): Config {
   const nodeEnv = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
   const seed = env.KHABAR_SEED ?? 'demo';
   if (seed !== 'demo' && seed !== 'none') throw new Error(`KHABAR_SEED must be "demo" or "none", got "${seed}"`);
@@ -192,6 +263,8 @@ export function loadConfig(env: Env = process.env, { edge, ...overrides }: Confi
     webDir: path.resolve(env.WEB_DIR || 'dist/web'),
     playground: flag(env, 'PLAYGROUND', true),
     introspection: introspectionFrom(env.GRAPHQL_INTROSPECTION, nodeEnv),
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${intFrom(env, 'PORT', 4000)}`).replace(/\/+$/, ''),
+    push: Object.freeze({ ...pushConfig(env), ...push }),
     ...overrides,
   });
 }

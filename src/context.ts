@@ -6,6 +6,7 @@ import { makeServices, Services } from './services';
 import { CountingSql, Sql } from './db/sql';
 import type { HttpRequestState } from './server/request-state';
 import type { SearchSupport } from './modules/search/search-support';
+import type { PushService } from './modules/push/push';
 
 /** What every resolver receives: built fresh per request (and per subscription event). */
 export interface Context {
@@ -17,6 +18,10 @@ export interface Context {
   sql: CountingSql;
   /** HTTP requests only: what is recorded about this one (cache tags of anonymous reads, operation, errors, span). */
   http?: HttpRequestState;
+  /** The client's address (under TRUST_PROXY, as the HTTP path decides it), for per-address limits. */
+  clientAddress?: string;
+  /** Push notifications, when on (requests over HTTP and graphql-ws mutations; subscriptions need none). */
+  push?: PushService | null;
 }
 
 /** The long-lived pieces a context is built from. */
@@ -27,10 +32,12 @@ export interface ContextDeps {
   db: DataSource;
   /** What search can do on this database (checked at startup). */
   searchSupport: SearchSupport;
+  /** Push notifications, when on (set once push has started). */
+  push?: PushService | null;
 }
 
 export function makeContext(deps: ContextDeps, viewer: Viewer, requestId: string): Context {
   const sql = new CountingSql(deps.sql);
   const services = makeServices(sql, deps.tokens, deps.db, deps.searchSupport);
-  return { requestId, viewer, services, sql, loaders: new Loaders(services, viewer) };
+  return { requestId, viewer, services, sql, loaders: new Loaders(services, viewer), push: deps.push ?? null };
 }

@@ -99,9 +99,14 @@ async function articleStream(ctx: LiveContext, args: ArticlePublishedArgs): Prom
   });
 }
 
+/** The cursor of the breaking-news event at `seq`: `breakingNews(after:)` resumes right after it (push notifications carry it too). */
+export function breakingNewsCursor(seq: number): string {
+  return encodeCursor(CURSOR_KIND, [seq]);
+}
+
 function breakingNewsPayload({ record, ticker }: FeedEvent): BreakingNewsEvent {
   return Object.assign(new BreakingNewsEvent(), {
-    cursor: encodeCursor(CURSOR_KIND, [record.seq]),
+    cursor: breakingNewsCursor(record.seq),
     kind: record.kind as TickerEventKind,
     ticker: ticker!,
     occurredAt: record.createdAt,

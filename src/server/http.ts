@@ -24,7 +24,7 @@ import { Metrics } from './metrics';
 import { OperationPolicy } from './operation-policy';
 import { loadManifest, ManifestCache, PersistedQueryManifest, RedisKeyValueCache } from './persisted-queries';
 import { operationPolicyPlugin } from './policy-plugin';
-import { MemoryRateCounter, RedisRateCounter } from './rate-counter';
+import { MemoryRateCounter, RedisRateCounter, type RateCounter } from './rate-counter';
 import { recordRequests, requestLogPlugin } from './request-log';
 import { securityHeaders } from './security-headers';
 import { throttledWarn } from './throttled-warn';
@@ -37,6 +37,8 @@ import { graphqlWsOperations } from './ws-operations';
 export interface HttpServer {
   url: string;
   port: number;
+  /** The rate limits' counters (in Redis when shared), for other per-address limits such as device registrations. */
+  rateCounter: RateCounter;
   stop(): Promise<void>;
 }
 
@@ -72,7 +74,8 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     const tracing = edge.tracesUrl ? new Tracing(edge.tracesUrl, edge.serviceName, edge.traceSampleRatio) : null;
     if (tracing) stops.push(() => tracing.stop());
     const metrics = edge.metrics ? new Metrics(() => (db.driver as PostgresDriver).master as Pool, feed) : null;
-    const policy = new OperationPolicy(config, manifest, redis ? new RedisRateCounter(redis, edge.redisKeyPrefix) : new MemoryRateCounter(), {
+    const rateCounter: RateCounter = redis ? new RedisRateCounter(redis, edge.redisKeyPrefix) : new MemoryRateCounter();
+    const policy = new OperationPolicy(config, manifest, rateCounter, {
       onRateLimited: (scope) => metrics?.rateLimited.inc({ scope }),
       onCounterFailed: throttledWarn(logger, 'rate limit counter unavailable; letting requests through'),
     });
@@ -116,7 +119,7 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
         const viewer = await contextDeps.tokens.viewerFrom(req.headers.authorization).catch((error: GraphQLError) => {
           throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         });
-        return { ...makeContext(contextDeps, viewer, state.requestId), http: state };
+        return { ...makeContext(contextDeps, viewer, state.requestId), http: state, clientAddress: req.ip };
       },
     }));
 
@@ -137,7 +140,7 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     });
     const { port } = server.address() as AddressInfo;
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-    return { url: `http://${shownHost}:${port}/graphql`, port, stop };
+    return { url: `http://${shownHost}:${port}/graphql`, port, rateCounter, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -18,6 +18,7 @@ import { TokenResolver } from '../auth/token.resolver';
 import { LiveResolver } from '../realtime/live.resolver';
 import { ArticleEventResolver } from '../realtime/live.types';
 import { SearchResolver } from '../modules/search/search.resolver';
+import { PushResolver } from '../modules/push/push.resolver';
 import { PeopleResolver } from '../modules/search/people.resolver';
 import { PersonArticlesResolver, RegionArticlesResolver } from '../modules/article/articles-about.resolver';
 
@@ -41,6 +42,7 @@ export const resolvers = [
   PeopleResolver,
   PersonArticlesResolver,
   RegionArticlesResolver,
+  PushResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {

@@ -107,7 +107,7 @@ export function graphqlWsOperations(deps: Deps): GraphqlWsOperations {
       // A subscription resolves nothing until its first event, which brings its own loaders.
       return isSubscription(args)
         ? { requestId, viewer, feed, ...feed.baseScope(viewer) }
-        : { ...makeContext(contextDeps, viewer, requestId), feed };
+        : { ...makeContext(contextDeps, viewer, requestId), feed, clientAddress: ctx.extra.address };
     },
     subscribe: (args) => subscribeSharingResults(args, operations, (args.contextValue as LiveContext).viewer),
     onComplete: () => {

@@ -29,7 +29,7 @@ interface KhabarProcess {
 /** `node dist/src/main.js` (compiled by `npm test`), as a replica of the compose file runs it; `ownGroup` as a terminal runs it. */
 async function startProcess(env: Record<string, string>, { ownGroup = false } = {}): Promise<KhabarProcess> {
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH!, HOST: '127.0.0.1', PORT: '0', KHABAR_SEED: 'none', MIGRATE_ON_START: 'false', JWT_SECRET: TEST_JWT_SECRET, ...env },
+    env: { PATH: process.env.PATH!, HOST: '127.0.0.1', PORT: '0', KHABAR_SEED: 'none', MIGRATE_ON_START: 'false', JWT_SECRET: TEST_JWT_SECRET, PUSH: 'false', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: ownGroup,
   });

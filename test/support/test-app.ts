@@ -64,6 +64,8 @@ async function startInstance(databaseUrl: string, overrides: ConfigOverrides = {
       redisKeyPrefix: `khabar-test:${new URL(databaseUrl).pathname.slice(1)}:`,
       ...overrides.edge,
     },
+    // Push stays off unless a test brings its providers (test/support/push-peers), so no test writes VAPID keys.
+    push: { enabled: false, ...overrides.push },
   });
   const khabar = await startKhabar(config, { logger: options.logger });
   return {
@@ -91,7 +93,9 @@ async function startInstance(databaseUrl: string, overrides: ConfigOverrides = {
     },
     token: (role, name = `test ${role.toLowerCase()}`) => khabar.contextDeps.tokens.sign(role, name),
     sql: (query, params) => khabar.db.query(query, params),
-    instance: (more = {}) => startInstance(databaseUrl, { ...overrides, ...more, edge: { ...overrides.edge, ...more.edge } }),
+    instance: (more = {}) => startInstance(databaseUrl, {
+      ...overrides, ...more, edge: { ...overrides.edge, ...more.edge }, push: { ...overrides.push, ...more.push },
+    }),
     stop: () => khabar.stop(),
   };
 }

@@ -6,6 +6,7 @@ import { ArabicSearch1764500000000 } from './1764500000000-ArabicSearch';
 import { PersonFeed1764600000000 } from './1764600000000-PersonFeed';
 import { ReferenceEvents1764700000000 } from './1764700000000-ReferenceEvents';
 import { DeliveryEngine1764800000000 } from './1764800000000-DeliveryEngine';
+import { PushDevices1764800100000 } from './1764800100000-PushDevices';
 
 /** Every migration, in order; the CLI and the server both run this list. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   PersonFeed1764600000000,
   ReferenceEvents1764700000000,
   DeliveryEngine1764800000000,
+  PushDevices1764800100000,
 ];

@@ -1,0 +1,115 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { PushConfig } from '../../config';
+import type { ClaimedJob, DeliveryConsumer, Outcome } from '../../delivery/jobs';
+import { PoolSql } from '../../db/sql';
+import { ArticleService } from '../article/article.service';
+import { breakingNewsCursor } from '../../realtime/live.resolver';
+import { toGlobalId } from '../../shared/global-id';
+import type { DevicePlatform } from './device.type';
+import { collapseIdOf, DEVICE_MATCHES_EVENT, messageIdOf, notificationUrl, titleFor } from './push.rules';
+import type { PushMessage, PushProvider } from './providers/message';
+import type { WebPushSubscription } from './providers/web-push';
+
+/** The ticker event kinds that notify (an update replaces the notification) and the one that cancels what is pending. */
+const NOTIFYING_KINDS = ['PUSHED', 'UPDATED'];
+const CANCELLING_KIND = 'KILLED';
+
+export interface PushProviders {
+  WEB: PushProvider<WebPushSubscription>;
+  ANDROID?: PushProvider<string>;
+  IOS?: PushProvider<string>;
+}
+
+interface JobRow {
+  id: string;
+  platform: DevicePlatform | null;
+  address: string | null;
+  p256dh: string | null;
+  auth: string | null;
+  locale: string | null;
+  ticker_id: number | null;
+  headline: string | null;
+  urgency: number | null;
+  url: string | null;
+  status: string | null;
+  article_id: number | null;
+  kind: string | null;
+}
+
+/**
+ * Breaking news as push notifications, on the delivery engine: each ticker event becomes one job per matching device
+ * (one statement), lane = the item, so an update replaces a pending notification and a kill cancels it.
+ */
+export function pushConsumer(db: DataSource, config: PushConfig & { publicUrl: string }, providers: PushProviders, logger: Logger): DeliveryConsumer {
+  const platforms = (Object.keys(providers) as DevicePlatform[]).filter((platform) => providers[platform]);
+  const articles = new ArticleService(PoolSql.of(db));
+  return {
+    name: 'push',
+    topics: ['ticker'],
+    plan: {
+      jobs: {
+        sql: `SELECT e.seq AS event_seq, d.id AS target, e.entity_id::text AS lane,
+                least(e.created_at + make_interval(secs => $5), t.expires_at) AS not_after
+              FROM events e
+              JOIN ticker t ON t.id = e.entity_id AND t.status = 'LIVE'
+              JOIN push_device d ON ${DEVICE_MATCHES_EVENT} AND d.platform = ANY($7)
+              WHERE e.kind = ANY($6)`,
+        params: [config.ttlSeconds, NOTIFYING_KINDS, platforms],
+      },
+      cancels: { sql: 'SELECT e.entity_id::text AS lane, e.seq AS before_seq FROM events e WHERE e.kind = $5', params: [CANCELLING_KIND] },
+    },
+    collapse: true,
+    retry: { baseDelayMs: 1_000, maxDelayMs: 60_000, maxAttempts: 8, maxRetryAfterMs: 3_600_000 },
+
+    async deliver(jobs, report) {
+      const rows: JobRow[] = await db.query(
+        `SELECT j.id, d.platform, d.address, d.p256dh, d.auth, d.locale, t.id AS ticker_id, t.headline, t.urgency, t.url, t.status,
+                t.article_id, o.kind
+         FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[]) AS j(id, target, seq, ticker)
+         LEFT JOIN push_device d ON d.id = j.target
+         LEFT JOIN ticker t ON t.id = j.ticker
+         LEFT JOIN event_outbox o ON o.seq = j.seq`,
+        [jobs.map((j) => j.id), jobs.map((j) => j.target), jobs.map((j) => j.eventSeq), jobs.map((j) => Number(j.lane))]);
+      const articleIds = [...new Set(rows.map((r) => r.article_id).filter((id): id is number => id !== null))];
+      const slugs = new Map((await articles.byIds(articleIds, 'public')).filter((a) => a !== null).map((a) => [a!.dbId, a!.slug]));
+      const byId = new Map(rows.map((row) => [Number(row.id), row]));
+      await Promise.all(jobs.map(async (job) => {
+        const row = byId.get(job.id)!;
+        report(job, await send(row, job, row.article_id === null ? null : slugs.get(row.article_id) ?? null));
+      }));
+    },
+
+    async forget(targets) {
+      await db.query('DELETE FROM push_device WHERE id = ANY($1)', [targets]);
+      logger.info({ devices: targets.length }, 'removed devices their push service no longer knows');
+    },
+  };
+
+  async function send(row: JobRow, job: ClaimedJob, articleSlug: string | null): Promise<Outcome> {
+    if (!row.platform || !row.address) return { state: 'cancelled', error: 'the device was unregistered' };
+    if (row.status !== 'LIVE' || row.ticker_id === null) return { state: 'cancelled', error: 'the item is no longer on air' };
+    const provider = providers[row.platform];
+    if (!provider) return { state: 'failed', error: `${row.platform} notifications are not configured on this server` };
+    const message: PushMessage = {
+      id: messageIdOf(job.id),
+      collapseId: collapseIdOf(row.ticker_id),
+      title: titleFor(row.locale ?? 'ar', row.urgency!),
+      body: row.headline!,
+      url: notificationUrl(config.publicUrl, articleSlug, row.url),
+      urgency: row.urgency!,
+      kind: row.kind ?? 'PUSHED',
+      cursor: breakingNewsCursor(job.eventSeq),
+      tickerId: toGlobalId('Ticker', row.ticker_id),
+      expiresAt: job.notAfter ?? new Date(Date.now() + config.ttlSeconds * 1000),
+    };
+    try {
+      return row.platform === 'WEB'
+        ? await providers.WEB.send({ endpoint: row.address, p256dh: row.p256dh!, auth: row.auth! }, message)
+        : await provider.send(row.address as never, message);
+    } catch (error) {
+      logger.error({ err: error, job: job.id }, 'sending a notification failed unexpectedly');
+      return { state: 'retry', error: (error as Error).message };
+    }
+  }
+}
