@@ -89,7 +89,15 @@ async function buildFront() {
     assetNames: '[name]-[hash]',
   });
   await writePage('web/front/index.html', outputsByEntry(front.metafile, 'front'), 'index.html');
-  return front.metafile.outputs;
+  // The service worker keeps one URL (/sw.js, scope /): browsers update it by fetching that URL again.
+  const worker = await esbuild.build({
+    ...common,
+    entryPoints: { sw: path.join(root, 'web/front/sw.ts') },
+    format: 'iife',
+    outdir: outDir,
+    entryNames: '[name]',
+  });
+  return { ...front.metafile.outputs, ...worker.metafile.outputs };
 }
 
 async function sizeReport(label, outputs) {

@@ -44,6 +44,13 @@ export function webRoutes(config: Config, logger: Logger): Router {
   };
 
   router.get('/', page('index.html', FRONT_CSP));
+  // The front page's service worker: one stable URL at the root, so its scope is the whole site.
+  router.get('/sw.js', (_req, res) => {
+    res.set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+    res.sendFile(path.join(config.webDir, 'sw.js'), { headers: { 'Content-Type': 'text/javascript; charset=utf-8' } }, (error) => {
+      if (error && !res.headersSent) res.status(503).type('text/plain').send('The web pages are not built: run "npm run build".\n');
+    });
+  });
   if (config.playground) {
     const playground = page('playground.html', PLAYGROUND_CSP);
     router.get('/graphql', (req, res, next) => {

@@ -2,6 +2,7 @@ import './style.css';
 import { ApiError, ARTICLE_CARD, gql, graphqlUrl, TICKER_FIELDS, type ArticleCard, type Ticker } from './api';
 import { renderHighlight } from './highlight';
 import { followBreakingNews, type BreakingNewsEvent } from './live';
+import { startAlerts } from './alerts';
 
 const PAGE_SIZE = 10;
 
@@ -301,3 +302,4 @@ window.addEventListener('hashchange', () => void route());
 
 startTicker();
 void route();
+startAlerts(byId<HTMLButtonElement>('alerts'), showNotice).catch(() => undefined);

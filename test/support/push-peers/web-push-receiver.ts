@@ -58,6 +58,7 @@ interface Subscription {
  */
 export async function startWebPushReceiver(options: { certificate?: TestCertificate; protocols?: PeerProtocols; port?: number } = {}): Promise<WebPushReceiver> {
   const subscriptions = new Map<string, Subscription>();
+  const verifiedTokens = new Set<string>();
   let count = 0;
   const receiver: WebPushReceiver = {
     origin: '',
@@ -100,7 +101,8 @@ export async function startWebPushReceiver(options: { certificate?: TestCertific
     if (!vapid) return refuse(endpoint, 401, 'missing or malformed VAPID authorization');
     receiver.vapidTokens.add(vapid[1]);
     if (vapid[2] !== subscription.applicationServerKey) return refuse(endpoint, 403, 'k is not the key the subscription was made with');
-    if (verify) {
+    // A push service checks a token once and trusts it until it expires, as the real ones do with a cache.
+    if (verify && !verifiedTokens.has(vapid[1])) {
       const point = Buffer.from(vapid[2], 'base64url');
       const key = await importJWK({ kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') }, 'ES256');
       try {
@@ -112,6 +114,7 @@ export async function startWebPushReceiver(options: { certificate?: TestCertific
       } catch (error) {
         return refuse(endpoint, 401, `invalid VAPID token: ${(error as Error).message}`);
       }
+      verifiedTokens.add(vapid[1]);
     }
     const ttl = req.headers.ttl;
     if (typeof ttl !== 'string' || !/^\d+$/.test(ttl)) return refuse(endpoint, 400, 'missing TTL header');
