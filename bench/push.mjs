@@ -1,0 +1,244 @@
+// Push benchmark: 100,000 registered devices across regions and platforms, one urgent national breaking-news item for
+// all of them, delivered through local Web Push, FCM and APNs servers (test/support/push-peers, each in its own process,
+// checking what the real services check). Measures time to enqueue, time to send-complete, sends per second per
+// provider, Khabar's peak RSS, and GraphQL Q1 latency while the push is sent against the same load when idle.
+//
+//   npm run bench:push                              # 100,000 devices, embedded PostgreSQL
+//   npm run bench:push -- --devices 2000 --smoke    # a small run that exits non-zero unless every device got its notification
+//   npm run bench:push -- --verify-every 10         # the peers decrypt and verify one message in ten
+//   DATABASE_URL=postgres://… npm run bench:push    # an existing (empty or Khabar) database instead
+//
+// Needs `npm run build` and `tsc -p tsconfig.json` first (the npm script does both: the peers live in test/support).
+import 'reflect-metadata';
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const Q1 = fs.readFileSync(path.join(root, 'bench/queries/khabar/Q1.graphql'), 'utf8');
+
+if (process.argv[2] === '--peer') await runPeer(process.argv[3]);
+else await main();
+
+/** A child process serving one provider, driven over IPC. */
+async function runPeer(kind) {
+  const peers = await import(path.join(root, 'dist/test/support/push-peers/index.js'));
+  const { startWebPushReceiver } = await import(path.join(root, 'dist/test/support/push-peers/web-push-receiver.js'));
+  const { startApnsServer } = await import(path.join(root, 'dist/test/support/push-peers/apns-server.js'));
+  const { startFcmServer } = await import(path.join(root, 'dist/test/support/push-peers/fcm-server.js'));
+  void peers;
+  let server;
+  process.on('message', async (message) => {
+    if (message.type === 'start') {
+      const start = { web: startWebPushReceiver, apns: startApnsServer, fcm: startFcmServer }[kind];
+      server = await start({ certificate: message.certificate });
+      server.verifyEvery = message.verifyEvery;
+      process.send({ type: 'started', origin: server.origin, credentials: server.credentials, account: server.account });
+    } else if (message.type === 'addresses') {
+      const addresses = [];
+      for (let i = 0; i < message.count; i += 1) {
+        if (kind === 'web') addresses.push(server.subscribe(message.vapidPublicKey));
+        else if (kind === 'apns') addresses.push(server.newDeviceToken());
+        else addresses.push(server.newRegistrationToken());
+      }
+      process.send({ type: 'addresses', addresses });
+    } else if (message.type === 'stats') {
+      const times = server.received.map((d) => d.at);
+      process.send({
+        type: 'stats', received: server.received.length, refused: server.refused.length, refusedSample: server.refused.slice(0, 3),
+        first: times.length ? Math.min(...times) : null, last: times.length ? Math.max(...times) : null,
+        distinct: new Set(server.received.map((d) => d.endpoint ?? d.token)).size,
+      });
+    } else if (message.type === 'stop') {
+      await server.stop();
+      process.exit(0);
+    }
+  });
+  process.send({ type: 'ready' });
+}
+
+function child(kind) {
+  const proc = fork(fileURLToPath(import.meta.url), ['--peer', kind], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const inbox = [];
+  proc.on('message', (message) => inbox.push(message));
+  const next = async (type) => {
+    for (;;) {
+      const index = inbox.findIndex((m) => m.type === type);
+      if (index >= 0) return inbox.splice(index, 1)[0];
+      if (proc.exitCode !== null) throw new Error(`the ${kind} peer exited`);
+      await sleep(5);
+    }
+  };
+  return { proc, next, ask: (message, answer) => { proc.send(message); return next(answer); } };
+}
+
+async function main() {
+  const { values } = parseArgs({ options: {
+    devices: { type: 'string', default: '100000' }, smoke: { type: 'boolean', default: false },
+    'verify-every': { type: 'string', default: '1' }, 'q1-concurrency': { type: 'string', default: '4' },
+  } });
+  const total = Number(values.devices);
+  const verifyEvery = Number(values['verify-every']);
+  const { startKhabar } = await import(path.join(root, 'dist/src/app.js'));
+  const { loadConfig } = await import(path.join(root, 'dist/src/config.js'));
+  const { makeTestCertificate } = await import(path.join(root, 'dist/test/support/push-peers/tls.js'));
+  const { generateVapidKeys } = await import(path.join(root, 'dist/src/modules/push/providers/web-push.js'));
+
+  const certificate = makeTestCertificate();
+  const peers = { web: child('web'), apns: child('apns'), fcm: child('fcm') };
+  await Promise.all(Object.values(peers).map((p) => p.next('ready')));
+  const started = Object.fromEntries(await Promise.all(Object.entries(peers).map(async ([kind, p]) =>
+    [kind, await p.ask({ type: 'start', certificate, verifyEvery }, 'started')])));
+  const vapid = generateVapidKeys('mailto:bench@khabar.test');
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'khabar-push-bench-'));
+  fs.chmodSync(dataDir, 0o755);
+  const khabar = await startKhabar(loadConfig(process.env, {
+    port: 0, host: '127.0.0.1', seed: 'demo', logLevel: 'warn', dataDir, dbPoolSize: 12,
+    embeddedPgPort: 20_000 + Math.floor(Math.random() * 20_000),
+    edge: { rateLimitPerIp: 0, rateLimitPerToken: 0, responseCache: false },
+    push: {
+      enabled: true, vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey, vapidSubject: vapid.subject,
+      webPushAllowedHosts: [new URL(started.web.origin).host],
+      apns: { ...started.apns.credentials, endpoint: started.apns.origin },
+      fcm: { serviceAccount: JSON.stringify(started.fcm.account), endpoint: started.fcm.origin },
+      extraCa: certificate.cert, registrationsPerAddress: 0, ttlSeconds: 3600,
+    },
+  }));
+  let failed = false;
+  try {
+    const db = khabar.db;
+    const token = await khabar.contextDeps.tokens.sign('EDITOR', 'push bench');
+    const split = { web: Math.round(total * 0.34), fcm: Math.round(total * 0.4) };
+    split.apns = total - split.web - split.fcm;
+    const setupStart = Date.now();
+    const [web, fcm, apns] = await Promise.all([
+      peers.web.ask({ type: 'addresses', count: split.web, vapidPublicKey: vapid.publicKey }, 'addresses'),
+      peers.fcm.ask({ type: 'addresses', count: split.fcm }, 'addresses'),
+      peers.apns.ask({ type: 'addresses', count: split.apns }, 'addresses'),
+    ]);
+    const regions = (await db.query(`SELECT code FROM region WHERE level = 'region' ORDER BY code`)).map((r) => r.code);
+    await insertDevices(db, 'WEB', web.addresses.map((s) => [s.endpoint, s.keys.p256dh, s.keys.auth]), regions);
+    await insertDevices(db, 'ANDROID', fcm.addresses.map((t) => [t, null, null]), regions);
+    await insertDevices(db, 'IOS', apns.addresses.map((t) => [t, null, null]), regions);
+    const setupMs = Date.now() - setupStart;
+
+    const gql = (query, variables, auth) => fetch(khabar.url, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    }).then((r) => r.json());
+    const idle = await q1Load(khabar.url, Number(values['q1-concurrency']), () => sleep(5_000));
+
+    let rssPeak = process.memoryUsage().rss;
+    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); }, 50);
+    const pushedAt = Date.now();
+    let progress = null;
+    const during = await q1Load(khabar.url, Number(values['q1-concurrency']), async () => {
+      const pushed = await gql('mutation ($input: PushBreakingNewsInput!) { pushBreakingNews(input: $input) { id } }',
+        { input: { headline: 'زلزال بقوة 6 درجات يضرب المغرب', urgency: 1 } }, token);
+      if (pushed.errors) throw new Error(JSON.stringify(pushed.errors));
+      const tickerId = pushed.data.pushBreakingNews.id;
+      const deadline = Date.now() + Math.max(120_000, total * 3);
+      for (;;) {
+        const result = await gql('query ($id: ID!) { pushDeliveries(tickerId: $id) { queued sent failed cancelled expired sendCompleteAt } }', { id: tickerId }, token);
+        progress = result.data.pushDeliveries;
+        const done = progress.sent + progress.failed + progress.cancelled + progress.expired;
+        if (done >= total && progress.queued === 0) break;
+        if (Date.now() > deadline) throw new Error(`not complete after ${Date.now() - pushedAt} ms: ${JSON.stringify(progress)}`);
+        await sleep(100);
+      }
+    });
+    clearInterval(sampler);
+    const [timing] = await db.query(
+      `SELECT (extract(epoch FROM max(j.created_at) - e.created_at) * 1000)::int AS enqueue_ms,
+              (extract(epoch FROM max(j.finished_at) - e.created_at) * 1000)::int AS complete_ms,
+              count(*)::int AS jobs
+       FROM delivery_job j JOIN event_outbox e ON e.seq = j.event_seq WHERE j.consumer = 'push' GROUP BY e.created_at`);
+    const perPlatform = await db.query(
+      `SELECT d.platform, count(*)::int AS sent, (extract(epoch FROM max(j.finished_at) - min(j.finished_at)))::float AS seconds
+       FROM delivery_job j JOIN push_device d ON d.id = j.target WHERE j.consumer = 'push' AND j.state = 'sent' GROUP BY d.platform ORDER BY d.platform`);
+    const stats = Object.fromEntries(await Promise.all(Object.entries(peers).map(async ([kind, p]) => [kind, await p.ask({ type: 'stats' }, 'stats')])));
+    const received = stats.web.received + stats.fcm.received + stats.apns.received;
+    const distinct = stats.web.distinct + stats.fcm.distinct + stats.apns.distinct;
+    const refused = stats.web.refused + stats.fcm.refused + stats.apns.refused;
+
+    console.log(`\nPush to ${total.toLocaleString('en')} devices on ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), Node ${process.version}, `
+      + `load average ${os.loadavg()[0].toFixed(1)}; peers in 3 processes verifying ${verifyEvery === 1 ? 'every message' : `one message in ${verifyEvery}`}; `
+      + `devices inserted in ${(setupMs / 1000).toFixed(1)} s\n`);
+    console.log('| devices | enqueue | send-complete | Web Push /s | FCM /s | APNs /s | Khabar peak RSS | Q1 p50 / p99 idle | Q1 p50 / p99 during the send | delivered (distinct) | refused |');
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    const rate = (platform) => {
+      const row = perPlatform.find((r) => r.platform === platform);
+      return row && row.seconds > 0 ? Math.round(row.sent / row.seconds).toLocaleString('en') : '–';
+    };
+    console.log(`| ${total.toLocaleString('en')} | ${(timing.enqueue_ms / 1000).toFixed(2)} s | ${(timing.complete_ms / 1000).toFixed(2)} s | ${rate('WEB')} | ${rate('ANDROID')} | ${rate('IOS')} `
+      + `| ${Math.round(rssPeak / 1048576)} MiB | ${idle.p50} / ${idle.p99} ms | ${during.p50} / ${during.p99} ms | ${received.toLocaleString('en')} (${distinct.toLocaleString('en')}) | ${refused} |`);
+    console.log(`\nstates: ${JSON.stringify(progress)}; Q1 requests: ${idle.count} idle, ${during.count} during the send (${values['q1-concurrency']} at a time)`);
+    if (refused) console.log(`refusals (first): ${JSON.stringify([...stats.web.refusedSample, ...stats.fcm.refusedSample, ...stats.apns.refusedSample])}`);
+    if (received !== total || distinct !== total || progress.sent !== total || refused) {
+      failed = true;
+      console.error(`FAILED: expected ${total} notifications, one per device; got ${received} (${distinct} distinct), ${progress.sent} sent, ${refused} refused`);
+    }
+    if (values.smoke && during.errors + idle.errors > 0) {
+      failed = true;
+      console.error(`FAILED: ${during.errors + idle.errors} Q1 requests failed`);
+    }
+  } finally {
+    await khabar.stop();
+    for (const p of Object.values(peers)) p.proc.send({ type: 'stop' });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+/** Devices in bulk, as registrations would leave them: 40 % follow no region, the others one or two regions; urgency filters 1–3. */
+async function insertDevices(db, platform, addresses, regions) {
+  const CHUNK = 10_000;
+  for (let i = 0; i < addresses.length; i += CHUNK) {
+    const chunk = addresses.slice(i, i + CHUNK);
+    const regionSets = chunk.map((_, n) => {
+      const k = (i + n) % 10;
+      if (k < 4) return '{}';
+      const a = regions[(i + n) % regions.length];
+      return k < 8 ? `{${a}}` : `{${a},${regions[(i + n + 5) % regions.length]}}`;
+    });
+    await db.query(
+      `INSERT INTO push_device (platform, address, p256dh, auth, region_codes, min_urgency, locale, secret_hash)
+       SELECT $1, a, p, k, r::text[], 1 + (n % 3), CASE WHEN n % 5 = 0 THEN 'fr' ELSE 'ar' END, '\\x00'
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS t(a, p, k, r, n)`,
+      [platform, chunk.map((c) => c[0]), chunk.map((c) => c[1]), chunk.map((c) => c[2]), regionSets]);
+  }
+}
+
+/** Q1 (the front page's list) from `concurrency` loops until `during` resolves; latencies in ms. */
+async function q1Load(url, concurrency, during) {
+  const latencies = [];
+  let errors = 0;
+  let running = true;
+  const loops = Array.from({ length: concurrency }, async () => {
+    while (running) {
+      const start = performance.now();
+      try {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: Q1 }) });
+        const body = await response.json();
+        if (body.errors || !body.data) errors += 1;
+      } catch {
+        errors += 1;
+      }
+      latencies.push(performance.now() - start);
+    }
+  });
+  try {
+    await during();
+  } finally {
+    running = false;
+    await Promise.all(loops);
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]) : 0;
+  return { p50: at(0.5), p99: at(0.99), count: latencies.length, errors };
+}
