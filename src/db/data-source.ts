@@ -13,6 +13,8 @@ export function makeDataSource(url: string, poolSize = 10): DataSource {
     migrationsRun: false,
     synchronize: false,
     logging: false,
+    // A database that does not answer fails a request in 5 s (DATABASE_UNAVAILABLE) rather than hold it until REQUEST_TIMEOUT_MS.
+    connectTimeoutMS: 5_000,
     extra: { max: poolSize, application_name: 'khabar' },
   });
 }

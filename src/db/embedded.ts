@@ -50,7 +50,8 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, postg
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
     // Ctrl-C also reaches PostgreSQL (same process group); the library would wait for an exit it missed, 10 s until beforeExit.
-    stop: () => (isRunning(postmaster) ? pg.stop() : Promise.resolve()),
+    // A PostgreSQL restarted under Khabar (pg_ctl restart) is no longer the library's child: it is stopped by its pid file.
+    stop: () => (isRunning(postmaster) ? pg.stop() : stopByPidFile(databaseDir)),
   };
 }
 
@@ -67,6 +68,15 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Fast shutdown (SIGINT) of the postmaster the data directory names, if one runs; resolves once it is gone. */
+async function stopByPidFile(databaseDir: string): Promise<void> {
+  const pid = pidIn(databaseDir);
+  if (pid === null || !isRunning(pid)) return;
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 30_000;
+  while (isRunning(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 /** A pid file left by a killed run blocks the next start; drop it when its process is gone. */

@@ -17,6 +17,8 @@ const MAX_PREPARED = 500;
  */
 export class PoolSql implements Sql {
   private readonly names = new Map<string, string>();
+  /** Statements run so far, by every request and by the event feed (the reconnect-storm test and bench count them). */
+  statements = 0;
 
   constructor(private readonly pool: Pool) {}
 
@@ -25,6 +27,7 @@ export class PoolSql implements Sql {
   }
 
   async query<T = any>(text: string, values: unknown[] = []): Promise<T[]> {
+    this.statements += 1;
     const result = await this.pool.query({ name: this.nameOf(text), text, values });
     return result.rows as T[];
   }

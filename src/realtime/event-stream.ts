@@ -1,9 +1,7 @@
 import type { Context } from '../context';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import type { EventTopic } from './outbox';
 import type { Drainable, EventFeed, FeedEvent, ReadScope } from './feed';
-
-/** Events a stream behind the window reads at a time: what a slow client can hold in server memory. */
-const BACKLOG_PAGE = 50;
 
 export interface StreamSpec<P> {
   topic: EventTopic;
@@ -20,10 +18,15 @@ export interface StreamSpec<P> {
  * behind the feed's window, then read from the window, with no gap or duplicate at the seam since both are
  * the same sequence. Before each event is yielded the subscription's context gets that event's loaders, so
  * relations and authorization are resolved per event (graphql-ws executes an event before asking for the next).
+ * While the database is away the stream waits at its position, connected, and goes on from there when it is back.
  */
 export class EventStream<P> implements AsyncIterableIterator<P>, Drainable {
   private position: number;
-  private backlog: FeedEvent[] = [];
+  /** A backlog page shared with the other streams that read it (never changed), and the next event to take from it. */
+  private backlog: readonly FeedEvent[] = [];
+  private backlogIndex = 0;
+  /** An event whose filter could not be evaluated while the database was away: evaluated again first. */
+  private pending: FeedEvent | null = null;
   private ended = false;
   private wake: (() => void) | null = null;
   private cancelWait: (() => void) | null = null;
@@ -49,8 +52,16 @@ export class EventStream<P> implements AsyncIterableIterator<P>, Drainable {
       }
       this.position = event.record.seq;
       const scope = event.scopeFor(this.feed.deps, this.context.viewer);
-      let accepted = this.spec.accepts(event, scope);
-      if (accepted instanceof Promise) accepted = await accepted;
+      let accepted: boolean;
+      try {
+        const verdict = this.spec.accepts(event, scope);
+        accepted = verdict instanceof Promise ? await verdict : verdict;
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        this.pending = event;
+        await this.feed.readable();
+        continue;
+      }
       if (accepted && !this.ended) {
         Object.assign(this.context, scope);
         return { value: event.payload(this.spec.payload), done: false };
@@ -78,21 +89,33 @@ export class EventStream<P> implements AsyncIterableIterator<P>, Drainable {
   }
 
   private nextEvent(): FeedEvent | null | Promise<FeedEvent | null> {
-    if (this.backlog.length > 0) return this.backlog.shift()!;
+    if (this.pending) {
+      const event = this.pending;
+      this.pending = null;
+      return event;
+    }
+    if (this.backlogIndex < this.backlog.length) return this.backlog[this.backlogIndex++];
     if (this.position < this.feed.floor) return this.readBacklog();
     const event = this.feed.firstAfter(this.position, this.spec.topic);
     if (!event) this.position = Math.max(this.position, this.feed.head);
     return event;
   }
 
-  /** Behind the window (a replay, or a client slower than the news): page through the outbox itself. */
+  /** Behind the window (a replay, or a client slower than the news): page through the outbox, with any stream at the same place. */
   private async readBacklog(): Promise<FeedEvent | null> {
-    const floor = this.feed.floor;
-    this.backlog = await this.feed.read(this.position, this.spec.topic, BACKLOG_PAGE);
-    this.feed.replayedEvents += this.backlog.length;
+    let page;
+    try {
+      page = await this.feed.backlog(this.position, this.spec.topic);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      await this.feed.readable();
+      return null;
+    }
+    this.backlog = page.events;
+    this.backlogIndex = 0;
     // Nothing of this topic after us, even among the events the window had before this read began.
-    if (this.backlog.length === 0) this.position = Math.max(this.position, floor);
-    return this.backlog.shift() ?? null;
+    if (page.events.length === 0) this.position = Math.max(this.position, page.floor);
+    return this.backlogIndex < this.backlog.length ? this.backlog[this.backlogIndex++] : null;
   }
 
   private sleep(): Promise<void> {

@@ -45,6 +45,7 @@ export async function startLiveFeed(options: LiveFeedOptions): Promise<LiveFeed>
     : await listenThroughPostgres(options.databaseUrl, wake, logger);
   const poll = setInterval(wake, options.pollMs);
   const prune = () => void pruneOutbox(deps.db, options.retentionHours).then(({ lost }) => {
+    feed.outboxPruned();
     for (const { name, events } of lost) logger.error({ consumer: name, events }, 'pruned events a stopped outbox consumer had not read');
   }, (error) => logger.warn({ err: error }, 'pruning the outbox failed'));
   prune();

@@ -5,6 +5,7 @@ import { makeServices, Services } from '../services';
 import type { TickerType } from '../modules/ticker/ticker.type';
 import type { ArticleType } from '../modules/article/article.type';
 import { EVENT_TOPICS, EventTopic } from './outbox';
+import { isDatabaseUnavailable } from '../db/unavailable';
 
 /** One committed outbox row. */
 export interface OutboxRecord {
@@ -63,12 +64,28 @@ class ScopesByVisibility {
   }
 }
 
+/** What the outbox says of a replay cursor's sequence: its event's topic (null: no such event) and the oldest kept. */
+export interface CursorCheck {
+  topic: EventTopic | null;
+  oldest: number | null;
+}
+
 /** Anything the feed ends when the instance drains (the subscription streams). */
 export interface Drainable {
   end(): void;
 }
 
 const PAGE = 200;
+/** Events a stream behind the window reads at a time: what a slow client can hold in server memory. */
+export const BACKLOG_PAGE = 50;
+/** Backlog pages kept for streams at the same position (a reconnect storm); a bound on their memory. */
+const KEPT_PAGES = 64;
+
+/** A page of the outbox after a position, read for streams behind the window, and the window's floor when it was read. */
+export interface BacklogPage {
+  events: readonly FeedEvent[];
+  floor: number;
+}
 
 /**
  * This instance's view of the outbox: the latest events in a bounded in-memory window that every subscription
@@ -92,6 +109,12 @@ export class EventFeed {
   private fetching: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** Backlog pages by topic and position, read or being read: streams at the same place share one read. */
+  private readonly pages = new Map<string, Promise<BacklogPage>>();
+  /** Topics of the events replay cursors name, by sequence: a thousand clients resuming from one cursor check it once. */
+  private readonly cursorTopics = new Map<number, Promise<CursorCheck>>();
+  /** Streams and cursor checks that failed because the database was away wait for the next successful read. */
+  private recovery: { promise: Promise<void>; resolve(): void } | null = null;
 
   constructor(
     readonly deps: ContextDeps,
@@ -120,8 +143,10 @@ export class EventFeed {
           this.again = false;
           await this.fetchNew();
         } while (this.again && !this.stopped);
+        this.recovered();
       } catch (error) {
-        this.logger.error({ err: error }, 'reading the event outbox failed; retrying on the next notification');
+        if (isDatabaseUnavailable(error)) this.logger.warn({ err: error }, 'the database is unavailable; the event feed reads again when it is back');
+        else this.logger.error({ err: error }, 'reading the event outbox failed; retrying on the next notification');
       } finally {
         this.fetching = null;
       }
@@ -148,8 +173,69 @@ export class EventFeed {
       row.topic === 'article' ? articleById.get(row.entityId) ?? null : null));
   }
 
+  /**
+   * The page of `topic` after `position` for a stream behind the window. Streams at the same position share one read,
+   * so a reconnect storm costs one statement per distinct position, not per client; pages are dropped when new events
+   * arrive (their entities may have changed) and beyond the last KEPT_PAGES. The page must not be changed.
+   */
+  backlog(position: number, topic: EventTopic): Promise<BacklogPage> {
+    const key = `${topic}:${position}`;
+    let page = this.pages.get(key);
+    if (page) {
+      this.pages.delete(key); // most recently used last
+    } else {
+      const floor = this.floor;
+      page = this.read(position, topic, BACKLOG_PAGE).then((events) => {
+        this.replayedEvents += events.length;
+        return { events, floor };
+      });
+      page.catch(() => this.pages.delete(key));
+    }
+    this.pages.set(key, page);
+    if (this.pages.size > KEPT_PAGES) this.pages.delete(this.pages.keys().next().value!);
+    return page;
+  }
+
+  /** The topic of the event `seq` and the oldest sequence kept, for checking a replay cursor; shared like backlog pages. */
+  checkCursor(seq: number): Promise<CursorCheck> {
+    if (seq > this.floor && seq <= this.head) {
+      const event = this.firstAfter(seq - 1, null);
+      return Promise.resolve({ topic: event?.record.seq === seq ? event.record.topic : null, oldest: this.floor + 1 });
+    }
+    let check = this.cursorTopics.get(seq);
+    if (!check) {
+      check = this.deps.sql.query<{ topic: EventTopic | null; oldest: string | null }>(
+        'SELECT (SELECT topic FROM event_outbox WHERE seq = $1) AS topic, (SELECT min(seq) FROM event_outbox) AS oldest', [seq])
+        .then(([row]) => {
+          // A sequence with no event yet may get one: only what exists is kept (until new events clear the checks).
+          if (row.topic === null) this.cursorTopics.delete(seq);
+          return { topic: row.topic, oldest: row.oldest === null ? null : Number(row.oldest) };
+        });
+      check.catch(() => this.cursorTopics.delete(seq));
+      this.cursorTopics.set(seq, check);
+      if (this.cursorTopics.size > KEPT_PAGES) this.cursorTopics.delete(this.cursorTopics.keys().next().value!);
+    }
+    return check;
+  }
+
+  /** After retention pruned the outbox: cursor checks made before may name events that are gone. */
+  outboxPruned(): void {
+    this.cursorTopics.clear();
+  }
+
+  /** Resolves after the next successful read of the outbox (or when the feed stops): when the database is back. */
+  readable(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (!this.recovery) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.recovery = { promise, resolve };
+    }
+    return this.recovery.promise;
+  }
+
   /** The first event of `topic` after `seq` in the window (the caller checked `seq >= floor`). */
-  firstAfter(seq: number, topic: EventTopic): FeedEvent | null {
+  firstAfter(seq: number, topic: EventTopic | null): FeedEvent | null {
     let low = 0;
     let high = this.window.length;
     while (low < high) {
@@ -158,7 +244,7 @@ export class EventFeed {
       else high = middle;
     }
     for (let i = low; i < this.window.length; i += 1) {
-      if (this.window[i].record.topic === topic) return this.window[i];
+      if (topic === null || this.window[i].record.topic === topic) return this.window[i];
     }
     return null;
   }
@@ -206,6 +292,7 @@ export class EventFeed {
   /** Ends every stream and stops reading; resolves once no read is in flight. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.recovered();
     this.endStreams();
     for (const topic of EVENT_TOPICS) this.wakeAll(topic);
     await this.fetching;
@@ -221,6 +308,9 @@ export class EventFeed {
         const dropped = this.window.splice(0, this.window.length - this.windowSize);
         this.floor = dropped[dropped.length - 1].record.seq;
       }
+      // Pages read before hold entities as they were: later readers read them again (cursor checks stay true).
+      this.pages.clear();
+      this.cursorTopics.clear();
       for (const topic of new Set(events.map((e) => e.record.topic))) this.wakeAll(topic);
       const records = events.map((e) => e.record);
       for (const listener of this.listeners) {
@@ -228,6 +318,12 @@ export class EventFeed {
       }
       if (events.length < PAGE) return;
     }
+  }
+
+  private recovered(): void {
+    const recovery = this.recovery;
+    this.recovery = null;
+    recovery?.resolve();
   }
 
   private wakeAll(topic: EventTopic): void {

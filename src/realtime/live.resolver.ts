@@ -144,10 +144,10 @@ function inRegions(record: OutboxRecord, regions: Set<string> | null): boolean {
 async function replayPosition(ctx: LiveContext, cursor: string): Promise<number> {
   const [seq] = decodeCursor(CURSOR_KIND, cursor, 'after', ['number']) as [number];
   if (!Number.isSafeInteger(seq) || seq < 1) throw badInput(`Invalid cursor "${cursor.slice(0, 60)}".`, 'after');
-  const [row] = await ctx.sql.query<{ topic: string | null; oldest: string | null }>(
-    'SELECT (SELECT topic FROM event_outbox WHERE seq = $1) AS topic, (SELECT min(seq) FROM event_outbox) AS oldest', [seq]);
-  if (row.topic === 'ticker') return seq;
-  if (row.oldest === null || seq < Number(row.oldest)) {
+  // Checked through the feed: clients resuming from the same cursor (a reconnect storm) share one statement.
+  const { topic, oldest } = await ctx.feed.checkCursor(seq);
+  if (topic === 'ticker') return seq;
+  if (oldest === null || seq < oldest) {
     throw badInput(`This cursor is older than the ${ctx.feed.retentionHours} hours of events Khabar keeps: subscribe without \`after\` `
       + 'and load what is on air with the `tickers` query.', 'after', { reason: 'CURSOR_EXPIRED' });
   }

@@ -5,6 +5,7 @@ import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
 import type { Logger } from 'pino';
 import { PUBLIC_ERROR_CODES } from '../shared/errors';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { POLICY_ERROR_CODES } from './operation-policy';
 import type { Context } from '../context';
 
@@ -20,8 +21,12 @@ function violations(errors: ValidationError[], prefix = ''): { field: string; me
 const EXPECTED_CODES: ReadonlySet<string> = new Set([...PUBLIC_ERROR_CODES, ...POLICY_ERROR_CODES]);
 
 function isExpected(code: unknown, original: unknown): boolean {
-  return original instanceof ArgumentValidationError || (typeof code === 'string' && EXPECTED_CODES.has(code));
+  return original instanceof ArgumentValidationError || (typeof code === 'string' && EXPECTED_CODES.has(code))
+    || isDatabaseUnavailable(original);
 }
+
+/** An outage, not a fault of the request: answered 503 with Retry-After (databaseUnavailableStatus), never masked. */
+export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
 
 /**
  * Clients see coded errors with readable messages; anything unexpected reaches them as a bare
@@ -36,6 +41,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: 'BAD_USER_INPUT', field: list[0]?.field, violations: list },
+    };
+  }
+  if (isDatabaseUnavailable(original)) {
+    return {
+      message: 'The database is unavailable for a moment; try again shortly.',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: DATABASE_UNAVAILABLE },
     };
   }
   if (isExpected(formatted.extensions?.code, original)) {
@@ -65,3 +78,20 @@ export function logUnexpectedErrors(logger: Logger): ApolloServerPlugin<Context>
     },
   };
 }
+
+/** Seconds a client is told to wait before retrying after DATABASE_UNAVAILABLE: a restart takes a few. */
+const RETRY_AFTER_SECONDS = 2;
+
+/** A response carrying DATABASE_UNAVAILABLE is a 503 with Retry-After, so load balancers and clients back off. */
+export const databaseUnavailableStatus: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+        if (!errors?.some((error) => error.extensions?.code === DATABASE_UNAVAILABLE)) return;
+        response.http.status = 503;
+        response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+      },
+    };
+  },
+};

@@ -14,7 +14,7 @@ import type { Config } from '../config';
 import { Context, ContextDeps, makeContext } from '../context';
 import type { EventFeed } from '../realtime/feed';
 import { connectRedis } from '../shared/redis';
-import { formatError, logUnexpectedErrors } from './errors';
+import { databaseUnavailableStatus, formatError, logUnexpectedErrors } from './errors';
 import { instrumentEntityTags } from './cache/entity-tags';
 import { cacheControlPlugin } from './cache/cache-control';
 import { ResponseCache } from './cache/response-cache';
@@ -189,6 +189,7 @@ function apolloServer({ config, schema, logger, server, policy, tracing, manifes
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       logUnexpectedErrors(logger),
+      databaseUnavailableStatus,
       ...(config.exposeSqlCount ? [sqlCountHeader] : []),
     ],
   });

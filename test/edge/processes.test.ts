@@ -1,10 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { createTestDatabase } from '../support/database';
 import { TEST_JWT_SECRET, TestApp } from '../support/test-app';
 import { connectLive, subscribe } from '../support/live';
@@ -13,73 +11,7 @@ import { LIVE_CLOSE } from '../../src/server/ws';
 import { freePort } from '../../scripts/free-port';
 import { eventually } from '../support/eventually';
 import { sharedRedisUrl } from '../support/redis';
-
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
-
-interface KhabarProcess {
-  url: string;
-  child: ChildProcess;
-  /** What it logged on stdout, one JSON line each. */
-  lines: string[];
-  stop(): Promise<void>;
-  /** Sends `signal` to the process, or to its whole process group as a terminal's Ctrl-C does; resolves once it exited. */
-  signal(signal: NodeJS.Signals, to: 'process' | 'group'): Promise<{ code: number | null; ms: number }>;
-}
-
-/** `node dist/src/main.js` (compiled by `npm test`), as a replica of the compose file runs it; `ownGroup` as a terminal runs it. */
-async function startProcess(env: Record<string, string>, { ownGroup = false } = {}): Promise<KhabarProcess> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH!, HOST: '127.0.0.1', PORT: '0', KHABAR_SEED: 'none', MIGRATE_ON_START: 'false', JWT_SECRET: TEST_JWT_SECRET, PUSH: 'false', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: ownGroup,
-  });
-  const lines: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line);
-      const ready = /Khabar ready at (http[^"\s]+)/.exec(line);
-      if (ready) resolve(ready[1]);
-    });
-    void exited.then((code) => reject(new Error(`khabar exited with ${code} before it was ready`)));
-  });
-  return {
-    url,
-    child,
-    lines,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-    async signal(signal, to) {
-      const sent = Date.now();
-      if (to === 'group') process.kill(-child.pid!, signal);
-      else child.kill(signal);
-      const code = await exited;
-      return { code, ms: Date.now() - sent };
-    },
-  };
-}
-
-const gql = async (url: string, query: string, variables?: Record<string, unknown>, token?: string) => {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await res.text();
-  if (!text.startsWith('{')) throw new Error(`${res.status} from ${url}: ${text.slice(0, 300)}`);
-  return { status: res.status, cache: res.headers.get('x-khabar-cache'), body: JSON.parse(text) as any };
-};
-
-/** Waits until a process serves `count` live subscriptions, as its metrics say (it is not this test's process). */
-async function subscriptionsActive(url: string, count: number): Promise<void> {
-  const text = await eventually(() => fetch(url.replace(/\/graphql$/, '/metrics')).then((res) => res.text()),
-    (metrics) => new RegExp(`^khabar_subscriptions_active ${count}$`, 'm').test(metrics),
-    { timeoutMs: 20_000, what: `${count} active subscriptions in ${url}'s metrics` });
-  expect(text).toMatch(new RegExp(`^khabar_subscriptions_active ${count}$`, 'm'));
-}
+import { gql, KhabarProcess, MAIN, startProcess, subscriptionsActive } from '../support/khabar-process';
 
 const redisUrl = sharedRedisUrl();
 

@@ -1,5 +1,9 @@
 import type { Logger } from 'pino';
 import { ArticleWriter, ScheduledPublicationError } from './article.writer';
+import { isDatabaseUnavailable } from '../../db/unavailable';
+
+/** While the database is away the scheduler says so at most this often, and publishes what is due once it is back. */
+const OUTAGE_WARNING_MS = 10_000;
 
 export interface PublishScheduler {
   stop(): Promise<void>;
@@ -13,6 +17,7 @@ export function startPublishScheduler(writer: ArticleWriter, intervalMs: number,
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
+  let warnedAt = 0;
 
   const tick = async () => {
     const failed: number[] = [];
@@ -22,7 +27,7 @@ export function startPublishScheduler(writer: ArticleWriter, intervalMs: number,
         try {
           id = await writer.publishNextDue(failed);
         } catch (error) {
-          if (!(error instanceof ScheduledPublicationError)) throw error;
+          if (!(error instanceof ScheduledPublicationError) || isDatabaseUnavailable(error.cause)) throw error;
           failed.push(error.articleId);
           logger.error({ err: error.cause, articleId: error.articleId }, 'scheduled article could not be published; retrying on the next tick');
           continue;
@@ -31,7 +36,11 @@ export function startPublishScheduler(writer: ArticleWriter, intervalMs: number,
         logger.info({ articleId: id }, 'scheduled article published');
       }
     } catch (error) {
-      logger.error({ err: error }, 'scheduled publishing failed; retrying on the next tick');
+      if (!isDatabaseUnavailable(error)) logger.error({ err: error }, 'scheduled publishing failed; retrying on the next tick');
+      else if (Date.now() - warnedAt >= OUTAGE_WARNING_MS) {
+        warnedAt = Date.now();
+        logger.warn({ err: error }, 'the database is unavailable; scheduled articles are published when it is back');
+      }
     }
   };
   const schedule = () => {
