@@ -8,6 +8,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const { code, message } = current as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || code.startsWith('08'))) return true;
     if (typeof message === 'string' && DRIVER_MESSAGES.some((pattern) => pattern.test(message))) return true;
+    // TypeORM releases a transaction's connection when it breaks, and says so at the next statement (the COMMIT).
+    if ((current as Error).name === 'QueryRunnerAlreadyReleasedError') return true;
     // TypeORM wraps the driver's error (QueryFailedError.driverError); Error.cause chains too.
     current = (current as { driverError?: unknown; cause?: unknown }).driverError ?? (current as { cause?: unknown }).cause;
   }

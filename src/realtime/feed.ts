@@ -198,10 +198,6 @@ export class EventFeed {
 
   /** The topic of the event `seq` and the oldest sequence kept, for checking a replay cursor; shared like backlog pages. */
   checkCursor(seq: number): Promise<CursorCheck> {
-    if (seq > this.floor && seq <= this.head) {
-      const event = this.firstAfter(seq - 1, null);
-      return Promise.resolve({ topic: event?.record.seq === seq ? event.record.topic : null, oldest: this.floor + 1 });
-    }
     let check = this.cursorTopics.get(seq);
     if (!check) {
       check = this.deps.sql.query<{ topic: EventTopic | null; oldest: string | null }>(
@@ -235,7 +231,7 @@ export class EventFeed {
   }
 
   /** The first event of `topic` after `seq` in the window (the caller checked `seq >= floor`). */
-  firstAfter(seq: number, topic: EventTopic | null): FeedEvent | null {
+  firstAfter(seq: number, topic: EventTopic): FeedEvent | null {
     let low = 0;
     let high = this.window.length;
     while (low < high) {
@@ -244,7 +240,7 @@ export class EventFeed {
       else high = middle;
     }
     for (let i = low; i < this.window.length; i += 1) {
-      if (topic === null || this.window[i].record.topic === topic) return this.window[i];
+      if (this.window[i].record.topic === topic) return this.window[i];
     }
     return null;
   }
