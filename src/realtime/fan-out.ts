@@ -7,6 +7,7 @@ import type { ContextDeps } from '../context';
 import { APPENDED_SEQ, OUTBOX_CHANNEL } from './outbox';
 import { EventFeed } from './feed';
 import { pruneOutbox } from './outbox-consumers';
+import { throttledWarn } from '../shared/throttled-warn';
 
 /** How instances hear that events were committed: the notice carries a sequence number only, the outbox is the truth. */
 interface FanOut {
@@ -120,7 +121,8 @@ async function listenThroughPostgres(databaseUrl: string, wake: () => void, logg
 async function listenThroughRedis(redisUrl: string, db: DataSource, wake: () => void, logger: Logger): Promise<FanOut> {
   const [{ name }] = await db.query('SELECT current_database() AS name');
   const channel = `${OUTBOX_CHANNEL}:${name}`;
-  const warn = (error: Error) => logger.warn({ err: error }, 'Redis connection failed; reconnecting');
+  const warn = throttledWarn(logger, 'Redis connection failed (live fan-out); reconnecting');
+  const warnOfLostNotices = throttledWarn(logger, 'publishing an event notice failed; other instances read it on their next poll');
   const options = { maxRetriesPerRequest: 1 };
   const subscriber = await connectRedis(redisUrl, options, warn);
   const disconnect = (clients: Redis[]) => (error: unknown) => {
@@ -136,8 +138,10 @@ async function listenThroughRedis(redisUrl: string, db: DataSource, wake: () => 
       const seq = queryRunner.data?.[APPENDED_SEQ];
       if (seq === undefined || queryRunner.isTransactionActive) return;
       delete queryRunner.data[APPENDED_SEQ];
+      // This instance's own subscribers at once, even while Redis is away (the others then wait for the poll or for Redis).
+      wake();
       // Not awaited: the commit has happened; a lost notice is caught up by the next one or the poll.
-      publisher.publish(channel, String(seq)).catch((error) => logger.warn({ err: error }, 'publishing an event notice failed'));
+      publisher.publish(channel, String(seq)).catch(warnOfLostNotices);
     },
     afterTransactionRollback({ queryRunner }) {
       if (queryRunner.data && !queryRunner.isTransactionActive) delete queryRunner.data[APPENDED_SEQ];

@@ -27,7 +27,7 @@ import { operationPolicyPlugin } from './policy-plugin';
 import { MemoryRateCounter, RedisRateCounter, type RateCounter } from './rate-counter';
 import { recordRequests, requestLogPlugin } from './request-log';
 import { securityHeaders } from './security-headers';
-import { throttledWarn } from './throttled-warn';
+import { throttledWarn } from '../shared/throttled-warn';
 import { Tracing } from './tracing';
 import { tracingPlugin } from './tracing-plugin';
 import { webRoutes } from './web';

@@ -16,26 +16,43 @@ export const redisServerInstalled = spawnSync('redis-server', ['--version']).sta
 
 export interface OwnRedis {
   url: string;
-  process: ChildProcess;
+  readonly process: ChildProcess;
   /** SIGKILL, as a crash would; resolves once the process is gone. */
   kill(): Promise<void>;
+  /** A new (empty) redis-server on the same port, as after a restart; resolves once it answers. */
+  restart(): Promise<void>;
 }
 
 /** A redis-server of the test's own on a free port, for tests that take Redis away. */
 export async function startRedis(): Promise<OwnRedis> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let child: ChildProcess;
+  let exited: Promise<void>;
   const kill = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   };
-  try {
-    await eventually(() => spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim(), (reply) => reply === 'PONG',
-      { what: `redis-server on port ${port} to answer` });
-  } catch (error) {
-    await kill();
-    throw error;
-  }
-  return { url: `redis://127.0.0.1:${port}`, process: child, kill };
+  const start = async () => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      await eventually(() => spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim(), (reply) => reply === 'PONG',
+        { what: `redis-server on port ${port} to answer` });
+    } catch (error) {
+      await kill();
+      throw error;
+    }
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    get process() {
+      return child;
+    },
+    kill,
+    async restart() {
+      await kill();
+      await start();
+    },
+  };
 }

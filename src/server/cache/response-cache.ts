@@ -6,7 +6,7 @@ import type { Metrics } from '../metrics';
 import { persistedHashOf, type GraphQLParams } from '../request-gate';
 import type { HttpRequestState } from '../request-state';
 import { sha256Hex } from '../persisted-queries';
-import { throttledWarn } from '../throttled-warn';
+import { throttledWarn } from '../../shared/throttled-warn';
 import { matchesEtag } from './etag';
 import { tagsToPurge } from './purge-tags';
 import type { CachedResponse, ResponseStore } from './response-store';
