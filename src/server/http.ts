@@ -89,8 +89,9 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     // Decides the client address of rate limits and WebSocket connection limits.
     app.set('trust proxy', edge.trustProxy);
     app.use(securityHeaders);
-    const server = http.createServer(app);
-    // Slow clients cannot hold a connection open forever; keep-alive outlasts a load balancer's idle timeout.
+    // Slow clients cannot hold a connection open forever: headers (or a first byte) within REQUEST_TIMEOUT_MS, the whole
+    // request too, checked every second (Node's default is 30 s); keep-alive outlasts a load balancer's idle timeout.
+    const server = http.createServer({ connectionsCheckingInterval: 1_000 }, app);
     server.requestTimeout = Math.max(edge.requestTimeoutMs, 1000);
     server.headersTimeout = Math.min(server.requestTimeout, 60_000);
     server.keepAliveTimeout = 65_000;
