@@ -6,8 +6,11 @@
 //   npm run bench:push                              # 100,000 devices, embedded PostgreSQL
 //   npm run bench:push -- --devices 2000 --smoke    # a small run that exits non-zero unless every device got its notification
 //   npm run bench:push -- --verify-every 10         # the peers decrypt and verify one message in ten
+//   npm run bench:push -- --q1-rate 50              # readers' Q1 requests a second, idle and during the send (20)
 //   DATABASE_URL=postgres://… npm run bench:push    # an existing (empty or Khabar) database instead
 //
+// Enqueue: from sending the push mutation until pushDeliveries counts every job (polled every 250 ms, so an upper bound).
+// Send-complete: from the event's commit to the last job accepted by its provider (the jobs' finished_at).
 // Needs `npm run build` and `tsc -p tsconfig.json` first (the npm script does both: the peers live in test/support).
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
@@ -22,7 +25,43 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const Q1 = fs.readFileSync(path.join(root, 'bench/queries/khabar/Q1.graphql'), 'utf8');
 
 if (process.argv[2] === '--peer') await runPeer(process.argv[3]);
+else if (process.argv[2] === '--q1') await runQ1(process.argv[3], Number(process.argv[4]));
 else await main();
+
+/**
+ * A child process asking Q1 at a steady `rate` per second between 'start' and 'stop' (open loop: a slow answer does not
+ * slow the asking, as with readers), so its own work never delays Khabar's and the latency is the readers'.
+ */
+async function runQ1(url, rate) {
+  let timer = null;
+  let pending = [];
+  let latencies = [];
+  let errors = 0;
+  const ask = () => {
+    const start = performance.now();
+    pending.push(fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: Q1 }) })
+      .then((response) => response.json())
+      .then((body) => { if (body.errors || !body.data) errors += 1; }, () => { errors += 1; })
+      .finally(() => latencies.push(performance.now() - start)));
+  };
+  process.on('message', async (message) => {
+    if (message.type === 'start') {
+      latencies = [];
+      pending = [];
+      errors = 0;
+      timer = setInterval(ask, 1000 / rate);
+    } else if (message.type === 'stop') {
+      clearInterval(timer);
+      await Promise.all(pending);
+      latencies.sort((a, b) => a - b);
+      const at = (q) => latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]) : 0;
+      process.send({ type: 'q1', p50: at(0.5), p99: at(0.99), count: latencies.length, errors });
+    } else if (message.type === 'exit') {
+      process.exit(0);
+    }
+  });
+  process.send({ type: 'ready' });
+}
 
 /** A child process serving one provider, driven over IPC. */
 async function runPeer(kind) {
@@ -61,8 +100,14 @@ async function runPeer(kind) {
   process.send({ type: 'ready' });
 }
 
-function child(kind) {
-  const proc = fork(fileURLToPath(import.meta.url), ['--peer', kind], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const children = new Set();
+process.on('exit', () => {
+  for (const proc of children) proc.kill();
+});
+
+function child(kind, args = ['--peer', kind]) {
+  const proc = fork(fileURLToPath(import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.add(proc);
   const inbox = [];
   proc.on('message', (message) => inbox.push(message));
   const next = async (type) => {
@@ -79,7 +124,7 @@ function child(kind) {
 async function main() {
   const { values } = parseArgs({ options: {
     devices: { type: 'string', default: '100000' }, smoke: { type: 'boolean', default: false },
-    'verify-every': { type: 'string', default: '1' }, 'q1-concurrency': { type: 'string', default: '4' },
+    'verify-every': { type: 'string', default: '1' }, 'q1-rate': { type: 'string', default: '20' },
   } });
   const total = Number(values.devices);
   const verifyEvery = Number(values['verify-every']);
@@ -98,7 +143,7 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'khabar-push-bench-'));
   fs.chmodSync(dataDir, 0o755);
   const khabar = await startKhabar(loadConfig(process.env, {
-    port: 0, host: '127.0.0.1', seed: 'demo', logLevel: 'warn', dataDir, dbPoolSize: 12,
+    port: 0, host: '127.0.0.1', seed: 'demo', logLevel: process.env.LOG_LEVEL || 'warn', dataDir, dbPoolSize: 12,
     embeddedPgPort: 20_000 + Math.floor(Math.random() * 20_000),
     edge: { rateLimitPerIp: 0, rateLimitPerToken: 0, responseCache: false },
     push: {
@@ -131,13 +176,16 @@ async function main() {
       method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
       body: JSON.stringify({ query, variables }),
     }).then((r) => r.json());
-    const idle = await q1Load(khabar.url, Number(values['q1-concurrency']), () => sleep(5_000));
+    const q1 = child('q1', ['--q1', khabar.url, values['q1-rate']]);
+    await q1.next('ready');
+    const idle = await q1Load(q1, () => sleep(5_000));
 
     let rssPeak = process.memoryUsage().rss;
     const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); }, 50);
     const pushedAt = Date.now();
     let progress = null;
-    const during = await q1Load(khabar.url, Number(values['q1-concurrency']), async () => {
+    let enqueuedAt = null;
+    const during = await q1Load(q1, async () => {
       const pushed = await gql('mutation ($input: PushBreakingNewsInput!) { pushBreakingNews(input: $input) { id } }',
         { input: { headline: 'زلزال بقوة 6 درجات يضرب المغرب', urgency: 1 } }, token);
       if (pushed.errors) throw new Error(JSON.stringify(pushed.errors));
@@ -147,20 +195,24 @@ async function main() {
         const result = await gql('query ($id: ID!) { pushDeliveries(tickerId: $id) { queued sent failed cancelled expired sendCompleteAt } }', { id: tickerId }, token);
         progress = result.data.pushDeliveries;
         const done = progress.sent + progress.failed + progress.cancelled + progress.expired;
+        if (enqueuedAt === null && done + progress.queued >= total) enqueuedAt = Date.now();
         if (done >= total && progress.queued === 0) break;
         if (Date.now() > deadline) throw new Error(`not complete after ${Date.now() - pushedAt} ms: ${JSON.stringify(progress)}`);
-        await sleep(100);
+        await sleep(250);
       }
     });
     clearInterval(sampler);
+    q1.proc.send({ type: 'exit' });
     const [timing] = await db.query(
-      `SELECT (extract(epoch FROM max(j.created_at) - e.created_at) * 1000)::int AS enqueue_ms,
-              (extract(epoch FROM max(j.finished_at) - e.created_at) * 1000)::int AS complete_ms,
+      `SELECT (extract(epoch FROM max(j.finished_at) - e.created_at) * 1000)::int AS complete_ms,
               count(*)::int AS jobs
        FROM delivery_job j JOIN event_outbox e ON e.seq = j.event_seq WHERE j.consumer = 'push' GROUP BY e.created_at`);
     const perPlatform = await db.query(
       `SELECT d.platform, count(*)::int AS sent, (extract(epoch FROM max(j.finished_at) - min(j.finished_at)))::float AS seconds
        FROM delivery_job j JOIN push_device d ON d.id = j.target WHERE j.consumer = 'push' AND j.state = 'sent' GROUP BY d.platform ORDER BY d.platform`);
+    const attempts = await db.query(`SELECT attempts, count(*)::int AS jobs, min(last_error) AS error FROM delivery_job WHERE consumer = 'push' GROUP BY attempts ORDER BY attempts`);
+    const timeline = await db.query(`SELECT (extract(epoch FROM date_trunc('second', finished_at) - date_trunc('second', (SELECT min(created_at) FROM delivery_job))))::int AS s, count(*)::int AS n
+      FROM delivery_job WHERE consumer = 'push' GROUP BY 1 ORDER BY 1`);
     const stats = Object.fromEntries(await Promise.all(Object.entries(peers).map(async ([kind, p]) => [kind, await p.ask({ type: 'stats' }, 'stats')])));
     const received = stats.web.received + stats.fcm.received + stats.apns.received;
     const distinct = stats.web.distinct + stats.fcm.distinct + stats.apns.distinct;
@@ -175,9 +227,11 @@ async function main() {
       const row = perPlatform.find((r) => r.platform === platform);
       return row && row.seconds > 0 ? Math.round(row.sent / row.seconds).toLocaleString('en') : '–';
     };
-    console.log(`| ${total.toLocaleString('en')} | ${(timing.enqueue_ms / 1000).toFixed(2)} s | ${(timing.complete_ms / 1000).toFixed(2)} s | ${rate('WEB')} | ${rate('ANDROID')} | ${rate('IOS')} `
+    console.log(`| ${total.toLocaleString('en')} | ≤ ${((enqueuedAt - pushedAt) / 1000).toFixed(2)} s | ${(timing.complete_ms / 1000).toFixed(2)} s | ${rate('WEB')} | ${rate('ANDROID')} | ${rate('IOS')} `
       + `| ${Math.round(rssPeak / 1048576)} MiB | ${idle.p50} / ${idle.p99} ms | ${during.p50} / ${during.p99} ms | ${received.toLocaleString('en')} (${distinct.toLocaleString('en')}) | ${refused} |`);
-    console.log(`\nstates: ${JSON.stringify(progress)}; Q1 requests: ${idle.count} idle, ${during.count} during the send (${values['q1-concurrency']} at a time)`);
+    console.log(`\nstates: ${JSON.stringify(progress)}; Q1 requests: ${idle.count} idle, ${during.count} during the send (${values['q1-rate']} a second)`);
+    console.log(`attempts: ${attempts.map((a) => `${a.jobs} × ${a.attempts}${a.error ? ` (${a.error.slice(0, 80)})` : ''}`).join(', ')}`);
+    if (process.env.BENCH_TIMELINE) console.log(`finished per second: ${timeline.map((t) => `${t.s}:${t.n}`).join(' ')}`);
     if (refused) console.log(`refusals (first): ${JSON.stringify([...stats.web.refusedSample, ...stats.fcm.refusedSample, ...stats.apns.refusedSample])}`);
     if (received !== total || distinct !== total || progress.sent !== total || refused) {
       failed = true;
@@ -214,31 +268,13 @@ async function insertDevices(db, platform, addresses, regions) {
   }
 }
 
-/** Q1 (the front page's list) from `concurrency` loops until `during` resolves; latencies in ms. */
-async function q1Load(url, concurrency, during) {
-  const latencies = [];
-  let errors = 0;
-  let running = true;
-  const loops = Array.from({ length: concurrency }, async () => {
-    while (running) {
-      const start = performance.now();
-      try {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: Q1 }) });
-        const body = await response.json();
-        if (body.errors || !body.data) errors += 1;
-      } catch {
-        errors += 1;
-      }
-      latencies.push(performance.now() - start);
-    }
-  });
+/** Q1 latencies (ms) from the Q1 process while `during` runs. */
+async function q1Load(q1, during) {
+  q1.proc.send({ type: 'start' });
   try {
     await during();
   } finally {
-    running = false;
-    await Promise.all(loops);
+    q1.proc.send({ type: 'stop' });
   }
-  latencies.sort((a, b) => a - b);
-  const at = (q) => latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]) : 0;
-  return { p50: at(0.5), p99: at(0.99), count: latencies.length, errors };
+  return q1.next('q1');
 }
