@@ -23,6 +23,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const Q1 = fs.readFileSync(path.join(root, 'bench/queries/khabar/Q1.graphql'), 'utf8');
+/** The peer and Q1 processes: killed when the bench exits, however it exits. */
+const children = new Set();
+process.on('exit', () => {
+  for (const proc of children) proc.kill();
+});
 
 if (process.argv[2] === '--peer') await runPeer(process.argv[3]);
 else if (process.argv[2] === '--q1') await runQ1(process.argv[3], Number(process.argv[4]));
@@ -99,11 +104,6 @@ async function runPeer(kind) {
   });
   process.send({ type: 'ready' });
 }
-
-const children = new Set();
-process.on('exit', () => {
-  for (const proc of children) proc.kill();
-});
 
 function child(kind, args = ['--peer', kind]) {
   const proc = fork(fileURLToPath(import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
