@@ -143,11 +143,21 @@ export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, 
       reported.add(job.id);
       report(job, outcome);
     };
+    // A live instance keeps its lease while the receiver takes its time; only a dead one lets it run out.
+    const renew = setInterval(() => {
+      const open = jobs.filter((job) => !reported.has(job.id));
+      if (open.length === 0 || stopped) return;
+      db.query(
+        `UPDATE delivery_job SET next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
+         WHERE id = ANY($1) AND lease_token = $2 AND state = 'queued'`, [open.map((job) => job.id), open[0].leaseToken, options.leaseMs],
+      ).catch((error) => log.warn({ err: error }, 'renewing a lease failed'));
+    }, Math.max(50, Math.floor(options.leaseMs / 3)));
     const deliverStarted = Date.now();
     const delivery = consumer.deliver(jobs, once)
       .then(() => log.debug({ jobs: jobs.length, ms: Date.now() - deliverStarted, inFlight }, 'delivered a batch'))
       .catch((error) => log.error({ err: error }, 'a delivery batch failed'))
       .finally(() => {
+        clearInterval(renew);
         for (const job of jobs) once(job, { state: 'retry', error: 'no outcome reported' });
         inFlight -= jobs.length;
         deliveries.delete(delivery);

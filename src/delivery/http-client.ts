@@ -184,7 +184,10 @@ export class OriginClient {
         settled = true;
         done();
       };
-      stream.on('end', () => settle(() => resolve({ status, headers, body: Buffer.concat(chunks) })));
+      // A stream that ends without response headers (cancelled on timeout, reset) got no answer: the caller retries.
+      stream.on('end', () => settle(() => (status === 0
+        ? reject(new TransportError(`request to ${this.url.origin} ended without an answer (code ${stream.rstCode})`))
+        : resolve({ status, headers, body: Buffer.concat(chunks) }))));
       stream.on('error', (error) => settle(() => reject(new TransportError(`request to ${this.url.origin} failed: ${error.message}`))));
       stream.on('close', () => settle(() => reject(new TransportError(`request to ${this.url.origin} ended without an answer (code ${stream.rstCode})`))));
       stream.end(request.body);
