@@ -193,6 +193,11 @@ async function main() {
       const deadline = Date.now() + Math.max(120_000, total * 3);
       for (;;) {
         const result = await gql('query ($id: ID!) { pushDeliveries(tickerId: $id) { queued sent failed cancelled expired sendCompleteAt } }', { id: tickerId }, token);
+        // A poll answered with an error (a request timeout on a saturated machine) is skipped, not fatal.
+        if (!result.data?.pushDeliveries) {
+          await sleep(250);
+          continue;
+        }
         progress = result.data.pushDeliveries;
         const done = progress.sent + progress.failed + progress.cancelled + progress.expired;
         if (enqueuedAt === null && done + progress.queued >= total) enqueuedAt = Date.now();
