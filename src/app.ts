@@ -16,6 +16,10 @@ import { startLiveFeed } from './realtime/fan-out';
 import { startPush } from './modules/push/push';
 import type { EventFeed } from './realtime/feed';
 import { checkSearchSupport, searchSupportWarning } from './modules/search/search-support';
+import { MediaLibrary } from './modules/media/media-library';
+import { ImageWriter } from './modules/media/image.writer';
+import { startRightsExpiry } from './modules/media/rights-scheduler';
+import { dropStaleFiles } from './modules/media/media-purge';
 
 export interface Khabar {
   /** GraphQL endpoint, e.g. http://localhost:4000/graphql */
@@ -56,13 +60,17 @@ export async function startKhabar(config: Config, options: { logger?: Logger } =
     const searchSupport = await checkSearchSupport(sql);
     const searchWarning = searchSupportWarning(searchSupport);
     if (searchWarning) logger.warn({ ctype: searchSupport.ctype }, searchWarning);
-    const contextDeps = { sql, tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)), db, searchSupport };
+    const media = await MediaLibrary.start(config.media);
+    stops.push(() => media.stop());
+    const contextDeps = { sql, tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)), db, searchSupport, media };
     if (config.schedulerIntervalMs > 0) {
       const scheduler = startPublishScheduler(new ArticleWriter(db), config.schedulerIntervalMs, logger);
       stops.push(scheduler.stop);
+      stops.push(startRightsExpiry(new ImageWriter(db, media), config.schedulerIntervalMs, logger).stop);
     }
     const live = await startLiveFeed({ deps: contextDeps, databaseUrl, redisUrl: config.redisUrl, logger, ...config.live });
     stops.push(live.stop);
+    dropStaleFiles(live.feed, media, logger);
     const schema = await buildKhabarSchema();
     const http = await startHttpServer({ config, schema, contextDeps, db, logger, feed: live.feed });
     stops.push(http.stop);

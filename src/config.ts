@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /** The only reader of process.env: everything else receives a frozen, typed Config. */
@@ -33,6 +34,8 @@ export interface Config {
   };
   /** Between the network and GraphQL: the operation policy's limits (both transports), HTTP caching, persisted queries, metrics, tracing (docs/http-and-caching.md). */
   readonly edge: EdgeConfig;
+  /** Pictures: where originals and renditions are stored, upload limits, image work (see docs/media.md). */
+  readonly media: MediaConfig;
   /** Built web pages and their assets (front page, playground). */
   readonly webDir: string;
   /** Serves the GraphiQL playground at GET /graphql to browsers. */
@@ -151,6 +154,28 @@ export interface EdgeConfig {
   readonly traceSampleRatio: number;
 }
 
+export interface MediaConfig {
+  /** `local` (files under DATA_DIR/media) or `s3` (any S3-compatible store, shared by every instance). */
+  readonly storage: 'local' | 's3';
+  readonly localDir: string;
+  readonly s3: {
+    readonly bucket: string;
+    readonly endpoint?: string;
+    readonly region: string;
+    readonly accessKeyId?: string;
+    readonly secretAccessKey?: string;
+    readonly forcePathStyle: boolean;
+    readonly prefix: string;
+  };
+  readonly maxUploadBytes: number;
+  /** Width × height above which an upload is refused from its header, before it is decoded. */
+  readonly maxPixels: number;
+  /** Image jobs (uploads, renditions) running at once on this instance; the rest wait their turn. */
+  readonly concurrency: number;
+  /** Prefix of rendition URLs (a CDN's origin, e.g. https://img.example.ma); empty: paths on this server. */
+  readonly publicUrl: string;
+}
+
 type Env = Record<string, string | undefined>;
 
 /** A whole number of 0 or more, written in digits; 0 means what the variable's documentation says, never a default. */
@@ -260,12 +285,36 @@ export function loadConfig(env: Env = process.env, { edge, push, ...overrides }:
       pollMs: positiveIntFrom(env, 'EVENT_POLL_MS', 10_000),
     }),
     edge: edgeConfig(env, edge),
+    media: mediaConfig(env, path.resolve(env.DATA_DIR || '.data')),
     webDir: path.resolve(env.WEB_DIR || 'dist/web'),
     playground: flag(env, 'PLAYGROUND', true),
     introspection: introspectionFrom(env.GRAPHQL_INTROSPECTION, nodeEnv),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${intFrom(env, 'PORT', 4000)}`).replace(/\/+$/, ''),
     push: Object.freeze({ ...pushConfig(env), ...push }),
     ...overrides,
+  });
+}
+
+function mediaConfig(env: Env, dataDir: string): MediaConfig {
+  const storage = (env.MEDIA_STORAGE || 'local').toLowerCase();
+  if (storage !== 'local' && storage !== 's3') throw new Error(`MEDIA_STORAGE must be "local" or "s3", got "${env.MEDIA_STORAGE}"`);
+  if (storage === 's3' && !env.MEDIA_S3_BUCKET) throw new Error('MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET');
+  return Object.freeze({
+    storage,
+    localDir: path.join(dataDir, 'media'),
+    s3: Object.freeze({
+      bucket: env.MEDIA_S3_BUCKET || '',
+      endpoint: env.MEDIA_S3_ENDPOINT || undefined,
+      region: env.MEDIA_S3_REGION || 'us-east-1',
+      accessKeyId: env.MEDIA_S3_ACCESS_KEY_ID || undefined,
+      secretAccessKey: env.MEDIA_S3_SECRET_ACCESS_KEY || undefined,
+      forcePathStyle: flag(env, 'MEDIA_S3_FORCE_PATH_STYLE', !!env.MEDIA_S3_ENDPOINT),
+      prefix: env.MEDIA_S3_PREFIX || '',
+    }),
+    maxUploadBytes: positiveIntFrom(env, 'MEDIA_MAX_UPLOAD_BYTES', 20 * 1024 * 1024),
+    maxPixels: positiveIntFrom(env, 'MEDIA_MAX_PIXELS', 50_000_000),
+    concurrency: positiveIntFrom(env, 'MEDIA_CONCURRENCY', Math.max(1, Math.floor(os.availableParallelism() / 2))),
+    publicUrl: (env.MEDIA_PUBLIC_URL || '').replace(/\/+$/, ''),
   });
 }
 

@@ -7,6 +7,7 @@ import { CountingSql, Sql } from './db/sql';
 import type { HttpRequestState } from './server/request-state';
 import type { SearchSupport } from './modules/search/search-support';
 import type { PushService } from './modules/push/push';
+import type { MediaLibrary } from './modules/media/media-library';
 
 /** What every resolver receives: built fresh per request (and per subscription event). */
 export interface Context {
@@ -22,6 +23,8 @@ export interface Context {
   clientAddress?: string;
   /** Push notifications, when on (requests over HTTP and graphql-ws mutations; subscriptions need none). */
   push?: PushService | null;
+  /** Pictures: rendition URLs, uploads. */
+  media: MediaLibrary;
 }
 
 /** The long-lived pieces a context is built from. */
@@ -34,10 +37,11 @@ export interface ContextDeps {
   searchSupport: SearchSupport;
   /** Push notifications, when on (set once push has started). */
   push?: PushService | null;
+  media: MediaLibrary;
 }
 
 export function makeContext(deps: ContextDeps, viewer: Viewer, requestId: string): Context {
   const sql = new CountingSql(deps.sql);
-  const services = makeServices(sql, deps.tokens, deps.db, deps.searchSupport);
-  return { requestId, viewer, services, sql, loaders: new Loaders(services, viewer), push: deps.push ?? null };
+  const services = makeServices(sql, deps.tokens, deps.db, deps.searchSupport, deps.media);
+  return { requestId, viewer, services, sql, media: deps.media, loaders: new Loaders(services, viewer), push: deps.push ?? null };
 }

@@ -23,6 +23,7 @@ export class Loaders {
   readonly ticker;
   readonly articleRevisions;
   readonly articleCorrections;
+  readonly image;
   private readonly articlePages = new Map<string, DataLoader<number | string, Page<ArticleType>>>();
   private readonly highlights = new Map<string, DataLoader<number, string>>();
 
@@ -40,6 +41,7 @@ export class Loaders {
     this.ticker = new DataLoader((ids: readonly number[]) => services.tickers.byIds(ids, visibility === 'public'));
     this.articleRevisions = new DataLoader((ids: readonly number[]) => services.articles.revisionsFor(ids));
     this.articleCorrections = new DataLoader((ids: readonly number[]) => services.articles.correctionsFor(ids));
+    this.image = new DataLoader((ids: readonly number[]) => services.images.byIds(ids, visibility));
   }
 
   /** The page of articles of a person or region; parents asking for the same page share one statement. */

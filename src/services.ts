@@ -15,6 +15,9 @@ import { SearchService } from './modules/search/search.service';
 import { PeopleSearchService } from './modules/search/people-search.service';
 import type { SearchSupport } from './modules/search/search-support';
 import type { TokenService } from './auth/tokens';
+import { ImageService } from './modules/media/image.service';
+import { ImageWriter } from './modules/media/image.writer';
+import type { MediaLibrary } from './modules/media/media-library';
 
 /** Services of one request (or subscription event), reading through that request's statement-counting Sql. */
 export interface Services {
@@ -33,9 +36,12 @@ export interface Services {
   tickers: TickerService;
   tickerWriter: TickerWriter;
   tokens: TokenService;
+  images: ImageService;
+  /** Uploads, changes and deletions of pictures. */
+  imageWriter: ImageWriter;
 }
 
-export function makeServices(sql: Sql, tokens: TokenService, db: DataSource, searchSupport: SearchSupport): Services {
+export function makeServices(sql: Sql, tokens: TokenService, db: DataSource, searchSupport: SearchSupport, media: MediaLibrary): Services {
   return {
     articles: new ArticleService(sql),
     articleWriter: new ArticleWriter(db),
@@ -50,5 +56,7 @@ export function makeServices(sql: Sql, tokens: TokenService, db: DataSource, sea
     tickers: new TickerService(sql),
     tickerWriter: new TickerWriter(db),
     tokens,
+    images: new ImageService(sql),
+    imageWriter: new ImageWriter(db, media),
   };
 }

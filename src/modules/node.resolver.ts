@@ -20,6 +20,8 @@ export class NodeResolver {
         return ctx.loaders.ticker.load(numericIdOf(type, id));
       case 'Region':
         return ctx.loaders.region.load(key);
+      case 'Image':
+        return ctx.loaders.image.load(numericIdOf(type, id));
     }
   }
 }

@@ -20,7 +20,7 @@ export interface OutboxRecord {
 }
 
 /** What a subscriber's resolvers read an event through: the services and loaders of one request. */
-export type ReadScope = Pick<Context, 'services' | 'loaders' | 'sql'>;
+export type ReadScope = Pick<Context, 'services' | 'loaders' | 'sql' | 'media'>;
 
 /**
  * An outbox event with the entity it concerns, read once per instance for all its subscribers. Loaders are
@@ -56,8 +56,8 @@ class ScopesByVisibility {
     const editor = isEditor(viewer);
     let scope = this.scopes.get(editor);
     if (!scope) {
-      const { services, loaders, sql } = makeContext(deps, viewer, this.label);
-      scope = { services, loaders, sql };
+      const { services, loaders, sql, media } = makeContext(deps, viewer, this.label);
+      scope = { services, loaders, sql, media };
       this.scopes.set(editor, scope);
     }
     return scope;
@@ -123,7 +123,7 @@ export class EventFeed {
     readonly retentionHours: number,
     private readonly windowSize = 1024,
   ) {
-    this.services = makeServices(deps.sql, deps.tokens, deps.db, deps.searchSupport);
+    this.services = makeServices(deps.sql, deps.tokens, deps.db, deps.searchSupport, deps.media);
   }
 
   async start(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 
 /** What events are about: subscribers hear of tickers and articles; person, category and region events (reference data pages show) only purge cached responses. */
-export const EVENT_TOPICS = ['ticker', 'article', 'person', 'category', 'region'] as const;
+export const EVENT_TOPICS = ['ticker', 'article', 'person', 'category', 'region', 'image'] as const;
 export type EventTopic = (typeof EVENT_TOPICS)[number];
 
 export interface OutboxEvent {

@@ -33,6 +33,8 @@ import { tracingPlugin } from './tracing-plugin';
 import { webRoutes } from './web';
 import { attachWebSocketServer } from './ws';
 import { graphqlWsOperations } from './ws-operations';
+import { renditionRoute } from '../modules/media/rendition.route';
+import { multipartUploads } from '../modules/media/upload';
 
 export interface HttpServer {
   url: string;
@@ -113,6 +115,9 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
       }
     });
     app.use(webRoutes(config, logger));
+    app.get('/media/*path', renditionRoute({ sql: contextDeps.sql, media: contextDeps.media, logger }));
+    // Uploads (GraphQL multipart requests) become ordinary operations before the /graphql route reads them.
+    app.use('/graphql', multipartUploads({ maxFileBytes: config.media.maxUploadBytes, maxFiles: 10 }));
     app.use('/graphql', ...graphqlRoute({
       config, apollo, policy, cache,
       recordRequests: recordRequests({ logger, metrics, tracing }),

@@ -21,6 +21,7 @@ import { SearchResolver } from '../modules/search/search.resolver';
 import { PushResolver } from '../modules/push/push.resolver';
 import { PeopleResolver } from '../modules/search/people.resolver';
 import { PersonArticlesResolver, RegionArticlesResolver } from '../modules/article/articles-about.resolver';
+import { ImageResolver } from '../modules/media/image.resolver';
 
 export const resolvers = [
   ArticleResolver,
@@ -43,6 +44,7 @@ export const resolvers = [
   PersonArticlesResolver,
   RegionArticlesResolver,
   PushResolver,
+  ImageResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {

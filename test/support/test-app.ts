@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigOverrides, loadConfig } from '../../src/config';
 import { startKhabar, Khabar } from '../../src/app';
 import type { Role } from '../../src/auth/viewer';
@@ -42,12 +45,19 @@ export async function startTestApp(overrides: ConfigOverrides = {}, options: Ins
     async stop() {
       await app.stop();
       await database.drop();
+      fs.rmSync(mediaDirOf(database.url), { recursive: true, force: true });
     },
   };
 }
 
+/** Where an app's pictures go on local disk: one folder per test database, shared by its instances like one disk. */
+export function mediaDirOf(databaseUrl: string): string {
+  return path.join(os.tmpdir(), `khabar-media-${new URL(databaseUrl).pathname.slice(1)}`);
+}
+
 async function startInstance(databaseUrl: string, overrides: ConfigOverrides = {}, options: InstanceOptions = {}): Promise<TestApp> {
   const config = loadConfig({}, {
+    media: { ...loadConfig({}).media, localDir: mediaDirOf(databaseUrl), concurrency: 1 },
     databaseUrl,
     port: 0,
     host: '127.0.0.1',

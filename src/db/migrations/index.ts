@@ -7,6 +7,7 @@ import { PersonFeed1764600000000 } from './1764600000000-PersonFeed';
 import { ReferenceEvents1764700000000 } from './1764700000000-ReferenceEvents';
 import { DeliveryEngine1764800000000 } from './1764800000000-DeliveryEngine';
 import { PushDevices1764800100000 } from './1764800100000-PushDevices';
+import { Media1764900000000 } from './1764900000000-Media';
 
 /** Every migration, in order; the CLI and the server both run this list. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ReferenceEvents1764700000000,
   DeliveryEngine1764800000000,
   PushDevices1764800100000,
+  Media1764900000000,
 ];

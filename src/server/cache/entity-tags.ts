@@ -8,14 +8,16 @@ import { PersonType } from '../../modules/person/person.type';
 import { CategoryType } from '../../modules/category/category.type';
 import { RegionType } from '../../modules/region/region.type';
 import { parseRegionCode } from '../../modules/region/region-code';
+import { ImageType } from '../../modules/media/image.type';
 
 /** Types whose changes reach readers through outbox events; their tags are what purges evict. */
 export const TAGGED_TYPES = ['Article', 'Ticker'] as const;
 /**
- * Reference data, tagged where a query's root field returns it (a person's, section's or place's page, their lists);
- * shown inside articles it is covered by the SHOWN_UPDATED events of those articles (see announceReferenceChange).
+ * Reference data and images, tagged where a query's root field returns them (a person's, section's or place's page, their
+ * lists, image(id:)); shown inside articles they are covered by the SHOWN_UPDATED events of those articles (see
+ * announceReferenceChange, and the image writer's announce).
  */
-export const REFERENCE_TYPES = ['Person', 'Region', 'Category'] as const;
+export const REFERENCE_TYPES = ['Person', 'Region', 'Category', 'Image'] as const;
 export type TaggedType = (typeof TAGGED_TYPES)[number] | (typeof REFERENCE_TYPES)[number];
 
 /** `Article:12` for one article (`Region:MA-04` for a place); `Article` for responses a new one could change (lists, lookups that found nothing). */
@@ -31,6 +33,7 @@ function addTagsOf(value: object, tags: Set<string>): boolean {
     if (value.regionCode) tags.add(entityTag('Region', value.regionCode));
   } else if (value instanceof PersonType) tags.add(entityTag('Person', value.dbId));
   else if (value instanceof CategoryType) tags.add(entityTag('Category', value.dbId));
+  else if (value instanceof ImageType) tags.add(entityTag('Image', value.dbId));
   else if (value instanceof RegionType) {
     // A place's page shows its parent; its children's changes name it (see RegionWriter), so its own code covers them.
     tags.add(entityTag('Region', value.code));

@@ -6,13 +6,13 @@ import { entityTag } from './entity-tags';
 const IN_PLACE_KINDS = new Set(['KILLED', 'RETRACTED', 'ARCHIVED', 'UNPUBLISHED', 'DELETED', ARTICLE_SHOWN_UPDATED]);
 
 /** The type whose tags an event of reference data evicts. */
-const REFERENCE_TYPE_OF = { person: 'Person', category: 'Category', region: 'Region' } as const;
+const REFERENCE_TYPE_OF = { person: 'Person', category: 'Category', region: 'Region', image: 'Image' } as const;
 
 /** The tags a content change evicts: the item everywhere it appears, and every list it could join. */
 export function tagsToPurge(change: Pick<OutboxRecord, 'topic' | 'kind' | 'entityId' | 'regionCodes'>): string[] {
   // Reference data is only added or changed, which can reorder or join its lists; regions are named by code.
   if (change.topic === 'region') return [...change.regionCodes.map((code) => entityTag('Region', code)), 'Region'];
-  if (change.topic === 'person' || change.topic === 'category') {
+  if (change.topic === 'person' || change.topic === 'category' || change.topic === 'image') {
     const type = REFERENCE_TYPE_OF[change.topic];
     return [entityTag(type, change.entityId), type];
   }

@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { EventFeed, OutboxRecord } from '../../realtime/feed';
+import { IMAGE_EVENT, IMAGE_EVENT_KINDS, isImageEventKind } from './media.events';
+import { mediaKeys, type MediaLibrary } from './media-library';
+
+/**
+ * After commit, on every instance: the files an image event makes stale go (renditions drawn for an old framing, every
+ * file of a deleted or expired image). Deleting is idempotent, so each instance doing it for its own disk (or all of
+ * them for a shared bucket) is safe; a missed deletion only leaves a file no current URL names.
+ */
+export function dropStaleFiles(feed: EventFeed, media: MediaLibrary, logger: Logger): void {
+  feed.onEvents(async (records: OutboxRecord[]) => {
+    for (const record of records) {
+      if (record.topic !== IMAGE_EVENT.topic || !isImageEventKind(record.kind)) continue;
+      const meaning = IMAGE_EVENT_KINDS[record.kind];
+      try {
+        if (meaning.dropsRenditions) await media.storage.deletePrefix(mediaKeys.renditions(record.entityId));
+        if (meaning.dropsOriginal) await media.storage.deletePrefix(`originals/${record.entityId}/`);
+      } catch (error) {
+        logger.warn({ err: error, imageId: record.entityId, kind: record.kind }, 'stale media files could not be removed');
+      }
+    }
+  });
+}

@@ -1,0 +1,101 @@
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { Sql } from '../../db/sql';
+import { FORMAT_MEDIA_TYPES, parseRenditionPath, regionFor, Rendition, renditionFor, renditionPath, widthsFor } from './image-renditions';
+import { ImageService } from './image.service';
+import { renditionSourceOf } from './image.type';
+import { mediaKeys, type MediaLibrary } from './media-library';
+
+/** A rendition never changes under its URL: browsers and CDNs keep it for a year without asking again. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** The tag a CDN purges an image's files by (Cache-Tag for Cloudflare, Surrogate-Key for Fastly and Varnish xkey). */
+export function imageCacheTag(imageId: number): string {
+  return `image-${imageId}`;
+}
+
+function headersOf(res: Response, imageId: number, rendition: Pick<Rendition, 'format' | 'signature'>, size: number): void {
+  res.setHeader('Content-Type', FORMAT_MEDIA_TYPES[rendition.format]);
+  res.setHeader('Content-Length', String(size));
+  res.setHeader('Cache-Control', IMMUTABLE);
+  res.setHeader('ETag', `"${rendition.signature}"`);
+  res.setHeader('Cache-Tag', imageCacheTag(imageId));
+  res.setHeader('Surrogate-Key', imageCacheTag(imageId));
+  // Pictures are shown on other sites' pages too (apps, syndication partners).
+  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+}
+
+function refuse(res: Response, status: number, message: string, maxAge: number): void {
+  res.status(status).setHeader('Cache-Control', maxAge > 0 ? `public, max-age=${maxAge}` : 'no-store');
+  res.type('text/plain').send(`${message}\n`);
+}
+
+/**
+ * GET /media/<image>/<ratio>-<width>-<signature>.<ext>. A stored rendition is sent as it is (the warm path reads no
+ * database: the file exists only while its URL is current). Otherwise the image row decides: 404 for none, 410 once
+ * its rights have expired, a redirect to the current URL for an outdated signature, or the rendition is drawn now
+ * (once, however many ask at the same time), stored, and sent.
+ */
+export function renditionRoute(deps: { sql: Sql; media: MediaLibrary; logger: Logger }) {
+  const images = new ImageService(deps.sql);
+  const drawing = new Map<string, Promise<Buffer | 'gone'>>();
+
+  return async (req: Request, res: Response): Promise<void> => {
+    const asked = parseRenditionPath(req.path);
+    if (!asked) return refuse(res, 404, 'No such picture.', 60);
+    const key = mediaKeys.rendition(asked.imageId, asked);
+    try {
+      if (req.headers['if-none-match'] === `"${asked.signature}"`) {
+        // The signature names these exact bytes; still answer 410 for an image taken out since.
+        const row = await images.row(asked.imageId);
+        if (row && !row.expired) {
+          res.setHeader('Cache-Control', IMMUTABLE);
+          return void res.status(304).end();
+        }
+      }
+      const stored = await deps.media.storage.open(key);
+      if (stored) {
+        headersOf(res, asked.imageId, asked, stored.size);
+        if (req.method === 'HEAD') return void (stored.body.destroy(), res.end());
+        stored.body.on('error', (error) => {
+          deps.logger.warn({ err: error, key }, 'rendition read failed');
+          res.destroy(error);
+        });
+        return void stored.body.pipe(res);
+      }
+      const row = await images.row(asked.imageId);
+      if (!row) return refuse(res, 404, 'No such picture.', 60);
+      if (row.expired) return refuse(res, 410, 'This picture is no longer available.', 300);
+      const source = renditionSourceOf(row);
+      if (!widthsFor(regionFor(source, asked.ratio)).includes(asked.width)) return refuse(res, 404, 'No rendition of this width.', 60);
+      const rendition = renditionFor(source, asked);
+      if (rendition.signature !== asked.signature) {
+        // An outdated URL (the picture was reframed since): the current one, not cached for long, as the page may change again.
+        res.setHeader('Cache-Control', 'public, max-age=60');
+        return res.redirect(302, `${deps.media.publicUrl}${renditionPath(row.id, rendition)}`);
+      }
+      let job = drawing.get(key);
+      if (!job) {
+        job = (async () => {
+          const file = await deps.media.render(row.id, row.originalKey, source, rendition);
+          // The image may have been taken out while it was drawn: its purge may have run before this file was stored.
+          const now = await images.row(row.id);
+          if (!now || now.expired) {
+            await deps.media.storage.deletePrefix(mediaKeys.renditions(row.id));
+            return 'gone' as const;
+          }
+          return file;
+        })().finally(() => drawing.delete(key));
+        drawing.set(key, job);
+      }
+      const file = await job;
+      if (file === 'gone') return refuse(res, 410, 'This picture is no longer available.', 300);
+      headersOf(res, row.id, rendition, file.length);
+      res.end(req.method === 'HEAD' ? undefined : file);
+    } catch (error) {
+      deps.logger.error({ err: error, path: req.path }, 'rendition failed');
+      if (!res.headersSent) refuse(res, 503, 'The picture cannot be served right now.', 0);
+      else res.destroy();
+    }
+  };
+}
