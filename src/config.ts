@@ -172,6 +172,8 @@ export interface MediaConfig {
   readonly maxPixels: number;
   /** Image jobs (uploads, renditions) running at once on this instance; the rest wait their turn. */
   readonly concurrency: number;
+  /** Memory for the hottest renditions of this instance, in bytes (0: none). */
+  readonly cacheBytes: number;
   /** Prefix of rendition URLs (a CDN's origin, e.g. https://img.example.ma); empty: paths on this server. */
   readonly publicUrl: string;
 }
@@ -314,6 +316,7 @@ function mediaConfig(env: Env, dataDir: string): MediaConfig {
     maxUploadBytes: positiveIntFrom(env, 'MEDIA_MAX_UPLOAD_BYTES', 20 * 1024 * 1024),
     maxPixels: positiveIntFrom(env, 'MEDIA_MAX_PIXELS', 50_000_000),
     concurrency: positiveIntFrom(env, 'MEDIA_CONCURRENCY', Math.max(1, Math.floor(os.availableParallelism() / 2))),
+    cacheBytes: intFrom(env, 'MEDIA_CACHE_MB', 64) * 1024 * 1024,
     publicUrl: (env.MEDIA_PUBLIC_URL || '').replace(/\/+$/, ''),
   });
 }

@@ -1,6 +1,7 @@
 import type { MediaConfig } from '../../config';
 import { ImagePipeline, IngestedImage } from './image-pipeline';
 import { LocalMediaStorage, MediaStorage, S3MediaStorage } from './media-storage';
+import { RenditionCache } from './rendition-cache';
 import { FORMAT_EXTENSIONS, FORMAT_MEDIA_TYPES, Rendition, RenditionSource, renditionFor, renditionPath, IMAGE_RATIOS, IMAGE_FORMATS, widthsFor, regionFor, RATIO_SLUGS } from './image-renditions';
 
 /** Where an image's files live in the store. */
@@ -16,7 +17,12 @@ export const mediaKeys = {
  * Started by the composition root; every start returns its stop.
  */
 export class MediaLibrary {
-  private constructor(readonly pipeline: ImagePipeline, readonly storage: MediaStorage, readonly publicUrl: string) {}
+  /** Renditions served from memory (MEDIA_CACHE_MB): no file or bucket read for the hottest pictures. */
+  readonly cache: RenditionCache;
+
+  private constructor(readonly pipeline: ImagePipeline, readonly storage: MediaStorage, readonly publicUrl: string, cacheBytes: number) {
+    this.cache = new RenditionCache(cacheBytes);
+  }
 
   static async start(config: MediaConfig): Promise<MediaLibrary> {
     const storage = config.storage === 's3' ? new S3MediaStorage(config.s3) : new LocalMediaStorage(config.localDir);
@@ -27,7 +33,7 @@ export class MediaLibrary {
       throw new Error(`media storage (${config.storage}) is not usable: ${(error as Error).message}`);
     }
     const pipeline = new ImagePipeline({ maxBytes: config.maxUploadBytes, maxPixels: config.maxPixels, concurrency: config.concurrency });
-    return new MediaLibrary(pipeline, storage, config.publicUrl);
+    return new MediaLibrary(pipeline, storage, config.publicUrl, config.cacheBytes);
   }
 
   /** Checks and cleans an upload (nothing is stored when it is refused). */

@@ -13,9 +13,12 @@ export function dropStaleFiles(feed: EventFeed, media: MediaLibrary, logger: Log
     for (const record of records) {
       if (record.topic !== IMAGE_EVENT.topic || !isImageEventKind(record.kind)) continue;
       const meaning = IMAGE_EVENT_KINDS[record.kind];
+      if (meaning.dropsRenditions) media.cache.dropImage(record.entityId);
       try {
         if (meaning.dropsRenditions) await media.storage.deletePrefix(mediaKeys.renditions(record.entityId));
         if (meaning.dropsOriginal) await media.storage.deletePrefix(`originals/${record.entityId}/`);
+        // Again after the files are gone: a read that began before the deletion cannot leave its copy behind.
+        if (meaning.dropsRenditions) media.cache.dropImage(record.entityId);
       } catch (error) {
         logger.warn({ err: error, imageId: record.entityId, kind: record.kind }, 'stale media files could not be removed');
       }

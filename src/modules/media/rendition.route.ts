@@ -31,8 +31,8 @@ function refuse(res: Response, status: number, message: string, maxAge: number):
 }
 
 /**
- * GET /media/<image>/<ratio>-<width>-<signature>.<ext>. A stored rendition is sent as it is (the warm path reads no
- * database: the file exists only while its URL is current). Otherwise the image row decides: 404 for none, 410 once
+ * GET /media/<image>/<ratio>-<width>-<signature>.<ext>. A stored rendition is sent as it is, from memory when it is hot
+ * (the warm path reads no database: the file exists only while its URL is current). Otherwise the image row decides: 404 for none, 410 once
  * its rights have expired, a redirect to the current URL for an outdated signature, or the rendition is drawn now
  * (once, however many ask at the same time), stored, and sent.
  */
@@ -53,15 +53,12 @@ export function renditionRoute(deps: { sql: Sql; media: MediaLibrary; logger: Lo
           return void res.status(304).end();
         }
       }
-      const stored = await deps.media.storage.open(key);
-      if (stored) {
-        headersOf(res, asked.imageId, asked, stored.size);
-        if (req.method === 'HEAD') return void (stored.body.destroy(), res.end());
-        stored.body.on('error', (error) => {
-          deps.logger.warn({ err: error, key }, 'rendition read failed');
-          res.destroy(error);
-        });
-        return void stored.body.pipe(res);
+      const generation = deps.media.cache.generation(asked.imageId);
+      const cached = deps.media.cache.get(key) ?? await deps.media.storage.get(key);
+      if (cached) {
+        deps.media.cache.set(key, asked.imageId, cached, generation);
+        headersOf(res, asked.imageId, asked, cached.length);
+        return void res.end(req.method === 'HEAD' ? undefined : cached);
       }
       const row = await images.row(asked.imageId);
       if (!row) return refuse(res, 404, 'No such picture.', 60);
@@ -90,6 +87,7 @@ export function renditionRoute(deps: { sql: Sql; media: MediaLibrary; logger: Lo
       }
       const file = await job;
       if (file === 'gone') return refuse(res, 410, 'This picture is no longer available.', 300);
+      deps.media.cache.set(key, row.id, file, generation);
       headersOf(res, row.id, rendition, file.length);
       res.end(req.method === 'HEAD' ? undefined : file);
     } catch (error) {
