@@ -249,3 +249,9 @@ describe('on an S3-compatible store (a real s3rver), shared by two instances', (
     }
   });
 });
+
+it('a file given in the JSON variables instead of a multipart part is BAD_USER_INPUT on "file"', async () => {
+  const { errors } = await app.gql(`mutation($f: Upload!) { uploadImage(file: $f, input: { alt: [{ lang: "ar", text: "صورة" }] }) { id } }`,
+    { f: 'data:image/jpeg;base64,/9j/' }, { token: editor });
+  expect(errors?.[0]).toMatchObject({ message: expect.stringContaining('multipart request'), extensions: { code: 'BAD_USER_INPUT', field: 'file' } });
+});

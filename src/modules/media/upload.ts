@@ -16,9 +16,10 @@ export class UploadedFile {
 export const UploadScalar = new GraphQLScalarType({
   name: 'Upload',
   description: 'A file sent as a part of a GraphQL multipart request (github.com/jaydenseric/graphql-multipart-request-spec), as the upload links of Apollo Client and urql send it.',
+  // Anything else stands for a missing file, which the mutation refuses (after its authorization check) on its `file` field.
   parseValue(value) {
     if (value instanceof UploadedFile) return value;
-    throw new GraphQLError('Upload values come from the file parts of a multipart request (the GraphQL multipart request spec).');
+    return new UploadedFile('', '', null, 'The file must be sent as a part of a multipart request (the GraphQL multipart request spec), not in the JSON variables.');
   },
   parseLiteral() {
     throw new GraphQLError('Upload values come from the file parts of a multipart request, never from the query text.');
