@@ -17,6 +17,7 @@ import type { SearchSupport } from './modules/search/search-support';
 import type { TokenService } from './auth/tokens';
 import { ImageService } from './modules/media/image.service';
 import { ImageWriter } from './modules/media/image.writer';
+import { MEDIA_BLOCK_RULES } from './modules/media/media-blocks';
 import type { MediaLibrary } from './modules/media/media-library';
 
 /** Services of one request (or subscription event), reading through that request's statement-counting Sql. */
@@ -44,7 +45,7 @@ export interface Services {
 export function makeServices(sql: Sql, tokens: TokenService, db: DataSource, searchSupport: SearchSupport, media: MediaLibrary): Services {
   return {
     articles: new ArticleService(sql),
-    articleWriter: new ArticleWriter(db),
+    articleWriter: new ArticleWriter(db, MEDIA_BLOCK_RULES),
     categories: new CategoryService(sql),
     categoryWriter: new CategoryWriter(db, announceReferenceChange),
     people: new PersonService(sql),

@@ -22,6 +22,8 @@ import { PushResolver } from '../modules/push/push.resolver';
 import { PeopleResolver } from '../modules/search/people.resolver';
 import { PersonArticlesResolver, RegionArticlesResolver } from '../modules/article/articles-about.resolver';
 import { ImageResolver } from '../modules/media/image.resolver';
+import { ArticleImageResolver, EmbedBlockResolver, EmbedBlockType, ImageBlockResolver, ImageBlockType, PersonImageResolver } from '../modules/media/media-blocks';
+import { TextBlockType } from '../modules/article/article.blocks';
 
 export const resolvers = [
   ArticleResolver,
@@ -45,6 +47,10 @@ export const resolvers = [
   RegionArticlesResolver,
   PushResolver,
   ImageResolver,
+  ImageBlockResolver,
+  EmbedBlockResolver,
+  ArticleImageResolver,
+  PersonImageResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {
@@ -56,6 +62,8 @@ const ROOT_DESCRIPTIONS = {
 export async function buildKhabarSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers,
+    // Body blocks are reached through the ArticleBlock interface only.
+    orphanedTypes: [TextBlockType, ImageBlockType, EmbedBlockType],
     authChecker,
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ArticleBlockType, ArticleStatus } from './article.type';
+import { ArticleStatus } from './article.type';
+import { ArticleBlockType, ShownBlock, shownBlocks } from './article.blocks';
 import type {
   ArticleCorrectionRow, ArticleRevisionRow, ArticleStatus as ArticleStatusValue, CorrectionKind as CorrectionKindValue,
   RevisionAction as RevisionActionValue,
@@ -90,7 +91,7 @@ export class ArticleRevisionType {
   summary: string | null;
 
   @Field(() => [ArticleBlockType], { description: 'Body at this version.' })
-  body: ArticleBlockType[];
+  body: ShownBlock[];
 
   @Field(() => [String], { description: 'Tags at this version.' })
   tags: string[];
@@ -118,7 +119,7 @@ export class ArticleRevisionType {
       title: s.title,
       kicker: s.kicker,
       summary: s.summary,
-      body: s.body,
+      body: shownBlocks(s.body),
       tags: s.tags,
       regionCodes: s.regionCodes,
       status: s.status,

@@ -1,4 +1,4 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 import { ArrayMaxSize, IsIn, MaxLength, ValidateNested } from 'class-validator';
 import { BlockType } from './article.type';
 import { IsPlainText } from '../../shared/plain-text';
@@ -36,14 +36,25 @@ export class ArticleFilter {
 export const TITLE_RULES = { min: 1, max: 300 };
 export const NOTE_RULES = { min: 1, max: 2000, multiline: true };
 
-@InputType('ArticleBlockInput', { description: 'One body block: plain text, never HTML.' })
+@InputType('ArticleBlockInput', { description: 'One body block. Text blocks need `text`; IMAGE needs `imageId` (and may have a `caption`); EMBED needs `url` (and may have a `posterImageId`).' })
 export class ArticleBlockInput {
   @Field(() => BlockType, { description: 'Kind of block.' })
   type: BlockType;
 
-  @Field({ description: 'The block text (plain text, up to 20000 characters).' })
-  @IsPlainText({ min: 1, max: 20_000, multiline: true })
-  text: string;
+  @Field(() => String, { nullable: true, description: 'PARAGRAPH, HEADING, QUOTE: the text (plain text, up to 20000 characters).' })
+  text?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'IMAGE: the image shown.' })
+  imageId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "IMAGE: a caption for this article (plain text, up to 1000 characters); the image's own otherwise." })
+  caption?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'EMBED: the address of the video or post, as copied from YouTube, Vimeo, Dailymotion, X, Facebook, Instagram or TikTok.' })
+  url?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'EMBED: an image shown in place of the player until the reader asks for it.' })
+  posterImageId?: string | null;
 }
 
 /** Fields an editor can set; omitted fields stay as they are, `null` clears an optional one. */
@@ -68,13 +79,16 @@ export abstract class ArticleContentInput {
   @IsIn(['ar', 'fr'], { message: 'lang must be "ar" or "fr"' })
   lang?: 'ar' | 'fr';
 
-  @Field(() => Boolean, { nullable: true, description: 'True when the article carries a video.' })
+  @Field(() => Boolean, { nullable: true, deprecationReason: 'Derived from the body: an EMBED block of a video sets it. A value given here is ignored.', description: 'Ignored: derived from the body.' })
   hasVideo?: boolean;
 
   @Field(() => [String], { nullable: true, description: 'Free-form tags (up to 20, each up to 50 characters); replaces the current ones.' })
   @ArrayMaxSize(20)
   @IsPlainText({ min: 1, max: 50 }, { each: true })
   tags?: string[] | null;
+
+  @Field(() => ID, { nullable: true, description: 'The lead image (an Image id); null for none.' })
+  leadImageId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Section slug, e.g. "politique"; null for none.' })
   @MaxLength(200)

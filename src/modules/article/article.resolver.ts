@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { ArticleBlockType, ArticleType, DisplayLocale } from './article.type';
+import { ArticleType, DisplayLocale } from './article.type';
+import { ArticleBlockType, imageIdsOf, ShownBlock, shownBlocks } from './article.blocks';
 import { ArticleConnection } from './article.connection';
 import { pageShape, shapeAt } from './article.shape';
 import { ArticleFilter } from './article.inputs';
@@ -38,9 +39,14 @@ export class ArticleResolver {
     return ArticleConnection.of(await ctx.services.articles.page(filter, page, pageShape(info)), filter);
   }
 
-  @FieldResolver(() => [ArticleBlockType], { description: 'Body as ordered blocks of plain text.' })
-  body(@Root() article: ArticleType, @Ctx() ctx: Context): ArticleBlockType[] | Promise<ArticleBlockType[]> {
-    return article.body ?? ctx.loaders.articleBody.load(article.dbId);
+  @FieldResolver(() => [ArticleBlockType], { description: 'Body as ordered blocks: text, images, embeds. Readers get no IMAGE block whose image they may not see (its rights expired).' })
+  async body(@Root() article: ArticleType, @Ctx() ctx: Context): Promise<ShownBlock[]> {
+    const body = article.body ?? await ctx.loaders.articleBody.load(article.dbId);
+    const ids = imageIdsOf(body.filter((block) => block.type === 'IMAGE'));
+    if (ids.length === 0) return shownBlocks(body, article.lang);
+    const images = await ctx.loaders.image.loadMany(ids);
+    const shown = new Set(ids.filter((_id, i) => images[i] !== null && !(images[i] instanceof Error)));
+    return shownBlocks(body.filter((block) => block.type !== 'IMAGE' || shown.has(block.imageId)), article.lang);
   }
 
   @FieldResolver(() => CategoryType, { nullable: true, description: 'The section the article belongs to.' })

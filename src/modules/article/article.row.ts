@@ -3,11 +3,31 @@ import type { PersonRow } from '../person/person.row';
 import type { CategoryRow } from '../category/category.row';
 
 export type ArticleStatus = 'DRAFT' | 'SCHEDULED' | 'PUBLISHED' | 'RETRACTED' | 'ARCHIVED';
-export type BlockType = 'PARAGRAPH' | 'HEADING' | 'QUOTE';
-export interface BodyBlock {
-  type: BlockType;
+export type TextBlockKind = 'PARAGRAPH' | 'HEADING' | 'QUOTE';
+/** A block of running text. */
+export interface TextBlock {
+  type: TextBlockKind;
   text: string;
 }
+/** A picture inside the body, with an optional caption of its own (the image's caption otherwise). */
+export interface ImageBlock {
+  type: 'IMAGE';
+  imageId: number;
+  caption: string | null;
+}
+/** A video or post of an allowed provider, rebuilt from its id (see src/modules/media/embed-url.ts). */
+export interface EmbedBlock {
+  type: 'EMBED';
+  provider: string;
+  url: string;
+  embedUrl: string;
+  /** A video (sets hasVideo), not a post. */
+  video: boolean;
+  posterImageId: number | null;
+}
+/** One stored block of an article body (jsonb), in reading order; see article.blocks.ts. */
+export type BodyBlock = TextBlock | ImageBlock | EmbedBlock;
+export type BlockType = BodyBlock['type'];
 
 /**
  * A row of `article` as reads select it (ARTICLE_LIST in article.service.ts), private columns included (editor notes);
@@ -28,6 +48,7 @@ export interface ArticleRow {
   updatedAt: Date;
   hasVideo: boolean;
   categoryId: number | null;
+  leadImageId: number | null;
   tags: string[];
   editorNote: string | null;
   version: number;
@@ -55,6 +76,8 @@ export interface ArticleSnapshot {
   tags: string[];
   editorNote: string | null;
   categoryId: number | null;
+  /** Absent from revisions saved before images existed. */
+  leadImageId?: number | null;
   personIds: number[];
   regionCodes: string[];
   status: ArticleStatus;

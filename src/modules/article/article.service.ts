@@ -16,13 +16,13 @@ import { decodeCursor, encodeCursor, ForwardPageArgs, Page, pageOf, PageArgs, Sl
 const ARTICLE_LIST = new Projection({
   columns: {
     id: 'a.id', slug: 'a.slug', title: 'a.title', kicker: 'a.kicker', summary: 'a.summary', lang: 'a.lang', status: 'a.status',
-    publishedAt: 'a.published_at', updatedAt: 'a.updated_at', hasVideo: 'a.has_video', categoryId: 'a.category_id',
+    publishedAt: 'a.published_at', updatedAt: 'a.updated_at', hasVideo: 'a.has_video', categoryId: 'a.category_id', leadImageId: 'a.lead_image_id',
     tags: 'a.tags', version: 'a.version', editorNote: 'a.editor_note',
     publishedUs: '(extract(epoch FROM a.published_at) * 1000000)::bigint',
   },
   // id: global id, relations and cache tags; status: what readers see of it; publishedUs: its cursor.
   always: ['id', 'status', 'publishedUs'],
-  needs: { dir: ['lang'], category: ['categoryId'], displayDate: ['publishedAt'] },
+  needs: { dir: ['lang'], category: ['categoryId'], displayDate: ['publishedAt'], leadImage: ['leadImageId', 'lang'] },
 });
 
 /** The columns of an article list for what the operation shows of its articles, the relations it shows included. */

@@ -1,7 +1,7 @@
 import { Authorized, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../shared/node';
 import { toGlobalId } from '../../shared/global-id';
-import type { ArticleRow, ArticleStatus as ArticleStatusValue, BlockType as BlockTypeValue } from './article.row';
+import type { ArticleRow, ArticleStatus as ArticleStatusValue, BodyBlock } from './article.row';
 import { RegionType } from '../region/region.type';
 import { PersonType } from '../person/person.type';
 import { CategoryType } from '../category/category.type';
@@ -39,6 +39,8 @@ export enum BlockType {
   PARAGRAPH = 'PARAGRAPH',
   HEADING = 'HEADING',
   QUOTE = 'QUOTE',
+  IMAGE = 'IMAGE',
+  EMBED = 'EMBED',
 }
 registerEnumType(BlockType, {
   name: 'BlockType',
@@ -47,6 +49,8 @@ registerEnumType(BlockType, {
     PARAGRAPH: { description: 'A paragraph of running text.' },
     HEADING: { description: 'An intertitle inside the body.' },
     QUOTE: { description: 'A quotation set apart from the text.' },
+    IMAGE: { description: 'A picture (ImageBlock).' },
+    EMBED: { description: 'A video or post of YouTube, Vimeo, Dailymotion, X, Facebook, Instagram or TikTok (EmbedBlock).' },
   },
 });
 
@@ -59,15 +63,6 @@ registerEnumType(DisplayLocale, {
   description: 'Language of a formatted display string.',
   valuesConfig: { AR: { description: 'Arabic (Morocco), Latin digits.' }, FR: { description: 'French (Morocco).' } },
 });
-
-@ObjectType('ArticleBlock', { simpleResolvers: true, description: 'One block of an article body, in reading order; plain text, never HTML.' })
-export class ArticleBlockType {
-  @Field(() => BlockType, { description: 'Kind of block.' })
-  type: BlockTypeValue;
-
-  @Field({ description: 'The block text (plain text).' })
-  text: string;
-}
 
 // Plain properties resolve without type-graphql's per-field wrapper; the @Authorized ones opt out to keep their guard.
 @ObjectType('Article', { implements: Node, simpleResolvers: true, description: 'A news article.' })
@@ -85,7 +80,7 @@ export class ArticleType extends Node {
   summary: string | null;
 
   /** Absent when read from a list: `Article.body` loads it then. */
-  body?: ArticleBlockType[];
+  body?: BodyBlock[];
 
   @Field({ description: 'Language as a BCP 47 tag: "ar" or "fr".' })
   lang: 'ar' | 'fr';
@@ -102,7 +97,7 @@ export class ArticleType extends Node {
   @Field(() => Date, { description: 'When the article was last changed.' })
   updatedAt: Date;
 
-  @Field({ description: 'True when the article carries a video (the "(فيديو)" label of headlines).' })
+  @Field({ description: 'True when the article carries a video: derived from its body (an EMBED block of a video); the "(فيديو)" label of headlines.' })
   hasVideo: boolean;
 
   @Field(() => [String], { description: 'Free-form tags.' })
@@ -118,6 +113,8 @@ export class ArticleType extends Node {
 
   dbId: number;
   categoryId: number | null;
+  /** Its lead image (Article.leadImage, resolved by the media module). */
+  leadImageId: number | null;
   /** Relations read with the article (its ArticleShape); absent, `Article.regions`, `people` and `category` load them. */
   regions?: RegionType[];
   people?: PersonType[];
@@ -144,6 +141,7 @@ export class ArticleType extends Node {
       hasVideo: row.hasVideo,
       tags: row.tags,
       categoryId: row.categoryId,
+      leadImageId: row.leadImageId ?? null,
       publishedUs: row.publishedUs === null ? null : Number(row.publishedUs),
       updatedUs: row.updatedUs == null ? null : Number(row.updatedUs),
       version: row.version,

@@ -10,6 +10,8 @@ import { badInput, conflict, notFound } from '../../shared/errors';
 import { normalizePlainText, requirePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
 import { insertWithFreeSlug } from '../../db/free-slug';
+import { numericIdOf } from '../../shared/global-id';
+import { BlockRules, bodyFrom, hasVideo, NO_EMBEDS } from './article.blocks';
 import { normalizeRegionCode } from '../region/region-code';
 
 /** Who saved a change, as revisions record it. */
@@ -42,6 +44,7 @@ const FIELD_NAMES: Record<keyof ArticleSnapshot, string> = {
   tags: 'tags',
   editorNote: 'editorNote',
   categoryId: 'category',
+  leadImageId: 'leadImage',
   personIds: 'people',
   regionCodes: 'regions',
   status: 'status',
@@ -49,7 +52,7 @@ const FIELD_NAMES: Record<keyof ArticleSnapshot, string> = {
 };
 
 /** What restoreRevision brings back: the content, not the workflow state or the URL. */
-const CONTENT_KEYS = ['title', 'kicker', 'summary', 'body', 'lang', 'hasVideo', 'tags', 'editorNote', 'categoryId', 'personIds', 'regionCodes'] as const;
+const CONTENT_KEYS = ['title', 'kicker', 'summary', 'body', 'lang', 'hasVideo', 'tags', 'editorNote', 'categoryId', 'leadImageId', 'personIds', 'regionCodes'] as const;
 
 interface Locked {
   id: number;
@@ -73,7 +76,8 @@ interface StateRow extends Omit<ArticleSnapshot, 'publishedAt'> {
  * rules, saves the new state with a revision, and appends the outbox event last.
  */
 export class ArticleWriter {
-  constructor(private readonly db: DataSource) {}
+  /** `blocks` decides what the media module owns of a body (embed URLs); without it, no embeds. */
+  constructor(private readonly db: DataSource, private readonly blocks: BlockRules = NO_EMBEDS) {}
 
   async create(author: Author, input: CreateArticleInput): Promise<ArticleType> {
     return this.db.transaction(async (tx) => {
@@ -89,6 +93,7 @@ export class ArticleWriter {
         tags: patch.tags ?? [],
         editorNote: patch.editorNote ?? null,
         categoryId: patch.categoryId ?? null,
+        leadImageId: patch.leadImageId ?? null,
         personIds: patch.personIds ?? [],
         regionCodes: patch.regionCodes ?? [],
         status: 'DRAFT',
@@ -239,7 +244,7 @@ export class ArticleWriter {
   private async lock(tx: EntityManager, id: number, expectedVersion?: number): Promise<Locked> {
     const [row]: StateRow[] = await tx.query(
       `SELECT a.id, a.slug, a.title, a.kicker, a.summary, a.body, a.lang, a.has_video AS "hasVideo", a.tags,
-              a.editor_note AS "editorNote", a.category_id AS "categoryId", a.status, a.published_at AS "publishedAt",
+              a.editor_note AS "editorNote", a.category_id AS "categoryId", a.lead_image_id AS "leadImageId", a.status, a.published_at AS "publishedAt",
               a.version, a.updated_at AS "updatedAt", now() AS now,
               coalesce((SELECT array_agg(ap.person_id ORDER BY ap.position) FROM article_person ap WHERE ap.article_id = a.id), '{}') AS "personIds",
               coalesce((SELECT array_agg(ar.region_code ORDER BY ar.position) FROM article_region ar WHERE ar.article_id = a.id), '{}') AS "regionCodes"
@@ -262,10 +267,10 @@ export class ArticleWriter {
        VALUES ($1, $2, 'IMPORTED', '{}', $3, $4) ON CONFLICT DO NOTHING`, [id, locked.version, JSON.stringify(before), locked.updatedAt]);
     await tx.query(
       `UPDATE article SET title = $2, kicker = $3, summary = $4, body = $5, lang = $6, has_video = $7, tags = $8,
-              editor_note = $9, category_id = $10, status = $11, published_at = $12, version = $13, updated_at = now()
+              editor_note = $9, category_id = $10, status = $11, published_at = $12, version = $13, lead_image_id = $14, updated_at = now()
        WHERE id = $1`,
       [id, after.title, after.kicker, after.summary, JSON.stringify(after.body), after.lang, after.hasVideo, after.tags,
-        after.editorNote, after.categoryId, after.status, after.publishedAt, version]);
+        after.editorNote, after.categoryId, after.status, after.publishedAt, version, after.leadImageId ?? null]);
     const changed = changedFields(before, after);
     if (changed.includes(FIELD_NAMES.personIds)) await this.writePeople(tx, id, after.personIds, true);
     if (changed.includes(FIELD_NAMES.regionCodes)) await this.writeRegions(tx, id, after.regionCodes, true);
@@ -284,10 +289,10 @@ export class ArticleWriter {
   private async insertDraft(tx: EntityManager, base: string, draft: ArticleSnapshot): Promise<{ id: number; slug: string }> {
     return insertWithFreeSlug(tx, 'article', base, 'article', async (slug) => {
       const [row]: { id: number }[] = await tx.query(
-        `INSERT INTO article (slug, title, kicker, summary, body, lang, has_video, tags, editor_note, category_id, status, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'DRAFT', 1) RETURNING id`,
+        `INSERT INTO article (slug, title, kicker, summary, body, lang, has_video, tags, editor_note, category_id, lead_image_id, status, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'DRAFT', 1) RETURNING id`,
         [slug, draft.title, draft.kicker, draft.summary, JSON.stringify(draft.body), draft.lang, draft.hasVideo, draft.tags,
-          draft.editorNote, draft.categoryId]);
+          draft.editorNote, draft.categoryId, draft.leadImageId ?? null]);
       return { id: row.id, slug };
     });
   }
@@ -326,13 +331,25 @@ export class ArticleWriter {
     if (input.summary !== undefined) patch.summary = optionalText(input.summary);
     if (input.editorNote !== undefined) patch.editorNote = optionalText(input.editorNote);
     if (input.lang !== undefined) patch.lang = required('lang', input.lang);
-    if (input.hasVideo !== undefined) patch.hasVideo = required('hasVideo', input.hasVideo);
-    if (input.body !== undefined) patch.body = (input.body ?? []).map((block) => ({ type: block.type, text: normalizePlainText(block.text) }));
+    if (input.body !== undefined) {
+      patch.body = await bodyFrom(tx, input.body ?? [], this.blocks);
+      // Derived, never set: a body with a video embed has a video.
+      patch.hasVideo = hasVideo(patch.body);
+    }
     if (input.tags !== undefined) patch.tags = distinct((input.tags ?? []).map(normalizePlainText));
     if (input.categorySlug !== undefined) patch.categoryId = await this.categoryId(tx, input.categorySlug);
+    if (input.leadImageId !== undefined) patch.leadImageId = await this.imageId(tx, input.leadImageId);
     if (input.personSlugs !== undefined) patch.personIds = await this.personIds(tx, input.personSlugs ?? []);
     if (input.regionCodes !== undefined) patch.regionCodes = await this.regionCodes(tx, input.regionCodes ?? []);
     return patch;
+  }
+
+  private async imageId(tx: EntityManager, id: string | null): Promise<number | null> {
+    if (id === null) return null;
+    const imageId = numericIdOf('Image', id, 'leadImageId');
+    const [row]: { id: number }[] = await tx.query('SELECT id FROM image WHERE id = $1', [imageId]);
+    if (!row) throw badInput('There is no such image.', 'leadImageId', { unknown: [id] });
+    return imageId;
   }
 
   private async categoryId(tx: EntityManager, slug: string | null): Promise<number | null> {

@@ -1,4 +1,4 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 import { ArrayMaxSize } from 'class-validator';
 import { IsPlainText } from '../../shared/plain-text';
 
@@ -32,4 +32,7 @@ export class UpsertPersonInput {
   @Field(() => String, { nullable: true, description: 'Short biography (plain text, up to 5000 characters).' })
   @IsPlainText({ min: 0, max: 5000, multiline: true })
   bio?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Their portrait (an Image id).' })
+  portraitId?: string | null;
 }

@@ -8,4 +8,6 @@ export interface PersonRow {
   roleAr: string | null;
   roleFr: string | null;
   bio: string | null;
+  /** Their portrait (Person.portrait, resolved by the media module). */
+  portraitId?: number | null;
 }

@@ -10,9 +10,10 @@ import { Conditions } from '../../db/conditions';
 export const PERSON = new Projection({
   columns: {
     id: 'p.id', slug: 'p.slug', nameAr: 'p.name_ar', nameLatin: 'p.name_latin', aliases: 'p.aliases',
-    roleAr: 'p.role_ar', roleFr: 'p.role_fr', bio: 'p.bio',
+    roleAr: 'p.role_ar', roleFr: 'p.role_fr', bio: 'p.bio', portraitId: 'p.portrait_id',
   },
   always: ['id', 'slug'],
+  needs: { portrait: ['portraitId'] },
 });
 
 export const PERSON_COLUMNS = PERSON.select();

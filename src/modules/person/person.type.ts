@@ -28,6 +28,7 @@ export class PersonType extends Node {
   bio: string | null;
 
   dbId: number;
+  portraitId: number | null;
 
   static from(row: PersonRow): PersonType {
     return Object.assign(new PersonType(), {
@@ -40,6 +41,7 @@ export class PersonType extends Node {
       roleAr: row.roleAr,
       roleFr: row.roleFr,
       bio: row.bio,
+      portraitId: row.portraitId ?? null,
     });
   }
 }

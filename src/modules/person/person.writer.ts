@@ -7,6 +7,7 @@ import { normalizePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
 import { badInput } from '../../shared/errors';
 import { insertWithFreeSlug } from '../../db/free-slug';
+import { numericIdOf } from '../../shared/global-id';
 import { AnnounceReferenceChange, appendReferenceUpdate } from '../../realtime/outbox';
 
 /** The people write path: admins add and replace people. */
@@ -17,15 +18,22 @@ export class PersonWriter {
   async upsert(input: UpsertPersonInput): Promise<PersonType> {
     const text = (value: string | null | undefined) => (value == null || normalizePlainText(value) === '' ? null : normalizePlainText(value));
     const values = [normalizePlainText(input.nameAr), text(input.nameLatin), [...new Set((input.aliases ?? []).map(normalizePlainText))],
-      text(input.roleAr), text(input.roleFr), text(input.bio)];
+      text(input.roleAr), text(input.roleFr), text(input.bio), input.portraitId == null ? null : numericIdOf('Image', input.portraitId, 'portraitId')];
     const upsert = (tx: EntityManager, slug: string) => tx.query(
-      `INSERT INTO person AS p (slug, name_ar, name_latin, aliases, role_ar, role_fr, bio) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (slug) DO UPDATE SET name_ar = $2, name_latin = $3, aliases = $4, role_ar = $5, role_fr = $6, bio = $7, updated_at = now()
+      `INSERT INTO person AS p (slug, name_ar, name_latin, aliases, role_ar, role_fr, bio, portrait_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (slug) DO UPDATE SET name_ar = $2, name_latin = $3, aliases = $4, role_ar = $5, role_fr = $6, bio = $7, portrait_id = $8, updated_at = now()
        RETURNING ${PERSON_COLUMNS}`, [slug, ...values]);
+    const portraitId = values[6] as number | null;
+    const checkPortrait = async (tx: EntityManager) => {
+      if (portraitId === null) return;
+      const [found]: { id: number }[] = await tx.query('SELECT id FROM image WHERE id = $1', [portraitId]);
+      if (!found) throw badInput('There is no such image.', 'portraitId', { unknown: [input.portraitId] });
+    };
     if (input.slug != null) {
       const slug = slugify(input.slug);
       if (!slug) throw badInput('slug must contain letters or digits.', 'slug');
       return this.db.transaction(async (tx) => {
+        await checkPortrait(tx);
         const [row]: PersonRow[] = await upsert(tx, slug);
         await this.announce(tx, { topic: 'person', id: row.id });
         return PersonType.from(row);
@@ -33,8 +41,9 @@ export class PersonWriter {
     }
     const base = slugify(text(input.nameLatin) ?? normalizePlainText(input.nameAr));
     return this.db.transaction(async (tx) => {
+      await checkPortrait(tx);
       const [row]: PersonRow[] = await insertWithFreeSlug(tx, 'person', base, 'person', (slug) => tx.query(
-        `INSERT INTO person AS p (slug, name_ar, name_latin, aliases, role_ar, role_fr, bio) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO person AS p (slug, name_ar, name_latin, aliases, role_ar, role_fr, bio, portrait_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          RETURNING ${PERSON_COLUMNS}`, [slug, ...values]));
       // A new person joins lists of people, and lookups of their slug that found nobody; no article shows them yet.
       await appendReferenceUpdate(tx, { topic: 'person', id: row.id });
