@@ -20,6 +20,7 @@ import { MediaLibrary } from './modules/media/media-library';
 import { ImageWriter } from './modules/media/image.writer';
 import { startRightsExpiry } from './modules/media/rights-scheduler';
 import { dropStaleFiles } from './modules/media/media-purge';
+import { seedDemoPictures } from './modules/media/demo-pictures';
 
 export interface Khabar {
   /** GraphQL endpoint, e.g. http://localhost:4000/graphql */
@@ -62,6 +63,7 @@ export async function startKhabar(config: Config, options: { logger?: Logger } =
     if (searchWarning) logger.warn({ ctype: searchSupport.ctype }, searchWarning);
     const media = await MediaLibrary.start(config.media);
     stops.push(() => media.stop());
+    if (config.migrateOnStart && config.seed === 'demo') await seedDemoPictures(db, media, logger);
     const contextDeps = { sql, tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)), db, searchSupport, media };
     if (config.schedulerIntervalMs > 0) {
       const scheduler = startPublishScheduler(new ArticleWriter(db), config.schedulerIntervalMs, logger);

@@ -3,6 +3,8 @@ import { loadConfig } from '../config';
 import { makeDataSource } from '../db/data-source';
 import { prepareDatabase } from '../db/prepare';
 import { makeLogger } from '../server/logger';
+import { MediaLibrary } from '../modules/media/media-library';
+import { seedDemoPictures } from '../modules/media/demo-pictures';
 
 /**
  * `node dist/src/cli/migrate.js`: migrates DATABASE_URL (and seeds it with KHABAR_SEED=demo), then exits. Run once
@@ -16,6 +18,15 @@ async function main(): Promise<void> {
   await db.initialize();
   try {
     await prepareDatabase(db, config.seed, logger);
+    if (config.seed === 'demo') {
+      // The demo's pictures go to the media store the replicas share (MEDIA_STORAGE=s3 when there are several).
+      const media = await MediaLibrary.start(config.media);
+      try {
+        await seedDemoPictures(db, media, logger);
+      } finally {
+        await media.stop();
+      }
+    }
     logger.info('database ready');
   } finally {
     await db.destroy();

@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { seedDemoContent } from '../../src/db/seed';
+import { seedDemoPictures } from '../../src/modules/media/demo-pictures';
 import { startTestApp, type TestApp } from './test-app';
 
 export { launchChromium } from '../../scripts/chromium';
@@ -8,6 +9,7 @@ export { launchChromium } from '../../scripts/chromium';
 export async function startDemoApp(overrides: Parameters<typeof startTestApp>[0] = {}): Promise<TestApp> {
   const app = await startTestApp(overrides);
   await seedDemoContent(app.khabar.db);
+  await seedDemoPictures(app.khabar.db, app.khabar.contextDeps.media);
   return app;
 }
 
