@@ -3,15 +3,22 @@ import path from 'node:path';
 import express, { type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { EMBED_PLAYER_ORIGINS } from '../modules/media/embed-url';
 
 /** Bundled JS/CSS carry a content hash in their name (scripts/build-web.mjs), so browsers may keep them for good. */
 const HASHED_ASSET = /-[A-Z0-9]{8}\.(js|css|ttf|woff2?)$/;
 
-/** Strict policy for the front page: files from Khabar only, API calls and graphql-ws to the same origin. */
-const FRONT_CSP = [
-  "default-src 'self'", "connect-src 'self'", "img-src 'self' data:", "object-src 'none'", "base-uri 'none'",
-  "form-action 'self'", "frame-ancestors 'none'",
-].join('; ');
+/**
+ * Strict policy for the front page: files from Khabar only (pictures from MEDIA_PUBLIC_URL too), API calls and
+ * graphql-ws to the same origin; frames only from the embed providers' players, which load when a reader asks.
+ */
+function frontCsp(config: Config): string {
+  const pictures = config.media.publicUrl ? ` ${new URL(config.media.publicUrl).origin}` : '';
+  return [
+    "default-src 'self'", "connect-src 'self'", `img-src 'self' data:${pictures}`, `frame-src ${EMBED_PLAYER_ORIGINS.join(' ')}`,
+    "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 /** Monaco styles its editors at run time (inline styles) and GraphiQL inlines its icon fonts as data: URLs. */
 const PLAYGROUND_CSP = [
@@ -43,7 +50,7 @@ export function webRoutes(config: Config, logger: Logger): Router {
     res.type('html').send(html);
   };
 
-  router.get('/', page('index.html', FRONT_CSP));
+  router.get('/', page('index.html', frontCsp(config)));
   // The front page's service worker: one stable URL at the root, so its scope is the whole site.
   router.get('/sw.js', (_req, res) => {
     res.set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });

@@ -1,4 +1,5 @@
 /** The public GraphQL API over HTTP, exactly as any client calls it. */
+import { PICTURE_FIELDS, type PictureImage } from './picture';
 
 export interface GraphQLErrorShape {
   message: string;
@@ -45,6 +46,7 @@ export interface ArticleCard {
   category: { nameAr: string } | null;
   regions: RegionRef[];
   people: PersonRef[];
+  leadImage: PictureImage | null;
 }
 
 export const ARTICLE_CARD = `
@@ -53,6 +55,7 @@ export const ARTICLE_CARD = `
     category { nameAr }
     regions { code nameAr }
     people { slug nameAr }
+    leadImage { ${PICTURE_FIELDS} }
   }`;
 
 export interface Ticker {

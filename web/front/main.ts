@@ -3,6 +3,11 @@ import { ApiError, ARTICLE_CARD, gql, graphqlUrl, TICKER_FIELDS, type ArticleCar
 import { renderHighlight } from './highlight';
 import { followBreakingNews, type BreakingNewsEvent } from './live';
 import { startAlerts } from './alerts';
+import { pictureOf } from './picture';
+import { ARTICLE_SIZES, BODY_FIELDS, bodyOf, type BodyBlockView } from './blocks';
+
+/** How wide a card's picture is shown: the page column less the card's padding, the screen's width on phones. */
+const CARD_SIZES = '(max-width: 52rem) calc(100vw - 3.5rem), 48rem';
 
 const PAGE_SIZE = 10;
 
@@ -125,10 +130,11 @@ function wrap(child: HTMLElement): HTMLLIElement {
   return item;
 }
 
-function articleCard(card: ArticleCard, highlight?: string | null): HTMLLIElement {
+function articleCard(card: ArticleCard, highlight?: string | null, eager = false): HTMLLIElement {
   const item = el('li', 'card');
   item.lang = card.lang;
   item.dir = card.dir.toLowerCase();
+  if (card.leadImage) item.append(pictureOf(card.leadImage, { sizes: CARD_SIZES, eager, className: 'picture card-picture' }));
   if (card.kicker) item.append(el('p', 'kicker', card.kicker));
   const title = el('h2', 'card-title');
   const link = el('a', undefined, card.title);
@@ -176,7 +182,9 @@ async function loadArticles(title?: Promise<string> | string): Promise<void> {
     byId('latest-title').textContent = shownTitle;
     list.replaceChildren();
   }
-  list.append(...data.articles.edges.map((edge) => articleCard(edge.node)));
+  // The first card's picture is above the fold: it loads at once, the others as the reader scrolls to them.
+  const first = list.children.length === 0;
+  list.append(...data.articles.edges.map((edge, i) => articleCard(edge.node, null, first && i === 0)));
   if (!list.children.length) list.append(el('li', 'empty', 'لا توجد أخبار هنا بعد.'));
   listing.after = data.articles.pageInfo.endCursor;
   more.hidden = !data.articles.pageInfo.hasNextPage;
@@ -191,14 +199,14 @@ function showLatest(filter: Record<string, string>, title: Promise<string> | str
 // ---------- one article ----------
 
 interface ArticleView extends ArticleCard {
-  body: { type: 'PARAGRAPH' | 'HEADING' | 'QUOTE'; text: string }[];
+  body: BodyBlockView[];
   tags: string[];
 }
 
 async function showArticle(slug: string): Promise<void> {
   const ticket = navigation;
   const data = await gql<{ article: ArticleView | null }>(
-    `query ArticleView($slug: String!) { article(slug: $slug) { ...ArticleCard body { type text } tags } } ${ARTICLE_CARD}`,
+    `query ArticleView($slug: String!) { article(slug: $slug) { ...ArticleCard ${BODY_FIELDS} tags } } ${ARTICLE_CARD}`,
     { slug },
   );
   if (ticket !== navigation) return;
@@ -216,8 +224,8 @@ async function showArticle(slug: string): Promise<void> {
   byId('article-summary').textContent = article.summary ?? '';
   byId('article-chips').replaceWith(Object.assign(chips(article), { id: 'article-chips' }));
   const body = byId('article-body');
-  body.replaceChildren(...article.body.map((block) =>
-    el(block.type === 'HEADING' ? 'h2' : block.type === 'QUOTE' ? 'blockquote' : 'p', undefined, block.text)));
+  const lead = article.leadImage ? [pictureOf(article.leadImage, { sizes: ARTICLE_SIZES, eager: true, className: 'picture lead-picture' })] : [];
+  body.replaceChildren(...lead, ...bodyOf(article.body));
   document.title = `${article.title} · خبر`;
 }
 
@@ -251,7 +259,7 @@ async function showSearch(query: string): Promise<void> {
 
 const VIEWS = ['latest-view', 'search-view', 'article-view'] as const;
 
-function show(view: (typeof VIEWS)[number]): void {
+function show(view: (typeof VIEWS)[number] | null): void {
   for (const id of VIEWS) byId(id).hidden = id !== view;
 }
 
@@ -263,8 +271,10 @@ async function route(): Promise<void> {
   const value = decodeURIComponent(rest.join('='));
   try {
     if (key === 'article' && value) {
-      show('article-view');
+      // Shown once filled: an empty article view whose parts then move down would be a layout shift.
+      show(null);
       await showArticle(value);
+      if (ticket === navigation) show('article-view');
     } else if (key === 'search' && value) {
       show('search-view');
       await showSearch(value);
