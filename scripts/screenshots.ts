@@ -12,6 +12,12 @@ import { freePort } from './free-port';
 const OUT = path.resolve(__dirname, '../../docs/screenshots');
 
 async function shoot(page: Page, name: string): Promise<void> {
+  // The pictures in view are loaded, not their placeholders (the page's scripts run in the browser, not here).
+  await page.waitForFunction(() => {
+    type Img = { complete: boolean; naturalWidth: number; getBoundingClientRect(): { top: number } };
+    const { document, innerHeight } = globalThis as unknown as { document: { images: ArrayLike<Img> }; innerHeight: number };
+    return Array.from(document.images).filter((img) => img.getBoundingClientRect().top < innerHeight).every((img) => img.complete && img.naturalWidth > 0);
+  });
   await page.screenshot({ path: path.join(OUT, name) });
   process.stdout.write(`docs/screenshots/${name}\n`);
 }

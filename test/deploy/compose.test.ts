@@ -9,8 +9,8 @@ describe('docker/compose.yml', () => {
   const compose = yaml.load(docker('compose.yml')) as { services: Record<string, any> };
   const services = compose.services;
 
-  it('runs PostgreSQL, Redis, a one-shot migration, two replicas and nginx', () => {
-    expect(Object.keys(services).sort()).toEqual(['khabar-1', 'khabar-2', 'migrate', 'nginx', 'postgres', 'redis']);
+  it('runs PostgreSQL, Redis, an S3-compatible store and its bucket, a one-shot migration, two replicas and nginx', () => {
+    expect(Object.keys(services).sort()).toEqual(['khabar-1', 'khabar-2', 'media-bucket', 'migrate', 'minio', 'nginx', 'postgres', 'redis']);
     expect(services.migrate.command).toEqual(['node', 'dist/src/cli/migrate.js']);
     expect(services.migrate.restart).toBe('no');
   });
@@ -22,7 +22,10 @@ describe('docker/compose.yml', () => {
       expect(replica.environment).toMatchObject({
         MIGRATE_ON_START: 'false', TRUST_PROXY: '1', REDIS_URL: 'redis://redis:6379',
         DATABASE_URL: 'postgres://khabar:khabar@postgres:5432/khabar',
+        // Pictures in the store both replicas share, in a bucket that exists before they start.
+        MEDIA_STORAGE: 's3', MEDIA_S3_ENDPOINT: 'http://minio:9000', MEDIA_S3_BUCKET: 'khabar-media',
       });
+      expect(replica.depends_on['media-bucket'].condition).toBe('service_completed_successfully');
     }
     expect(services.nginx.depends_on['khabar-1'].condition).toBe('service_healthy');
   });
