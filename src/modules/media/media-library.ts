@@ -2,7 +2,7 @@ import type { MediaConfig } from '../../config';
 import { ImagePipeline, IngestedImage } from './image-pipeline';
 import { LocalMediaStorage, MediaStorage, S3MediaStorage } from './media-storage';
 import { RenditionCache } from './rendition-cache';
-import { FORMAT_EXTENSIONS, FORMAT_MEDIA_TYPES, Rendition, RenditionSource, renditionFor, renditionPath, IMAGE_RATIOS, IMAGE_FORMATS, widthsFor, regionFor, RATIO_SLUGS } from './image-renditions';
+import { FORMAT_EXTENSIONS, FORMAT_MEDIA_TYPES, Rendition, RenditionSource, renditionFor, renditionPath, RATIO_SLUGS } from './image-renditions';
 
 /** Where an image's files live in the store. */
 export const mediaKeys = {
@@ -49,17 +49,6 @@ export class MediaLibrary {
 
   url(imageId: number, source: RenditionSource, spec: { ratio: Rendition['ratio']; width?: number | null; format: Rendition['format'] }): string {
     return `${this.publicUrl}${renditionPath(imageId, renditionFor(source, spec))}`;
-  }
-
-  /** Every rendition file name an image can have now; the others in its folder are left over from earlier framings. */
-  currentRenditionKeys(imageId: number, source: RenditionSource): Set<string> {
-    const keys = new Set<string>();
-    for (const ratio of IMAGE_RATIOS) {
-      for (const width of widthsFor(regionFor(source, ratio))) {
-        for (const format of IMAGE_FORMATS) keys.add(mediaKeys.rendition(imageId, renditionFor(source, { ratio, width, format })));
-      }
-    }
-    return keys;
   }
 
   /** Draws a rendition from the stored original, stores it, and returns its bytes. */
