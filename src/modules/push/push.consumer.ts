@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { PushConfig } from '../../config';
 import type { ClaimedJob, DeliveryConsumer, Outcome } from '../../delivery/jobs';
+import { startCooperatively } from '../../delivery/cooperative';
 import { PoolSql } from '../../db/sql';
 import { ArticleService } from '../article/article.service';
 import { breakingNewsCursor } from '../../realtime/live.resolver';
@@ -74,10 +75,10 @@ export function pushConsumer(db: DataSource, config: PushConfig & { publicUrl: s
       const articleIds = [...new Set(rows.map((r) => r.article_id).filter((id): id is number => id !== null))];
       const slugs = new Map((await articles.byIds(articleIds, 'public')).filter((a) => a !== null).map((a) => [a!.dbId, a!.slug]));
       const byId = new Map(rows.map((row) => [Number(row.id), row]));
-      await Promise.all(jobs.map(async (job) => {
+      await startCooperatively(jobs, async (job) => {
         const row = byId.get(job.id)!;
         report(job, await send(row, job, row.article_id === null ? null : slugs.get(row.article_id) ?? null));
-      }));
+      });
     },
 
     async forget(targets) {
