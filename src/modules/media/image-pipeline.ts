@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
 import { encode as encodeBlurhash } from 'blurhash';
+import { lowerImageThreadPriority } from './image-threads';
 import { stripJpegMetadata } from './jpeg-strip';
 import type { Rendition } from './image-renditions';
 import { WorkQueue } from './work-queue';
@@ -98,7 +99,10 @@ export class ImagePipeline {
     }
     const format = sniffImageFormat(bytes);
     if (!format) throw new ImageInputError(`The file is ${describeUnknown(bytes)}; upload a JPEG, PNG, WebP, AVIF or GIF picture.`);
-    return this.queue.run(() => this.ingestNow(bytes, format));
+    return this.queue.run(() => {
+      lowerImageThreadPriority();
+      return this.ingestNow(bytes, format);
+    });
   }
 
   private async ingestNow(bytes: Buffer, format: SourceFormat): Promise<IngestedImage> {
@@ -158,6 +162,7 @@ export class ImagePipeline {
   /** Draws one rendition from a stored original (trusted: it was checked on upload). */
   render(original: Buffer, rendition: Pick<Rendition, 'region' | 'width' | 'height' | 'format'>, originalSize: { width: number; height: number }): Promise<Buffer> {
     return this.queue.run(() => {
+      lowerImageThreadPriority();
       const { region, width, height } = rendition;
       // Resize first and cut after, so JPEG originals decode at a reduced scale (shrink-on-load).
       const scale = width / region.width;
