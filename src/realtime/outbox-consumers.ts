@@ -27,10 +27,11 @@ export interface PruneResult {
  */
 export async function pruneOutbox(db: DataSource, retentionHours: number): Promise<PruneResult> {
   return db.transaction(async (tx) => {
+    // least() ignores a null: with nothing older than the retention, the consumers' position alone must not decide.
     const [{ through }] = await tx.query(
-      `SELECT least(
-         (SELECT max(seq) FROM event_outbox WHERE created_at < now() - make_interval(hours => $1)),
-         (SELECT min(position) FROM outbox_consumer WHERE heartbeat_at >= now() - make_interval(hours => $1))) AS through`,
+      `SELECT CASE WHEN expired IS NOT NULL THEN least(expired, waiting) END AS through FROM (SELECT
+         (SELECT max(seq) FROM event_outbox WHERE created_at < now() - make_interval(hours => $1)) AS expired,
+         (SELECT min(position) FROM outbox_consumer WHERE heartbeat_at >= now() - make_interval(hours => $1)) AS waiting) AS bounds`,
       [retentionHours]);
     if (through === null) return { deleted: 0, lost: [] };
     // TypeORM answers an UPDATE with [rows, count].

@@ -273,6 +273,14 @@ describe('the delivery engine (durable jobs from the outbox)', () => {
     expect(await db.query(`SELECT position::int, lost_events::int AS lost FROM outbox_consumer`)).toEqual([{ position: seq, lost: 1 }]);
   });
 
+  it('pruning keeps events younger than the retention, even once every consumer has read them: cursors resume from them', async () => {
+    const seq = await event('PUSHED', 1);
+    await registerOnly(); // at the head: it has read everything
+    expect(await db.query('SELECT position::int FROM outbox_consumer')).toEqual([{ position: seq }]);
+    expect(await pruneOutbox(db, 72)).toEqual({ deleted: 0, lost: [] });
+    expect(await db.query('SELECT seq::int FROM event_outbox')).toEqual([{ seq }]);
+  });
+
   /** Registers the consumer (at the head) without running it, so events can pile up before it starts. */
   async function registerOnly(): Promise<void> {
     await db.query(`INSERT INTO outbox_consumer (name, topics, position) VALUES ('test', '{ticker}', (SELECT coalesce(max(seq), 0) FROM event_outbox))`);
