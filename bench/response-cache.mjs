@@ -4,6 +4,8 @@
 //
 //   DATABASE_URL=postgres://…/khabar_bench npm run bench:cache          # 20 connections, 10 s per run
 //   DATABASE_URL=… REDIS_URL=redis://127.0.0.1:6379 npm run bench:cache -- --seconds 20 --connections 50
+//   npm run bench:cache -- --smoke      # the small bench dataset (on DATABASE_URL's server, else an embedded PostgreSQL),
+//                                       # 1 s runs: seconds; exits non-zero on any failed request or a cache that never hits
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -11,13 +13,21 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { prepareDataset, SMOKE_SCALE, startPostgres } from './dataset.mjs';
+import { finish } from './outcome.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' } } });
-const SECONDS = Number(values.seconds);
-const CONNECTIONS = Number(values.connections);
-const DATABASE_URL = process.env.DATABASE_URL;
-if (!DATABASE_URL) throw new Error('DATABASE_URL must name a Khabar database with content (e.g. the bench database)');
+const { values } = parseArgs({ options: {
+  seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' }, smoke: { type: 'boolean', default: false },
+} });
+const SMOKE = values.smoke;
+const SECONDS = SMOKE ? 1 : Number(values.seconds);
+const WARMUP_SECONDS = SMOKE ? 0.5 : 2;
+const CONNECTIONS = SMOKE ? 4 : Number(values.connections);
+const { freePort } = await import(path.join(ROOT, 'dist/scripts/free-port.js'));
+let DATABASE_URL = process.env.DATABASE_URL;
+if (!DATABASE_URL && !SMOKE) throw new Error('DATABASE_URL must name a Khabar database with content (e.g. the bench database)');
+const failures = [];
 const SECRET = 'bench-cache-secret-bench-cache-secret';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -82,11 +92,11 @@ async function cacheLookups(url) {
 }
 
 async function run(label, env, workload) {
-  const port = 4900 + Math.floor(Math.random() * 90);
+  const port = await freePort();
   const { child, url } = await startKhabar(port, env);
   try {
     const stop = await workload.before?.(url);
-    await load(url, workload.next, 2, CONNECTIONS); // warm-up
+    await load(url, workload.next, WARMUP_SECONDS, CONNECTIONS); // warm-up
     const lookups = await cacheLookups(url);
     const cpu = cpuMs(child.pid);
     const result = await load(url, workload.next, SECONDS, CONNECTIONS);
@@ -95,6 +105,9 @@ async function run(label, env, workload) {
     const after = await cacheLookups(url);
     const hits = after.hit - lookups.hit;
     const misses = after.miss - lookups.miss;
+    if (result.errors) failures.push(`${label}: ${result.errors} failed requests`);
+    if (!result.requests) failures.push(`${label}: no request answered`);
+    if (env.RESPONSE_CACHE === 'true' && !hits) failures.push(`${label}: the cache never hit`);
     console.log(JSON.stringify({
       label, reqPerSec: Math.round(result.requests / SECONDS), p50ms: result.p50ms, p99ms: result.p99ms, errors: result.errors,
       cpuMsPerRequest: Math.round((cpuUsed / result.requests) * 1000) / 1000,
@@ -140,7 +153,23 @@ async function breakingNewsMix() {
   };
 }
 
-const caches = [['no cache', { RESPONSE_CACHE: 'false' }], ['in-process cache', { RESPONSE_CACHE: 'true' }]];
-if (process.env.REDIS_URL) caches.push(['Redis cache', { RESPONSE_CACHE: 'true', REDIS_KEY_PREFIX: `bench-cache-${process.pid}:` }]);
-for (const [name, env] of caches) await run(`Q1, ${name}`, env, front);
-for (const [name, env] of caches) await run(`breaking-news mix, ${name}`, env, await breakingNewsMix());
+async function main() {
+  if (!DATABASE_URL) {
+    // A smoke run with no database named: the small bench dataset on an embedded PostgreSQL, stopped at the end.
+    const server = await startPostgres(process.env, { port: await freePort() });
+    cleanups.push(() => server.stop());
+    DATABASE_URL = (await prepareDataset({ scale: SMOKE_SCALE, server })).url;
+  } else if (SMOKE) {
+    DATABASE_URL = (await prepareDataset({ scale: SMOKE_SCALE, server: { url: DATABASE_URL, stop: async () => {} } })).url;
+  }
+  const caches = [['no cache', { RESPONSE_CACHE: 'false' }], ['in-process cache', { RESPONSE_CACHE: 'true' }]];
+  if (process.env.REDIS_URL) caches.push(['Redis cache', { RESPONSE_CACHE: 'true', REDIS_KEY_PREFIX: `bench-cache-${process.pid}:` }]);
+  for (const [name, env] of caches) await run(`Q1, ${name}`, env, front);
+  for (const [name, env] of caches) await run(`breaking-news mix, ${name}`, env, await breakingNewsMix());
+  if (failures.length) throw new Error(`bench:cache failed:\n  ${failures.join('\n  ')}`);
+}
+
+const cleanups = [];
+await finish(main, async () => {
+  while (cleanups.length) await cleanups.pop()();
+});

