@@ -202,7 +202,8 @@ describe('rights', () => {
       const gone = await eventually(() => fetchFile(app, jpeg), (r) => r.status === 410);
       expect(gone.headers.get('cache-control')).toBe('public, max-age=300');
       const editors = await app.gql('query($id: ID!) { image(id: $id) { rightsExpireAt } }', { id }, { token: editor });
-      expect(editors.data.image.rightsExpireAt).not.toBeNull();
+      const [{ stored }] = await app.sql('SELECT rights_expire_at AS stored FROM image WHERE id = $1', [dbId]);
+      expect(editors.data.image.rightsExpireAt).toBe(stored.toISOString());
       const events = await app.sql(`SELECT kind FROM event_outbox WHERE topic = 'image' AND entity_id = $1`, [dbId]);
       expect(events).toEqual([{ kind: 'EXPIRED' }]);
       await eventually(async () => storedFiles().filter((file) => file.includes(`/renditions/${dbId}/`)), (files) => files.length === 0);
@@ -240,7 +241,8 @@ describe('on an S3-compatible store (a real s3rver), shared by two instances', (
     try {
       const [{ originalKey }] = await first.sql('SELECT original_key AS "originalKey" FROM image');
       const original = await storage.get(originalKey);
-      expect(original).not.toBeNull();
+      // The original as stored: the upload's 1200 × 800 picture, without any of its metadata.
+      expect(await sharp(original!).metadata()).toMatchObject({ format: 'jpeg', width: 1200, height: 800 });
       expect(await telltalesIn(original!)).toEqual([]);
       // The rendition the second instance drew is in the bucket for the first to serve warm.
       expect((await fetchFile(first, read.image.url)).body.equals(file.body)).toBe(true);

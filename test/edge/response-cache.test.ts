@@ -353,7 +353,7 @@ describe('response store', () => {
     await store.store('b', entry('y'.repeat(10)), ['B'], epoch);
     await store.lookup('a');
     await store.store('c', entry('z'.repeat(10)), ['C'], epoch);
-    expect((await store.lookup('a')).entry).toBeDefined();
+    expect((await store.lookup('a')).entry?.body).toBe('x'.repeat(10));
     expect((await store.lookup('b')).entry).toBeUndefined();
     expect(await store.purge(['A', 'B'])).toBe(1);
   });
