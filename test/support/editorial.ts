@@ -17,8 +17,8 @@ export const RESTORE = `mutation($id: ID!, $version: Int!, $expectedVersion: Int
 
 export const A_BODY = [{ type: 'PARAGRAPH', text: 'دعت وزيرة التضامن إلى اعتماد مخطط عمل اجتماعي مشترك.' }];
 
-/** Runs an operation that must succeed and returns its data. */
-export async function ok<T = any>(app: TestApp, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+/** Runs an operation that must succeed and returns its data (over HTTP, or in process: test/support/in-process.ts). */
+export async function ok<T = any>(app: Pick<TestApp, 'gql'>, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
   const res = await app.gql(query, variables, { token });
   if (res.errors) throw new Error(`unexpected errors: ${JSON.stringify(res.errors)}`);
   return res.data;
@@ -30,7 +30,7 @@ export function failure(res: GraphQLResponse): { message: string; extensions?: R
   return res.errors[0];
 }
 
-export function outboxEvents(app: TestApp, articleId?: string): Promise<{ kind: string; entityId: number; regionCodes: string[] }[]> {
+export function outboxEvents(app: Pick<TestApp, 'sql'>, articleId?: string): Promise<{ kind: string; entityId: number; regionCodes: string[] }[]> {
   return app.sql(
     `SELECT kind, entity_id AS "entityId", region_codes AS "regionCodes" FROM event_outbox
      WHERE topic = 'article' AND ($1::int IS NULL OR entity_id = $1) ORDER BY seq`,

@@ -23,7 +23,7 @@ export interface ArticleSeed {
 }
 
 /** Inserts rows directly (set up as an admin would), so tests can act through the API as the user. */
-export function factories(app: TestApp) {
+export function factories(app: Pick<TestApp, 'sql'>) {
   return {
     async category(seed: { slug?: string; nameAr?: string; nameFr?: string } = {}) {
       const n = next();
