@@ -7,8 +7,11 @@ import type { ArticleShape } from './modules/article/article.shape';
 import type { Page, ForwardPageArgs } from './shared/relay';
 
 /**
- * Per-request batch loaders: every relation goes through one of these, so a page costs
- * one statement per relation whatever its size.
+ * Per-request batch loaders, for what a resolver asks for by key: an article, region, person, section, ticker or
+ * picture by id, the regions or people of articles whose statement did not read them, bodies, revisions,
+ * corrections, a parent's page of articles, search highlights. Lists read the relations they show in their own
+ * statement (ArticleShape, src/modules/article/article.shape.ts); what they leave out comes through here, batched,
+ * so a page costs one statement per loader used whatever its size (test/in-process/statement-count.test.ts).
  */
 export class Loaders {
   readonly visibility: Visibility;

@@ -4,8 +4,10 @@ import { ok } from '../support/editorial';
 
 /**
  * The newsroom's Arabic/French evaluation set (test/fixtures/arabic-search-eval.json): every document is created and
- * published by an editor through the API, then every query runs as a reader. Publishing through the API dates every
- * document "now", so the set's publishedAt only orders them (they are published oldest first).
+ * published by an editor through the API, then every query runs as a reader and must find each of its `mustFind` ids
+ * in its first 10 hits and none of its `mustNotFind`, scores never rising down the list. Publishing through the API
+ * dates every document "now": a document's `publishedAt` (only the seed-article has one) only orders the publishing,
+ * undated ones first.
  */
 interface EvalQuery { q: string; prefix?: boolean; mustFind?: string[]; mustNotFind?: string[]; why?: string }
 
