@@ -388,7 +388,8 @@ function filledFields(snapshot: ArticleSnapshot): string[] {
     .map((key) => FIELD_NAMES[key]);
 }
 
-function changedFields(before: ArticleSnapshot, after: ArticleSnapshot): string[] {
+/** The fields of a revision's `changedFields`: those whose value differs, named as the API names them. */
+export function changedFields(before: ArticleSnapshot, after: ArticleSnapshot): string[] {
   return (Object.keys(FIELD_NAMES) as (keyof ArticleSnapshot)[])
     .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
     .map((key) => FIELD_NAMES[key]);
