@@ -16,8 +16,10 @@ export const LAYERS: readonly (readonly string[])[] = [
   // Reference data.
   ['region', 'person', 'category'],
   ['article'],
-  // Built on article and the reference data (and the features to come: media, live, push, feeds, webhooks).
-  ['ticker', 'search', 'node', 'media', 'live', 'push', 'feeds', 'webhooks'],
+  // Built on article and the reference data.
+  ['ticker', 'search', 'node', 'media'],
+  // Built on those: push notifies breaking news (ticker events); the features to come (live blogs, feeds, webhooks).
+  ['live', 'push', 'feeds', 'webhooks'],
   ['app', 'server', 'cli', 'demo'],
 ];
 

@@ -6,6 +6,7 @@ import { makeDataSource } from './db/data-source';
 import { prepareDatabase } from './db/prepare';
 import { resolveJwtSecret, TokenService } from './auth/tokens';
 import type { ContextDeps } from './context';
+import { feedSource } from './events';
 import { PoolSql } from './db/sql';
 import { buildKhabarSchema } from './server/schema';
 import { startHttpServer } from './server/http';
@@ -70,7 +71,7 @@ export async function startKhabar(config: Config, options: { logger?: Logger } =
       stops.push(scheduler.stop);
       stops.push(startRightsExpiry(new ImageWriter(db, media), config.schedulerIntervalMs, logger).stop);
     }
-    const live = await startLiveFeed({ deps: contextDeps, databaseUrl, redisUrl: config.redisUrl, logger, ...config.live });
+    const live = await startLiveFeed({ source: feedSource(contextDeps), db, databaseUrl, redisUrl: config.redisUrl, logger, ...config.live });
     stops.push(live.stop);
     dropStaleFiles(live.feed, media, logger);
     const schema = await buildKhabarSchema();

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Sql } from './db/sql';
 import { ArticleService } from './modules/article/article.service';
 import { ArticleWriter } from './modules/article/article.writer';
-import { announceReferenceChange } from './modules/article/reference-changes';
+import { announceArticlesShowing } from './modules/article/reference-changes';
 import { CategoryService } from './modules/category/category.service';
 import { CategoryWriter } from './modules/category/category.writer';
 import { PersonService } from './modules/person/person.service';
@@ -47,12 +47,12 @@ export function makeServices(sql: Sql, tokens: TokenService, db: DataSource, sea
     articles: new ArticleService(sql),
     articleWriter: new ArticleWriter(db, MEDIA_BLOCK_RULES),
     categories: new CategoryService(sql),
-    categoryWriter: new CategoryWriter(db, announceReferenceChange),
+    categoryWriter: new CategoryWriter(db, announceArticlesShowing),
     people: new PersonService(sql),
     peopleSearch: new PeopleSearchService(sql, searchSupport),
-    personWriter: new PersonWriter(db, announceReferenceChange),
+    personWriter: new PersonWriter(db, announceArticlesShowing),
     regions: new RegionService(sql),
-    regionWriter: new RegionWriter(db, announceReferenceChange),
+    regionWriter: new RegionWriter(db, announceArticlesShowing),
     search: new SearchService(sql),
     tickers: new TickerService(sql),
     tickerWriter: new TickerWriter(db),

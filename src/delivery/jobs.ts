@@ -1,4 +1,3 @@
-import type { EventTopic } from '../realtime/outbox';
 import type { RetryPolicy } from './retry';
 
 /** Where a job is: waiting (or being delivered) and then one of four ends. */
@@ -52,7 +51,7 @@ export interface PlanStatement {
 export interface DeliveryConsumer {
   /** Its row in outbox_consumer and the `consumer` of its jobs. */
   name: string;
-  topics: readonly EventTopic[];
+  topics: readonly string[];
   plan: JobPlan;
   /**
    * Jobs of one target and lane go one at a time in event order; with `collapse`, a newer job also cancels the

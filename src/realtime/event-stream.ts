@@ -1,10 +1,15 @@
 import type { Context } from '../context';
 import { isDatabaseUnavailable } from '../db/unavailable';
-import type { EventTopic } from './outbox';
 import type { Drainable, EventFeed, FeedEvent, ReadScope } from './feed';
 
+/** A subscription's context: a request context whose loaders the stream renews for every event, and the feed it reads. */
+export interface LiveContext extends Context {
+  feed: EventFeed;
+}
+
 export interface StreamSpec<P> {
-  topic: EventTopic;
+  /** A catalogue's topic: the stream reads that topic's events only. */
+  topic: string;
   /** Deliver events after this sequence: a replay cursor's, or the feed's head for live only. */
   after: number;
   /** Whether this subscriber gets the event; evaluated per event, with that event's loaders. */
@@ -51,7 +56,7 @@ export class EventStream<P> implements AsyncIterableIterator<P>, Drainable {
         continue;
       }
       this.position = event.record.seq;
-      const scope = event.scopeFor(this.feed.deps, this.context.viewer);
+      const scope = event.scopeFor(this.context.viewer);
       let accepted: boolean;
       try {
         const verdict = this.spec.accepts(event, scope);
@@ -130,4 +135,9 @@ export class EventStream<P> implements AsyncIterableIterator<P>, Drainable {
       });
     });
   }
+}
+
+/** Whether an event concerns one of `regions` (null: no filter); events carry their regions' ancestors, so a region matches the events of its sub-regions. */
+export function inRegions(record: { regionCodes: readonly string[] }, regions: ReadonlySet<string> | null): boolean {
+  return regions === null || record.regionCodes.some((code) => regions.has(code));
 }

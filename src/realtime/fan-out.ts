@@ -3,9 +3,8 @@ import type { Redis } from 'ioredis';
 import { connectRedis } from '../shared/redis';
 import type { DataSource, EntitySubscriberInterface } from 'typeorm';
 import type { Logger } from 'pino';
-import type { ContextDeps } from '../context';
 import { APPENDED_SEQ, OUTBOX_CHANNEL } from './outbox';
-import { EventFeed } from './feed';
+import { EventFeed, FeedSource } from './feed';
 import { pruneOutbox } from './outbox-consumers';
 import { throttledWarn } from '../shared/throttled-warn';
 
@@ -15,7 +14,9 @@ interface FanOut {
 }
 
 export interface LiveFeedOptions {
-  deps: ContextDeps;
+  /** What the feed reads from (the composition root's: it knows the features). */
+  source: FeedSource;
+  db: DataSource;
   databaseUrl: string;
   /** Redis pub/sub instead of PostgreSQL LISTEN/NOTIFY. */
   redisUrl?: string;
@@ -37,15 +38,15 @@ const MAX_RETRY_MS = 5_000;
 
 /** Starts this instance's feed of committed events and the fan-out that wakes it. */
 export async function startLiveFeed(options: LiveFeedOptions): Promise<LiveFeed> {
-  const { deps, logger } = options;
-  const feed = new EventFeed(deps, logger, options.retentionHours);
+  const { db, logger } = options;
+  const feed = new EventFeed(options.source, logger, options.retentionHours);
   await feed.start();
   const wake = () => void feed.catchUp();
   const fanOut = options.redisUrl
-    ? await listenThroughRedis(options.redisUrl, deps.db, wake, logger)
+    ? await listenThroughRedis(options.redisUrl, db, wake, logger)
     : await listenThroughPostgres(options.databaseUrl, wake, logger);
   const poll = setInterval(wake, options.pollMs);
-  const prune = () => void pruneOutbox(deps.db, options.retentionHours).then(({ deleted, lost }) => {
+  const prune = () => void pruneOutbox(db, options.retentionHours).then(({ deleted, lost }) => {
     // Cursor checks go stale only when events went: clearing them for nothing costs resuming clients a statement each.
     if (deleted > 0) feed.outboxPruned();
     for (const { name, events } of lost) logger.error({ consumer: name, events }, 'pruned events a stopped outbox consumer had not read');

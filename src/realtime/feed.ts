@@ -1,26 +1,47 @@
 import type { Logger } from 'pino';
-import { Context, ContextDeps, makeContext } from '../context';
+import type { Context } from '../context';
 import { isEditor, Viewer } from '../auth/viewer';
-import { makeServices, Services } from '../services';
-import type { TickerType } from '../modules/ticker/ticker.type';
-import type { ArticleType } from '../modules/article/article.type';
-import { EVENT_TOPICS, EventTopic } from './outbox';
+import type { Sql } from '../db/sql';
+import type { EventName } from './outbox';
 import { isDatabaseUnavailable } from '../db/unavailable';
 
-/** One committed outbox row. */
-export interface OutboxRecord {
+/** One committed outbox row; features narrow it to their own events with their catalogue's `owns`. */
+export type OutboxRecord<N extends EventName = EventName> = N & {
   seq: number;
-  topic: EventTopic;
-  kind: string;
   entityId: number;
   /** Region codes with their ancestors. */
   regionCodes: string[];
   urgency: number | null;
   createdAt: Date;
-}
+};
 
 /** What a subscriber's resolvers read an event through: the services and loaders of one request. */
 export type ReadScope = Pick<Context, 'services' | 'loaders' | 'sql' | 'media'>;
+
+/**
+ * How the feed reads the entities of one topic's events, once per instance for all subscribers: a feature's
+ * subscription module declares it (e.g. `TICKER_FEED` in ticker.subscription.ts) and reads them back with `entityOf`.
+ */
+export interface FeedTopic<T> {
+  readonly topic: string;
+  read(services: Context['services'], ids: number[]): Promise<readonly (T | null)[]>;
+}
+
+/** The entity the feed read for an event of `feedTopic` (null: of another topic, gone, or not found). */
+export function entityOf<T>(feedTopic: FeedTopic<T>, event: FeedEvent): T | null {
+  return event.record.topic === feedTopic.topic ? (event.entity as T | null) : null;
+}
+
+/** What the feed reads from, handed in by the composition root: the feed itself knows no feature. */
+export interface FeedSource {
+  sql: Sql;
+  /** Services outside any request, with editorial visibility: what the feed reads entities with. */
+  services: Context['services'];
+  /** A request's worth of services and loaders for a viewer: what subscribers of one visibility share per event. */
+  scope(viewer: Viewer, label: string): ReadScope;
+  /** The topics whose events carry an entity (the others carry none). */
+  topics: readonly FeedTopic<unknown>[];
+}
 
 /**
  * An outbox event with the entity it concerns, read once per instance for all its subscribers. Loaders are
@@ -31,8 +52,8 @@ export class FeedEvent {
   private readonly scopes: ScopesByVisibility;
   private readonly payloads = new Map<(event: FeedEvent) => unknown, unknown>();
 
-  constructor(readonly record: OutboxRecord, readonly ticker: TickerType | null, readonly article: ArticleType | null) {
-    this.scopes = new ScopesByVisibility(`event-${record.seq}`);
+  constructor(readonly record: OutboxRecord, readonly entity: unknown, source: FeedSource) {
+    this.scopes = new ScopesByVisibility(source, `event-${record.seq}`);
   }
 
   /** The payload `build` makes of this event, made once: subscribers with the same payload can share one execution. */
@@ -41,8 +62,8 @@ export class FeedEvent {
     return this.payloads.get(build) as P;
   }
 
-  scopeFor(deps: ContextDeps, viewer: Viewer): ReadScope {
-    return this.scopes.for(deps, viewer);
+  scopeFor(viewer: Viewer): ReadScope {
+    return this.scopes.for(viewer);
   }
 }
 
@@ -50,14 +71,13 @@ export class FeedEvent {
 class ScopesByVisibility {
   private readonly scopes = new Map<boolean, ReadScope>();
 
-  constructor(private readonly label: string) {}
+  constructor(private readonly source: FeedSource, private readonly label: string) {}
 
-  for(deps: ContextDeps, viewer: Viewer): ReadScope {
+  for(viewer: Viewer): ReadScope {
     const editor = isEditor(viewer);
     let scope = this.scopes.get(editor);
     if (!scope) {
-      const { services, loaders, sql, media } = makeContext(deps, viewer, this.label);
-      scope = { services, loaders, sql, media };
+      scope = this.source.scope(viewer, this.label);
       this.scopes.set(editor, scope);
     }
     return scope;
@@ -66,7 +86,7 @@ class ScopesByVisibility {
 
 /** What the outbox says of a replay cursor's sequence: its event's topic (null: no such event) and the oldest kept. */
 export interface CursorCheck {
-  topic: EventTopic | null;
+  topic: string | null;
   oldest: number | null;
 }
 
@@ -99,13 +119,12 @@ export class EventFeed {
   /** The window holds every event after this sequence. */
   floor = 0;
   private window: FeedEvent[] = [];
-  private readonly waiting = Object.fromEntries(EVENT_TOPICS.map((topic) => [topic, new Set()])) as Record<EventTopic, Set<() => void>>;
+  private readonly waiting = new Map<string, Set<() => void>>();
   private readonly streams = new Set<Drainable>();
   private readonly listeners = new Set<(records: OutboxRecord[]) => Promise<void>>();
   /** Events read from the outbox for streams behind the window (replays), for metrics. */
   replayedEvents = 0;
-  private readonly services: Services;
-  private readonly baseScopes = new ScopesByVisibility('live');
+  private readonly baseScopes: ScopesByVisibility;
   private fetching: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -117,17 +136,17 @@ export class EventFeed {
   private recovery: { promise: Promise<void>; resolve(): void } | null = null;
 
   constructor(
-    readonly deps: ContextDeps,
+    readonly source: FeedSource,
     private readonly logger: Logger,
     /** How long the outbox keeps events, hence how far back a cursor can resume. */
     readonly retentionHours: number,
     private readonly windowSize = 1024,
   ) {
-    this.services = makeServices(deps.sql, deps.tokens, deps.db, deps.searchSupport, deps.media);
+    this.baseScopes = new ScopesByVisibility(source, 'live');
   }
 
   async start(): Promise<void> {
-    const [row] = await this.deps.sql.query<{ head: string }>('SELECT coalesce(max(seq), 0) AS head FROM event_outbox');
+    const [row] = await this.source.sql.query<{ head: string }>('SELECT coalesce(max(seq), 0) AS head FROM event_outbox');
     this.head = this.floor = Number(row.head);
   }
 
@@ -155,22 +174,18 @@ export class EventFeed {
   }
 
   /** Outbox events after `seq` (of one topic, or all), oldest first, with their entities. */
-  async read(seq: number, topic: EventTopic | null, limit = PAGE): Promise<FeedEvent[]> {
-    const rows = await this.deps.sql.query<OutboxRecord & { seq: string }>(
+  async read(seq: number, topic: string | null, limit = PAGE): Promise<FeedEvent[]> {
+    const rows = await this.source.sql.query<OutboxRecord & { seq: string }>(
       `SELECT seq, topic, kind, entity_id AS "entityId", region_codes AS "regionCodes", urgency, created_at AS "createdAt"
        FROM event_outbox WHERE seq > $1 AND ($2::text IS NULL OR topic = $2) ORDER BY seq LIMIT $3`, [seq, topic, limit]);
-    const idsOf = (wanted: EventTopic) => [...new Set(rows.filter((r) => r.topic === wanted).map((r) => r.entityId))];
-    const tickerIds = idsOf('ticker');
-    const articleIds = idsOf('article');
-    const [tickers, articles] = await Promise.all([
-      tickerIds.length ? this.services.tickers.byIds(tickerIds, false) : [],
-      articleIds.length ? this.services.articles.byIds(articleIds, 'editorial') : [],
-    ]);
-    const tickerById = new Map(tickerIds.map((id, i) => [id, tickers[i]]));
-    const articleById = new Map(articleIds.map((id, i) => [id, articles[i]]));
-    return rows.map((row) => new FeedEvent({ ...row, seq: Number(row.seq) },
-      row.topic === 'ticker' ? tickerById.get(row.entityId) ?? null : null,
-      row.topic === 'article' ? articleById.get(row.entityId) ?? null : null));
+    const entities = new Map<string, Map<number, unknown>>();
+    await Promise.all(this.source.topics.map(async (feedTopic) => {
+      const ids = [...new Set(rows.filter((r) => r.topic === feedTopic.topic).map((r) => r.entityId))];
+      if (ids.length === 0) return;
+      const found = await feedTopic.read(this.source.services, ids);
+      entities.set(feedTopic.topic, new Map(ids.map((id, i) => [id, found[i]])));
+    }));
+    return rows.map((row) => new FeedEvent({ ...row, seq: Number(row.seq) }, entities.get(row.topic)?.get(row.entityId) ?? null, this.source));
   }
 
   /**
@@ -178,7 +193,7 @@ export class EventFeed {
    * so a reconnect storm costs one statement per distinct position, not per client; pages are dropped when new events
    * arrive (their entities may have changed) and beyond the last KEPT_PAGES. The page must not be changed.
    */
-  backlog(position: number, topic: EventTopic): Promise<BacklogPage> {
+  backlog(position: number, topic: string): Promise<BacklogPage> {
     const key = `${topic}:${position}`;
     let page = this.pages.get(key);
     if (page) {
@@ -200,7 +215,7 @@ export class EventFeed {
   checkCursor(seq: number): Promise<CursorCheck> {
     let check = this.cursorTopics.get(seq);
     if (!check) {
-      check = this.deps.sql.query<{ topic: EventTopic | null; oldest: string | null }>(
+      check = this.source.sql.query<{ topic: string | null; oldest: string | null }>(
         'SELECT (SELECT topic FROM event_outbox WHERE seq = $1) AS topic, (SELECT min(seq) FROM event_outbox) AS oldest', [seq])
         .then(([row]) => {
           // A sequence with no event yet may get one: only what exists is kept (until new events clear the checks).
@@ -231,7 +246,7 @@ export class EventFeed {
   }
 
   /** The first event of `topic` after `seq` in the window (the caller checked `seq >= floor`). */
-  firstAfter(seq: number, topic: EventTopic): FeedEvent | null {
+  firstAfter(seq: number, topic: string): FeedEvent | null {
     let low = 0;
     let high = this.window.length;
     while (low < high) {
@@ -250,17 +265,19 @@ export class EventFeed {
    * shared by all subscriptions of one visibility instead of a request's worth of loaders each.
    */
   baseScope(viewer: Viewer): ReadScope {
-    return this.baseScopes.for(this.deps, viewer);
+    return this.baseScopes.for(viewer);
   }
 
   /** Calls `wake` once, when events of `topic` arrive or the feed stops; returns a cancel function. */
-  wait(topic: EventTopic, wake: () => void): () => void {
+  wait(topic: string, wake: () => void): () => void {
     if (this.stopped) {
       wake();
       return () => undefined;
     }
-    this.waiting[topic].add(wake);
-    return () => this.waiting[topic].delete(wake);
+    let sleepers = this.waiting.get(topic);
+    if (!sleepers) this.waiting.set(topic, sleepers = new Set());
+    sleepers.add(wake);
+    return () => void this.waiting.get(topic)?.delete(wake);
   }
 
   /** Calls `listener` with each batch of newly committed events (the response cache purges by them). */
@@ -290,7 +307,7 @@ export class EventFeed {
     this.stopped = true;
     this.recovered();
     this.endStreams();
-    for (const topic of EVENT_TOPICS) this.wakeAll(topic);
+    for (const topic of [...this.waiting.keys()]) this.wakeAll(topic);
     await this.fetching;
   }
 
@@ -322,9 +339,10 @@ export class EventFeed {
     recovery?.resolve();
   }
 
-  private wakeAll(topic: EventTopic): void {
-    const sleepers = this.waiting[topic];
-    this.waiting[topic] = new Set();
+  private wakeAll(topic: string): void {
+    const sleepers = this.waiting.get(topic);
+    if (!sleepers) return;
+    this.waiting.delete(topic);
     for (const wake of sleepers) wake();
   }
 }

@@ -1,5 +1,4 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EventTopic } from './outbox';
 
 /**
  * Durable readers of the outbox (the delivery engine's consumers: push, later webhooks and purges). Each keeps its
@@ -9,7 +8,7 @@ import type { EventTopic } from './outbox';
  */
 
 /** Registers a consumer at the head of the outbox (it delivers what happens from now on) unless it exists; its topics follow the code. */
-export async function registerConsumer(db: DataSource | EntityManager, name: string, topics: readonly EventTopic[]): Promise<void> {
+export async function registerConsumer(db: DataSource | EntityManager, name: string, topics: readonly string[]): Promise<void> {
   await db.query(
     `INSERT INTO outbox_consumer (name, topics, position) VALUES ($1, $2, (SELECT coalesce(max(seq), 0) FROM event_outbox))
      ON CONFLICT (name) DO UPDATE SET topics = EXCLUDED.topics`, [name, topics]);

@@ -1,18 +1,23 @@
 import type { EntityManager } from 'typeorm';
 
-/** What events are about: subscribers hear of tickers and articles; person, category and region events (reference data pages show) only purge cached responses. */
-export const EVENT_TOPICS = ['ticker', 'article', 'person', 'category', 'region', 'image'] as const;
-export type EventTopic = (typeof EVENT_TOPICS)[number];
-
-export interface OutboxEvent {
-  topic: EventTopic;
+/**
+ * What the engine knows of an event: a topic and a kind, both strings. Features never write these by hand: each owns a
+ * typed catalogue (`src/modules/<feature>/<feature>.events.ts`, built with `defineEvents`), and the union of all of them
+ * is `OutboxEvent` in src/events.ts; this is the engine's boundary, where they are only text in a table.
+ */
+export interface EventName {
+  topic: string;
   kind: string;
+}
+
+/** An event to append: its name (a catalogue's topic and kind), the entity it concerns and where it happened. */
+export type EventToAppend<N extends EventName = EventName> = N & {
   entityId: number;
   /** Codes of the regions the entity concerns; their ancestors are added, for region filters. Region events name their places here. */
   regionCodes: string[];
   /** Urgency of a breaking-news item (1 = flash … 3), for `minUrgency` filters. */
   urgency?: number;
-}
+};
 
 /** Channel of the NOTIFY sent with each event; it carries the sequence number only (payloads stay in the table). */
 export const OUTBOX_CHANNEL = 'khabar_events';
@@ -32,7 +37,7 @@ function placesWithAncestors(from: string, where: string): string {
 }
 
 /** Appends an event inside the caller's transaction; call it last, since the lock is held until commit. */
-export async function appendEvent(tx: EntityManager, event: OutboxEvent): Promise<number> {
+export async function appendEvent(tx: EntityManager, event: EventToAppend): Promise<number> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
   // clock_timestamp(), not now(): taken under the lock, so created_at follows seq and retention prunes a prefix.
   const [row] = await tx.query(
@@ -45,54 +50,33 @@ export async function appendEvent(tx: EntityManager, event: OutboxEvent): Promis
   return appended(tx, Number(row.seq));
 }
 
+/**
+ * The SQL that finds the region codes of entity `e.id` (a join ending in `region r`, and its condition), for
+ * appendEventPerEntity: e.g. `{ from: 'article_region ar JOIN region r ON r.code = ar.region_code', where: 'ar.article_id = e.id' }`.
+ */
+export interface RegionsOfEntity {
+  from: string;
+  where: string;
+}
+
+/** Appends the event `name` for each entity, with its regions, in one statement; call it last, like appendEvent. */
+export async function appendEventPerEntity(tx: EntityManager, name: EventName, entityIds: number[], regions: RegionsOfEntity): Promise<void> {
+  if (entityIds.length === 0) return;
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
+  const [row] = await tx.query(
+    `WITH appended AS (
+       INSERT INTO event_outbox (seq, topic, kind, entity_id, region_codes, created_at)
+       SELECT nextval('event_outbox_seq'), $1, $2, e.id, ${placesWithAncestors(regions.from, regions.where)}, clock_timestamp()
+       FROM unnest($3::int[]) AS e(id)
+       RETURNING seq)
+     SELECT max(seq) AS seq FROM appended`,
+    [name.topic, name.kind, entityIds]);
+  await appended(tx, Number(row.seq));
+}
+
 /** After an insert under OUTBOX_LOCK: wakes the listeners and leaves the transaction's last sequence for the fan-out. */
 async function appended(tx: EntityManager, seq: number): Promise<number> {
   await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(seq)]);
   if (tx.queryRunner) tx.queryRunner.data[APPENDED_SEQ] = seq;
   return seq;
-}
-
-/** Kind of article event for an edit readers see that is not news: caches purge (lists too: it may join some), subscribers hear nothing. */
-export const ARTICLE_UPDATED = 'UPDATED';
-
-/**
- * Kind of article event for a change of a section, person or place the article shows: the responses holding the
- * article purge, while lists it is not in stay (a place that moves purges the lists of its regions by their tags).
- */
-export const ARTICLE_SHOWN_UPDATED = 'SHOWN_UPDATED';
-
-/** Appends a SHOWN_UPDATED event for each article, with its regions, in one statement; call it last, like appendEvent. */
-export async function appendArticleUpdates(tx: EntityManager, articleIds: number[]): Promise<void> {
-  if (articleIds.length === 0) return;
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
-  const [row] = await tx.query(
-    `WITH appended AS (
-       INSERT INTO event_outbox (seq, topic, kind, entity_id, region_codes, created_at)
-       SELECT nextval('event_outbox_seq'), 'article', $1, e.id,
-              ${placesWithAncestors('article_region ar JOIN region r ON r.code = ar.region_code', 'ar.article_id = e.id')},
-              clock_timestamp()
-       FROM unnest($2::int[]) AS e(id)
-       RETURNING seq)
-     SELECT max(seq) AS seq FROM appended`,
-    [ARTICLE_SHOWN_UPDATED, articleIds]);
-  await appended(tx, Number(row.seq));
-}
-
-/** An upsert of a person or a section (by id) or of places (by code: regions have no numeric id). */
-export type ReferenceChange = { topic: 'person' | 'category'; id: number } | { topic: 'region'; codes: string[] };
-
-/**
- * How a reference writer announces an edit, last in its transaction: the features that show reference data (article
- * pages) add their events; the composition root provides it (src/services.ts).
- */
-export type AnnounceReferenceChange = (tx: EntityManager, change: ReferenceChange) => Promise<void>;
-
-/**
- * After an upsert of reference data, last in its transaction: the cached responses that show it, and lists it may join,
- * are purged.
- */
-export function appendReferenceUpdate(tx: EntityManager, change: ReferenceChange): Promise<number> {
-  return change.topic === 'region'
-    ? appendEvent(tx, { topic: 'region', kind: 'UPDATED', entityId: 0, regionCodes: change.codes })
-    : appendEvent(tx, { topic: change.topic, kind: 'UPDATED', entityId: change.id, regionCodes: [] });
 }

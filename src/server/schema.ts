@@ -15,8 +15,8 @@ import { CategoryMutations } from '../modules/category/category.mutations';
 import { PersonMutations } from '../modules/person/person.mutations';
 import { RegionMutations } from '../modules/region/region.mutations';
 import { TokenResolver } from '../auth/token.resolver';
-import { LiveResolver } from '../realtime/live.resolver';
-import { ArticleEventResolver } from '../realtime/live.types';
+import { TickerSubscriptions } from '../modules/ticker/ticker.subscription';
+import { ArticleEventResolver, ArticleSubscriptions } from '../modules/article/article.subscription';
 import { SearchResolver } from '../modules/search/search.resolver';
 import { PushResolver } from '../modules/push/push.resolver';
 import { PeopleResolver } from '../modules/search/people.resolver';
@@ -39,7 +39,8 @@ export const resolvers = [
   PersonMutations,
   RegionMutations,
   TokenResolver,
-  LiveResolver,
+  TickerSubscriptions,
+  ArticleSubscriptions,
   ArticleEventResolver,
   SearchResolver,
   PeopleResolver,

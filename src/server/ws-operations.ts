@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { ContextDeps, makeContext } from '../context';
 import { ANONYMOUS, isEditor, Viewer } from '../auth/viewer';
 import type { EventFeed } from '../realtime/feed';
-import type { LiveContext } from '../realtime/live.resolver';
+import type { LiveContext } from '../realtime/event-stream';
 import { isSubscription, OperationCache, subscribeSharingResults } from './prepared-operations';
 import { OperationPolicy, refusalError } from './operation-policy';
 import type { SocketExtra } from './ws';

@@ -202,7 +202,7 @@ describe('live breaking news over graphql-ws', () => {
   });
 
   it('keeps a bounded window; a reader slower than the news holds a position, not a queue, and misses nothing', async () => {
-    const feed = new EventFeed(app.khabar.contextDeps, app.khabar.logger, 72, 4);
+    const feed = new EventFeed(app.khabar.feed.source, app.khabar.logger, 72, 4);
     await feed.start();
     const context = { ...makeContext(app.khabar.contextDeps, ANONYMOUS, 'slow-reader'), feed };
     const slow = new EventStream(feed, context, { topic: 'ticker', after: feed.head, accepts: () => true, payload: (e) => e.record.seq });

@@ -1,6 +1,7 @@
 import { startTestApp, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
-import { appendEvent, EventTopic } from '../../src/realtime/outbox';
+import { appendEvent } from '../../src/realtime/outbox';
+import type { EventTopic } from '../../src/events';
 import { MemoryResponseStore } from '../../src/server/cache/response-store';
 import { connectLive, streamsOpen, subscribe } from '../support/live';
 import { eventually } from '../support/eventually';

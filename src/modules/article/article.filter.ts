@@ -3,9 +3,6 @@ import { normalizeSlugInput } from '../../shared/slug';
 import { normalizeRegionCode } from '../region/region-code';
 import type { Conditions } from '../../db/conditions';
 
-/** What public lists show: published articles whose time has come (`article a`). */
-export const PUBLIC_ONLY = `a.status = 'PUBLISHED' AND a.published_at <= now()`;
-
 /** Adds the conditions of an ArticleFilter on `article a`; which statuses count is the caller's choice. */
 export function addArticleFilter(c: Conditions, filter: ArticleFilter | undefined): Conditions {
   if (!filter) return c;

@@ -1,6 +1,7 @@
 import type { Sql } from '../../db/sql';
 import { ArticleFilter } from './article.inputs';
-import { addArticleFilter, PUBLIC_ONLY } from './article.filter';
+import { addArticleFilter } from './article.filter';
+import { LISTED_FOR_READERS_SQL, VISIBLE_TO_READERS_SQL } from './article.visibility';
 import { Conditions } from '../../db/conditions';
 import type { ArticleRow } from './article.row';
 import { ArticleType } from './article.type';
@@ -36,8 +37,6 @@ export const ARTICLE_COLUMNS = `${ARTICLE_LIST.select()}, a.body`;
 /** Which articles a viewer may read: readers only published (or retracted) ones whose time has come. */
 export type Visibility = 'public' | 'editorial';
 
-/** What readers reach by slug or id: retracted articles stay at their URL with their retraction notice. */
-const PUBLIC_AT_URL = `a.status IN ('PUBLISHED', 'RETRACTED') AND a.published_at <= now()`;
 const CURSOR_KIND = 'article';
 const DESK_CURSOR_KIND = 'desk';
 
@@ -125,14 +124,14 @@ export class ArticleService {
          SELECT ap.article_id, ap.feed_at FROM article_person ap WHERE ${c.toSql()}
          ORDER BY ap.feed_at DESC, ap.article_id DESC LIMIT ${slice.limit + 1}
        ) link
-       JOIN article a ON a.id = link.article_id AND ${PUBLIC_ONLY}
+       JOIN article a ON a.id = link.article_id AND ${LISTED_FOR_READERS_SQL}
        ORDER BY link.feed_at DESC, link.article_id DESC`, c.params);
   }
 
   /** Each region's page, sub-regions included: articles in feed order that have a link inside the region. */
   private regionPages(keys: string[], slice: Slice<[number, number]>, columns: string): Promise<ParentRow[]> {
     const [parents, c] = parentRows(keys);
-    c.add(PUBLIC_ONLY);
+    c.add(LISTED_FOR_READERS_SQL);
     c.add(`EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
                    WHERE ar.article_id = a.id AND r.path @> ARRAY[parent.key])`);
     addCursorCondition(c, slice);
@@ -162,7 +161,7 @@ export class ArticleService {
   }
 
   private visible(visibility: Visibility): string {
-    return visibility === 'public' ? PUBLIC_AT_URL : 'true';
+    return visibility === 'public' ? VISIBLE_TO_READERS_SQL : 'true';
   }
 
   private shown(row: ArticleRow, visibility: Visibility): ArticleType {
@@ -172,7 +171,7 @@ export class ArticleService {
 
   private filterConditions(filter: ArticleFilter | undefined): Conditions {
     const c = new Conditions();
-    c.add(PUBLIC_ONLY);
+    c.add(LISTED_FOR_READERS_SQL);
     return addArticleFilter(c, filter);
   }
 

@@ -5,7 +5,8 @@ import { NOTE_RULES } from './article.inputs';
 import type { ArticleRow } from './article.row';
 import { ArticleType } from './article.type';
 import { ARTICLE_COLUMNS } from './article.service';
-import { appendEvent, ARTICLE_UPDATED } from '../../realtime/outbox';
+import { ARTICLE_EVENTS, ArticleEventKind } from './article.events';
+import { isVisibleToReaders } from './article.visibility';
 import { badInput, conflict, notFound } from '../../shared/errors';
 import { normalizePlainText, requirePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
@@ -116,7 +117,7 @@ export class ArticleWriter {
       const after = { ...locked.snapshot, ...(await this.contentPatch(tx, input)) };
       if (changedFields(locked.snapshot, after).length > 0) {
         await this.save(tx, locked, after, 'UPDATED', author);
-        if (isPublic(locked)) await this.announce(tx, id, ARTICLE_UPDATED, after);
+        if (isPublic(locked)) await this.announce(tx, id, 'UPDATED', after);
       }
       return this.reload(tx, id);
     });
@@ -212,7 +213,7 @@ export class ArticleWriter {
       for (const key of CONTENT_KEYS) Object.assign(after, { [key]: revision.snapshot[key] });
       if (changedFields(locked.snapshot, after).length > 0) {
         await this.save(tx, locked, after, 'RESTORED', author);
-        if (isPublic(locked)) await this.announce(tx, id, ARTICLE_UPDATED, after);
+        if (isPublic(locked)) await this.announce(tx, id, 'UPDATED', after);
       }
       return this.reload(tx, id);
     });
@@ -313,9 +314,9 @@ export class ArticleWriter {
        SELECT $1, code, ord FROM unnest($2::text[]) WITH ORDINALITY AS r(code, ord)`, [id, codes]);
   }
 
-  /** The outbox event of a change readers notice; last in the transaction, as appendEvent requires. */
-  private announce(tx: EntityManager, id: number, kind: string, after: ArticleSnapshot): Promise<number> {
-    return appendEvent(tx, { topic: 'article', kind, entityId: id, regionCodes: after.regionCodes });
+  /** The outbox event of a change readers notice; last in the transaction, as every event is. */
+  private announce(tx: EntityManager, id: number, kind: ArticleEventKind, after: ArticleSnapshot): Promise<number> {
+    return ARTICLE_EVENTS.append(tx, { kind, entityId: id, regionCodes: after.regionCodes });
   }
 
   private async reload(tx: EntityManager, id: number): Promise<ArticleType> {
@@ -397,8 +398,7 @@ export function changedFields(before: ArticleSnapshot, after: ArticleSnapshot): 
 
 /** Readers could see it before this change. */
 function isPublic(locked: Locked): boolean {
-  const { status, publishedAt } = locked.snapshot;
-  return (status === 'PUBLISHED' || status === 'RETRACTED') && publishedAt !== null && new Date(publishedAt) <= locked.now;
+  return isVisibleToReaders(locked.snapshot, locked.now);
 }
 
 function wrongStatus(locked: Locked, message: string) {

@@ -6,11 +6,12 @@ import type { UpsertCategoryInput } from './category.inputs';
 import { badInput } from '../../shared/errors';
 import { normalizePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
-import type { AnnounceReferenceChange } from '../../realtime/outbox';
+import { AnnounceCategoryChange, CATEGORY_EVENTS } from './category.events';
 
 /** The sections write path: admins add and rename sections. */
 export class CategoryWriter {
-  constructor(private readonly db: DataSource, private readonly announce: AnnounceReferenceChange) {}
+  /** `showing` tells the features that show sections (article pages); the composition root provides it. */
+  constructor(private readonly db: DataSource, private readonly showing: AnnounceCategoryChange) {}
 
   async upsert(input: UpsertCategoryInput): Promise<CategoryType> {
     const slug = slugify(input.slug);
@@ -20,7 +21,8 @@ export class CategoryWriter {
         `INSERT INTO category AS c (slug, name_ar, name_fr) VALUES ($1, $2, $3)
          ON CONFLICT (slug) DO UPDATE SET name_ar = $2, name_fr = $3 RETURNING ${CATEGORY_COLUMNS}`,
         [slug, normalizePlainText(input.nameAr), normalizePlainText(input.nameFr)]);
-      await this.announce(tx, { topic: 'category', id: row.id });
+      await this.showing(tx, { topic: 'category', id: row.id });
+      await CATEGORY_EVENTS.append(tx, { kind: 'UPDATED', entityId: row.id, regionCodes: [] });
       return CategoryType.from(row);
     });
   }

@@ -2,6 +2,7 @@ import type { Sql } from '../../db/sql';
 import { pickBy } from '../../shared/group-by';
 import { IMAGE_COLUMNS, IMAGE_VISIBLE_TO_READERS, ImageRow } from './image.row';
 import { ImageType } from './image.type';
+import { VISIBLE_TO_READERS_SQL } from '../article/article.visibility';
 
 /** Where an image is used: what deleteImage lists, and whose cached pages go when it changes. */
 export interface ImageUsage {
@@ -37,7 +38,7 @@ export class ImageService {
   async usage(id: number): Promise<ImageUsage> {
     const [articles, people] = await Promise.all([
       this.sql.query<ImageUsage['articles'][number]>(
-        `SELECT a.id, a.slug, a.title, a.status, (a.status IN ('PUBLISHED', 'RETRACTED') AND a.published_at <= now()) AS public
+        `SELECT a.id, a.slug, a.title, a.status, (${VISIBLE_TO_READERS_SQL}) AS public
          FROM article a WHERE ${ARTICLES_SHOWING_IMAGE} ORDER BY a.id`, [id]),
       this.sql.query<ImageUsage['people'][number]>('SELECT p.id, p.slug, p.name_ar AS "nameAr" FROM person p WHERE p.portrait_id = $1 ORDER BY p.id', [id]),
     ]);

@@ -1,5 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { appendArticleUpdates, appendEvent, appendReferenceUpdate } from '../../realtime/outbox';
+import { announceShownUpdates } from '../article/reference-changes';
+import { VISIBLE_TO_READERS_SQL } from '../article/article.visibility';
+import { PERSON_EVENTS } from '../person/person.events';
 import { badInput, conflict, notFound } from '../../shared/errors';
 import { normalizePlainText } from '../../shared/plain-text';
 import { ImageInputError } from './image-pipeline';
@@ -10,7 +12,7 @@ import type { ImageAltInput, ImageDetailsInput, UpdateImageInput, UploadImageInp
 import { ARTICLES_SHOWING_IMAGE } from './image.service';
 import type { MediaLibrary } from './media-library';
 import type { UploadedFile } from './upload';
-import { IMAGE_EVENT, ImageEventKind } from './media.events';
+import { IMAGE_EVENTS, ImageEventKind } from './media.events';
 
 export interface ImageAuthor {
   subject: string | null;
@@ -84,7 +86,7 @@ export class ImageWriter {
         });
       }
       await tx.query('DELETE FROM image WHERE id = $1', [id]);
-      await appendEvent(tx, { topic: IMAGE_EVENT.topic, kind: 'DELETED', entityId: id, regionCodes: [] });
+      await IMAGE_EVENTS.append(tx, { kind: 'DELETED', entityId: id, regionCodes: [] });
       return ImageType.from(row);
     });
   }
@@ -108,11 +110,11 @@ export class ImageWriter {
   /** The image's own event, and updates of the public articles and the people showing it (their cached pages go). */
   private async announce(tx: EntityManager, id: number, kind: ImageEventKind): Promise<void> {
     const articles: { id: number }[] = await tx.query(
-      `SELECT a.id FROM article a WHERE (${ARTICLES_SHOWING_IMAGE}) AND a.status IN ('PUBLISHED', 'RETRACTED') AND a.published_at <= now() ORDER BY a.id`, [id]);
+      `SELECT a.id FROM article a WHERE (${ARTICLES_SHOWING_IMAGE}) AND ${VISIBLE_TO_READERS_SQL} ORDER BY a.id`, [id]);
     const people: { id: number }[] = await tx.query('SELECT id FROM person WHERE portrait_id = $1 ORDER BY id', [id]);
-    await appendArticleUpdates(tx, articles.map((a) => a.id));
-    for (const person of people) await appendReferenceUpdate(tx, { topic: 'person', id: person.id });
-    await appendEvent(tx, { topic: IMAGE_EVENT.topic, kind, entityId: id, regionCodes: [] });
+    await announceShownUpdates(tx, articles.map((a) => a.id));
+    for (const person of people) await PERSON_EVENTS.append(tx, { kind: 'UPDATED', entityId: person.id, regionCodes: [] });
+    await IMAGE_EVENTS.append(tx, { kind, entityId: id, regionCodes: [] });
   }
 
   private async lock(tx: EntityManager, id: number, expectedVersion?: number): Promise<ImageRow> {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventFeed, OutboxRecord } from '../../realtime/feed';
-import { IMAGE_EVENT, IMAGE_EVENT_KINDS, isImageEventKind } from './media.events';
+import { IMAGE_EVENTS } from './media.events';
 import { mediaKeys, type MediaLibrary } from './media-library';
 
 /**
@@ -11,8 +11,8 @@ import { mediaKeys, type MediaLibrary } from './media-library';
 export function dropStaleFiles(feed: EventFeed, media: MediaLibrary, logger: Logger): void {
   feed.onEvents(async (records: OutboxRecord[]) => {
     for (const record of records) {
-      if (record.topic !== IMAGE_EVENT.topic || !isImageEventKind(record.kind)) continue;
-      const meaning = IMAGE_EVENT_KINDS[record.kind];
+      if (!IMAGE_EVENTS.owns(record)) continue;
+      const meaning = IMAGE_EVENTS.kinds[record.kind];
       if (meaning.dropsRenditions) media.cache.dropImage(record.entityId);
       try {
         if (meaning.dropsRenditions) await media.storage.deletePrefix(mediaKeys.renditions(record.entityId));

@@ -8,11 +8,12 @@ import { slugify } from '../../shared/slug';
 import { badInput } from '../../shared/errors';
 import { insertWithFreeSlug } from '../../db/free-slug';
 import { numericIdOf } from '../../shared/global-id';
-import { AnnounceReferenceChange, appendReferenceUpdate } from '../../realtime/outbox';
+import { AnnouncePersonChange, PERSON_EVENTS } from './person.events';
 
 /** The people write path: admins add and replace people. */
 export class PersonWriter {
-  constructor(private readonly db: DataSource, private readonly announce: AnnounceReferenceChange) {}
+  /** `showing` tells the features that show people (article pages); the composition root provides it. */
+  constructor(private readonly db: DataSource, private readonly showing: AnnouncePersonChange) {}
 
   /** Replaces the person with `input.slug`, or creates one (under a free slug derived from the name). */
   async upsert(input: UpsertPersonInput): Promise<PersonType> {
@@ -35,7 +36,8 @@ export class PersonWriter {
       return this.db.transaction(async (tx) => {
         await checkPortrait(tx);
         const [row]: PersonRow[] = await upsert(tx, slug);
-        await this.announce(tx, { topic: 'person', id: row.id });
+        await this.showing(tx, { topic: 'person', id: row.id });
+        await announce(tx, row.id);
         return PersonType.from(row);
       });
     }
@@ -46,8 +48,13 @@ export class PersonWriter {
         `INSERT INTO person AS p (slug, name_ar, name_latin, aliases, role_ar, role_fr, bio, portrait_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          RETURNING ${PERSON_COLUMNS}`, [slug, ...values]));
       // A new person joins lists of people, and lookups of their slug that found nobody; no article shows them yet.
-      await appendReferenceUpdate(tx, { topic: 'person', id: row.id });
+      await announce(tx, row.id);
       return PersonType.from(row);
     });
   }
+}
+
+/** The person's own event, last in the transaction: their pages, and lists of people they may join, purge. */
+function announce(tx: EntityManager, id: number): Promise<number> {
+  return PERSON_EVENTS.append(tx, { kind: 'UPDATED', entityId: id, regionCodes: [] });
 }

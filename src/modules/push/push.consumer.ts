@@ -5,16 +5,17 @@ import type { ClaimedJob, DeliveryConsumer, Outcome } from '../../delivery/jobs'
 import { startCooperatively } from '../../delivery/cooperative';
 import { PoolSql } from '../../db/sql';
 import { ArticleService } from '../article/article.service';
-import { breakingNewsCursor } from '../../realtime/live.resolver';
+import { breakingNewsCursor } from '../ticker/ticker.subscription';
+import { TICKER_EVENTS, TickerEventKind } from '../ticker/ticker.events';
 import { toGlobalId } from '../../shared/global-id';
 import type { DevicePlatform } from './device.type';
 import { collapseIdOf, DEVICE_MATCHES_EVENT, messageIdOf, notificationUrl, titleFor } from './push.rules';
 import type { PushMessage, PushProvider } from './providers/message';
 import type { WebPushSubscription } from './providers/web-push';
 
-/** The ticker event kinds that notify (an update replaces the notification) and the one that cancels what is pending. */
-const NOTIFYING_KINDS = ['PUSHED', 'UPDATED'];
-const CANCELLING_KIND = 'KILLED';
+/** The ticker event kinds that notify (an update replaces the notification) and those that cancel what is pending. */
+const NOTIFYING_KINDS = TICKER_EVENTS.kindsWhere((meaning) => !meaning.takesOffAir);
+const CANCELLING_KINDS = TICKER_EVENTS.kindsWhere((meaning) => meaning.takesOffAir);
 
 export interface PushProviders {
   WEB: PushProvider<WebPushSubscription>;
@@ -35,7 +36,7 @@ interface JobRow {
   url: string | null;
   status: string | null;
   article_id: number | null;
-  kind: string | null;
+  kind: TickerEventKind | null;
 }
 
 /**
@@ -47,7 +48,7 @@ export function pushConsumer(db: DataSource, config: PushConfig & { publicUrl: s
   const articles = new ArticleService(PoolSql.of(db));
   return {
     name: 'push',
-    topics: ['ticker'],
+    topics: [TICKER_EVENTS.topic],
     plan: {
       jobs: {
         sql: `SELECT e.seq AS event_seq, d.id AS target, e.entity_id::text AS lane,
@@ -58,7 +59,7 @@ export function pushConsumer(db: DataSource, config: PushConfig & { publicUrl: s
               WHERE e.kind = ANY($6)`,
         params: [config.ttlSeconds, NOTIFYING_KINDS, platforms],
       },
-      cancels: { sql: 'SELECT e.entity_id::text AS lane, e.seq AS before_seq FROM events e WHERE e.kind = $5', params: [CANCELLING_KIND] },
+      cancels: { sql: 'SELECT e.entity_id::text AS lane, e.seq AS before_seq FROM events e WHERE e.kind = ANY($5)', params: [CANCELLING_KINDS] },
     },
     collapse: true,
     retry: { baseDelayMs: 1_000, maxDelayMs: 60_000, maxAttempts: 8, maxRetryAfterMs: 3_600_000 },

@@ -7,11 +7,12 @@ import { normalizeRegionCode } from './region-code';
 import { badInput } from '../../shared/errors';
 import { normalizePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
-import type { AnnounceReferenceChange } from '../../realtime/outbox';
+import { AnnounceRegionChange, REGION_EVENTS } from './region.events';
 
 /** The reference-data write path: admins add and replace regions, prefectures and provinces. */
 export class RegionWriter {
-  constructor(private readonly db: DataSource, private readonly announce: AnnounceReferenceChange) {}
+  /** `showing` tells the features that show places (article pages); the composition root provides it. */
+  constructor(private readonly db: DataSource, private readonly showing: AnnounceRegionChange) {}
 
   /**
    * Adds or replaces an entry. The tree stays two levels deep (regions, and prefectures or provinces under a
@@ -55,7 +56,8 @@ export class RegionWriter {
       // Articles show a place with its parent and the parent's places: the old parent's pages change too when it moves.
       // Pages of places carry their code and their parent's, and lists filtered by a place its code: these codes reach all that changed.
       const touched = [...new Set([code, parentCode, existing?.parentCode].filter((c): c is string => !!c))];
-      await this.announce(tx, { topic: 'region', codes: touched });
+      await this.showing(tx, { topic: 'region', codes: touched });
+      await REGION_EVENTS.append(tx, { kind: 'UPDATED', entityId: 0, regionCodes: touched });
       return RegionType.from(row);
     });
   }

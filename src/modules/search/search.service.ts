@@ -1,6 +1,7 @@
 import type { Sql } from '../../db/sql';
 import { Conditions } from '../../db/conditions';
-import { addArticleFilter, PUBLIC_ONLY } from '../article/article.filter';
+import { addArticleFilter } from '../article/article.filter';
+import { LISTED_FOR_READERS_SQL } from '../article/article.visibility';
 import type { ArticleFilter } from '../article/article.inputs';
 import { articleListColumns } from '../article/article.service';
 import type { ArticleShape } from '../article/article.shape';
@@ -54,7 +55,7 @@ export class SearchService {
     const slice = sliceOf(args, decodeSearchCursor);
     const c = new Conditions();
     const bound = bindSearch(c, search.query, search.prefix);
-    c.add(search.includeDrafts ? EDITORIAL_SEARCH : PUBLIC_ONLY);
+    c.add(search.includeDrafts ? EDITORIAL_SEARCH : LISTED_FOR_READERS_SQL);
     addArticleFilter(c, search.filter);
     const visible = c.toSql();
     const tier = slice.cursor?.[1] ?? HEAD;

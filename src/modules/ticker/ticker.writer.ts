@@ -4,14 +4,11 @@ import { TickerType } from './ticker.type';
 import { PushBreakingNewsInput, UpdateTickerInput } from './ticker.inputs';
 import { defaultExpiry, MAX_TTL_HOURS } from './ticker.rules';
 import { TICKER_COLUMNS } from './ticker.service';
-import { appendEvent } from '../../realtime/outbox';
+import { TICKER_EVENTS, TickerEventKind } from './ticker.events';
 import { badInput, conflict, notFound } from '../../shared/errors';
 import { numericIdOf } from '../../shared/global-id';
 import { normalizePlainText } from '../../shared/plain-text';
 import { normalizeRegionCode } from '../region/region-code';
-
-/** What happened to a breaking-news item, as its outbox events and live subscribers name it. */
-export type TickerEventKind = 'PUSHED' | 'UPDATED' | 'KILLED';
 
 const HOUR_MS = 3_600_000;
 
@@ -125,8 +122,7 @@ function checkExpiry(expiresAt: Date, now: Date, publishedAt: Date): void {
 
 function appendTickerEvent(tx: EntityManager, kind: TickerEventKind, row: TickerRow, before?: TickerRow): Promise<number> {
   const regionCodes = [row.regionCode, before?.regionCode].filter((code): code is string => code != null);
-  return appendEvent(tx, {
-    topic: 'ticker',
+  return TICKER_EVENTS.append(tx, {
     kind,
     entityId: row.id,
     regionCodes,

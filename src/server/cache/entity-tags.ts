@@ -15,7 +15,7 @@ export const TAGGED_TYPES = ['Article', 'Ticker'] as const;
 /**
  * Reference data and images, tagged where a query's root field returns them (a person's, section's or place's page, their
  * lists, image(id:)); shown inside articles they are covered by the SHOWN_UPDATED events of those articles (see
- * announceReferenceChange, and the image writer's announce).
+ * announceArticlesShowing in article/reference-changes.ts, and the image writer's announce).
  */
 export const REFERENCE_TYPES = ['Person', 'Region', 'Category', 'Image'] as const;
 export type TaggedType = (typeof TAGGED_TYPES)[number] | (typeof REFERENCE_TYPES)[number];

@@ -1,23 +1,18 @@
 import type { OutboxRecord } from '../../realtime/feed';
-import { ARTICLE_SHOWN_UPDATED } from '../../realtime/outbox';
-import { entityTag } from './entity-tags';
+import { catalogueOf } from '../../events';
+import { entityTag, TaggedType } from './entity-tags';
 
-/** Kinds of change that take an item away or change only what it shows: lists that do not contain it cannot change. */
-const IN_PLACE_KINDS = new Set(['KILLED', 'RETRACTED', 'ARCHIVED', 'UNPUBLISHED', 'DELETED', ARTICLE_SHOWN_UPDATED]);
-
-/** The type whose tags an event of reference data evicts. */
-const REFERENCE_TYPE_OF = { person: 'Person', category: 'Category', region: 'Region', image: 'Image' } as const;
-
-/** The tags a content change evicts: the item everywhere it appears, and every list it could join. */
+/**
+ * The tags a committed event evicts, as its catalogue says: the entity everywhere it appears, and the lists of its type
+ * when the kind `purgesLists` (it may join or move in them). A kind no catalogue declares purges both, to be safe.
+ */
 export function tagsToPurge(change: Pick<OutboxRecord, 'topic' | 'kind' | 'entityId' | 'regionCodes'>): string[] {
-  // Reference data is only added or changed, which can reorder or join its lists; regions are named by code.
-  if (change.topic === 'region') return [...change.regionCodes.map((code) => entityTag('Region', code)), 'Region'];
-  if (change.topic === 'person' || change.topic === 'category' || change.topic === 'image') {
-    const type = REFERENCE_TYPE_OF[change.topic];
-    return [entityTag(type, change.entityId), type];
-  }
-  const type = change.topic === 'article' ? 'Article' : 'Ticker';
-  const tags = [entityTag(type, change.entityId)];
-  if (!IN_PLACE_KINDS.has(change.kind.toUpperCase())) tags.push(type);
+  const catalogue = catalogueOf(change);
+  if (!catalogue) return [];
+  const type = catalogue.cacheType as TaggedType;
+  const tags = catalogue.cacheKeys(change).map((key) => entityTag(type, key));
+  const kinds: Readonly<Record<string, { purgesLists: boolean }>> = catalogue.kinds;
+  const kind = change.kind.toUpperCase();
+  if (!Object.hasOwn(kinds, kind) || kinds[kind].purgesLists) tags.push(type);
   return tags;
 }

@@ -2,6 +2,7 @@ import type { Outcome } from '../../../delivery/jobs';
 import { parseRetryAfter } from '../../../delivery/retry';
 import type { HttpResponse } from '../../../delivery/http-client';
 import { TransportError } from '../../../delivery/http-client';
+import type { TickerEventKind } from '../../ticker/ticker.events';
 
 /** One notification for one device, as every provider gets it. */
 export interface PushMessage {
@@ -14,7 +15,8 @@ export interface PushMessage {
   /** What opening the notification shows: the article, the external link, or the live front page. */
   url: string;
   urgency: number;
-  kind: string;
+  /** What happened to the item (its ticker event's kind). */
+  kind: TickerEventKind;
   /** The event's cursor: `breakingNews(after:)` resumes right after the item notified. */
   cursor: string;
   /** Global id of the ticker item. */
