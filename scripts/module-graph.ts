@@ -146,7 +146,10 @@ function resolve(root: string, from: string, specifier: string): string | null {
 if (require.main === module) {
   // Run from scripts/ or from dist/scripts/: the project root is the nearest folder with a package.json.
   let root = __dirname;
-  while (!fs.existsSync(path.join(root, 'package.json'))) root = path.dirname(root);
+  while (!fs.existsSync(path.join(root, 'package.json'))) {
+    if (path.dirname(root) === root) throw new Error(`no package.json above ${__dirname}: run it from the project`);
+    root = path.dirname(root);
+  }
   const imports = importsOf(root);
   console.log(printGraph(imports));
   const upward = upwardImports(imports);

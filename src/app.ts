@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { makeDataSource } from './db/data-source';
-import { prepareDatabase } from './db/prepare';
+import { prepareDatabase } from './demo/prepare';
 import { resolveJwtSecret, TokenService } from './auth/tokens';
 import type { ContextDeps } from './context';
 import { feedSource } from './events';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '../config';
 import { makeDataSource } from '../db/data-source';
-import { prepareDatabase } from '../db/prepare';
+import { prepareDatabase } from '../demo/prepare';
 import { makeLogger } from '../server/logger';
 import { MediaLibrary } from '../modules/media/media-library';
 import { seedDemoPictures } from '../modules/media/demo-pictures';

@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { seedDemoContent } from '../../src/db/seed';
+import { seedDemoContent } from '../../src/demo/seed';
 import { seedDemoPictures } from '../../src/modules/media/demo-pictures';
 import { startTestApp, type TestApp } from './test-app';
 

@@ -1,6 +1,8 @@
 import type { TestApp } from './test-app';
 import { slugify } from '../../src/shared/slug';
 import { toGlobalId } from '../../src/shared/global-id';
+import { insertArticle } from '../../src/modules/article/article.insert';
+import type { BodyBlock } from '../../src/modules/article/article.row';
 
 let sequence = 0;
 const next = () => (sequence += 1);
@@ -47,19 +49,26 @@ export function factories(app: Pick<TestApp, 'sql'>) {
       const status = seed.status ?? 'PUBLISHED';
       const publishedAt = seed.publishedAt !== undefined ? seed.publishedAt
         : status === 'DRAFT' ? null : new Date(Date.now() - n * 60_000);
-      const [row] = await app.sql(
-        `INSERT INTO article (slug, title, kicker, summary, body, lang, status, published_at, has_video, category_id, tags, editor_note)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id, slug`,
-        [seed.slug ?? `${slugify(title)}-${n}`, title, seed.kicker ?? null, seed.summary ?? null,
-          JSON.stringify(seed.body ?? [{ type: 'PARAGRAPH', text: `نص المقال ${n}.` }]), seed.lang ?? 'ar', status, publishedAt,
-          seed.hasVideo ?? false, seed.categoryId ?? null, seed.tags ?? [], seed.editorNote ?? null]);
-      await app.sql(
-        `INSERT INTO article_person (article_id, person_id, position)
-         SELECT $1, id, ord FROM unnest($2::int[]) WITH ORDINALITY AS p(id, ord)`, [row.id, seed.personIds ?? []]);
-      await app.sql(
-        `INSERT INTO article_region (article_id, region_code, position)
-         SELECT $1, code, ord FROM unnest($2::text[]) WITH ORDINALITY AS r(code, ord)`, [row.id, seed.regionCodes ?? []]);
-      return { ...row, globalId: toGlobalId('Article', row.id) } as { id: number; slug: string; globalId: string };
+      const slug = seed.slug ?? `${slugify(title)}-${n}`;
+      // The rows as the editorial writer inserts them, in any status at once (no revision, no event: set up, not news).
+      const id = await insertArticle({ query: app.sql }, {
+        slug,
+        title,
+        kicker: seed.kicker ?? null,
+        summary: seed.summary ?? null,
+        body: (seed.body ?? [{ type: 'PARAGRAPH', text: `نص المقال ${n}.` }]) as BodyBlock[],
+        lang: seed.lang ?? 'ar',
+        hasVideo: seed.hasVideo ?? false,
+        tags: seed.tags ?? [],
+        editorNote: seed.editorNote ?? null,
+        categoryId: seed.categoryId ?? null,
+        leadImageId: null,
+        personIds: seed.personIds ?? [],
+        regionCodes: seed.regionCodes ?? [],
+        status,
+        publishedAt,
+      });
+      return { id, slug, globalId: toGlobalId('Article', id) };
     },
 
     async ticker(seed: { headline?: string; urgency?: number; status?: 'LIVE' | 'KILLED'; publishedAt?: Date; expiresAt?: Date; articleId?: number; regionCode?: string } = {}) {

@@ -7,6 +7,7 @@ import { ArticleType } from './article.type';
 import { ARTICLE_COLUMNS } from './article.service';
 import { ARTICLE_EVENTS, ArticleEventKind } from './article.events';
 import { isVisibleToReaders } from './article.visibility';
+import { insertArticle, writeArticlePeople, writeArticleRegions } from './article.insert';
 import { badInput, conflict, notFound } from '../../shared/errors';
 import { normalizePlainText, requirePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
@@ -101,10 +102,9 @@ export class ArticleWriter {
         publishedAt: null,
       };
       const slugSource = input.slug != null ? normalizePlainText(input.slug) : draft.title;
-      const { id, slug } = await this.insertDraft(tx, slugify(slugSource), draft);
+      const { id, slug } = await insertWithFreeSlug(tx, 'article', slugify(slugSource), 'article',
+        async (free) => ({ id: await insertArticle(tx, { ...draft, slug: free }), slug: free }));
       const created = { ...draft, slug };
-      await this.writePeople(tx, id, created.personIds);
-      await this.writeRegions(tx, id, created.regionCodes);
       await this.insertRevision(tx, id, 1, 'CREATED', author, filledFields(created), created);
       return this.reload(tx, id);
     });
@@ -273,8 +273,8 @@ export class ArticleWriter {
       [id, after.title, after.kicker, after.summary, JSON.stringify(after.body), after.lang, after.hasVideo, after.tags,
         after.editorNote, after.categoryId, after.status, after.publishedAt, version, after.leadImageId ?? null]);
     const changed = changedFields(before, after);
-    if (changed.includes(FIELD_NAMES.personIds)) await this.writePeople(tx, id, after.personIds, true);
-    if (changed.includes(FIELD_NAMES.regionCodes)) await this.writeRegions(tx, id, after.regionCodes, true);
+    if (changed.includes(FIELD_NAMES.personIds)) await writeArticlePeople(tx, id, after.personIds, true);
+    if (changed.includes(FIELD_NAMES.regionCodes)) await writeArticleRegions(tx, id, after.regionCodes, true);
     await this.insertRevision(tx, id, version, action, author, changed, after);
     return version;
   }
@@ -285,33 +285,6 @@ export class ArticleWriter {
       `INSERT INTO article_revision (article_id, version, action, author_subject, author_name, changed_fields, snapshot)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [id, version, action, author.subject, author.name, changed, JSON.stringify(snapshot)]);
-  }
-
-  private async insertDraft(tx: EntityManager, base: string, draft: ArticleSnapshot): Promise<{ id: number; slug: string }> {
-    return insertWithFreeSlug(tx, 'article', base, 'article', async (slug) => {
-      const [row]: { id: number }[] = await tx.query(
-        `INSERT INTO article (slug, title, kicker, summary, body, lang, has_video, tags, editor_note, category_id, lead_image_id, status, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'DRAFT', 1) RETURNING id`,
-        [slug, draft.title, draft.kicker, draft.summary, JSON.stringify(draft.body), draft.lang, draft.hasVideo, draft.tags,
-          draft.editorNote, draft.categoryId, draft.leadImageId ?? null]);
-      return { id: row.id, slug };
-    });
-  }
-
-  private async writePeople(tx: EntityManager, id: number, personIds: number[], replace = false): Promise<void> {
-    if (replace) await tx.query('DELETE FROM article_person WHERE article_id = $1', [id]);
-    if (personIds.length === 0) return;
-    await tx.query(
-      `INSERT INTO article_person (article_id, person_id, position)
-       SELECT $1, person_id, ord FROM unnest($2::int[]) WITH ORDINALITY AS p(person_id, ord)`, [id, personIds]);
-  }
-
-  private async writeRegions(tx: EntityManager, id: number, codes: string[], replace = false): Promise<void> {
-    if (replace) await tx.query('DELETE FROM article_region WHERE article_id = $1', [id]);
-    if (codes.length === 0) return;
-    await tx.query(
-      `INSERT INTO article_region (article_id, region_code, position)
-       SELECT $1, code, ord FROM unnest($2::text[]) WITH ORDINALITY AS r(code, ord)`, [id, codes]);
   }
 
   /** The outbox event of a change readers notice; last in the transaction, as every event is. */

@@ -1,8 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { demoArticles, demoCategories, demoPeople, demoTickers } from './demo-content';
-import { withSchemaLock } from './migrate';
+import { withSchemaLock } from '../db/migrate';
 import { slugify, uniqueSlug } from '../shared/slug';
 import { defaultExpiry } from '../modules/ticker/ticker.rules';
+import { insertArticle } from '../modules/article/article.insert';
 
 /**
  * Demo content for an empty database: the seed page (its article, minister, region and ticker)
@@ -46,18 +47,23 @@ async function insertArticles(tx: EntityManager): Promise<void> {
   }
   const slugs = demoSlugs();
   for (const [i, a] of demoArticles.entries()) {
-    const [row] = await tx.query(
-      `INSERT INTO article (slug, title, kicker, summary, body, lang, status, published_at, has_video, category_id, tags)
-       VALUES ($1, $2, $3, $4, $5, $6, 'PUBLISHED', $7, $8, $9, $10) RETURNING id`,
-      [slugs[i], a.title, a.kicker ?? null, a.summary ?? null, JSON.stringify(a.body), a.lang, new Date(a.publishedAt),
-        a.hasVideo ?? false, categoryIds.get(a.categorySlug) ?? null, a.tags]);
-    await tx.query(
-      `INSERT INTO article_person (article_id, person_id, position)
-       SELECT $1, person_id, ord FROM unnest($2::int[]) WITH ORDINALITY AS p(person_id, ord)`,
-      [row.id, a.personSlugs.map((s) => personIds.get(s))]);
-    await tx.query(
-      `INSERT INTO article_region (article_id, region_code, position)
-       SELECT $1, code, ord FROM unnest($2::text[]) WITH ORDINALITY AS r(code, ord)`, [row.id, a.regionCodes]);
+    await insertArticle(tx, {
+      slug: slugs[i],
+      title: a.title,
+      kicker: a.kicker ?? null,
+      summary: a.summary ?? null,
+      body: a.body,
+      lang: a.lang,
+      hasVideo: a.hasVideo ?? false,
+      tags: a.tags,
+      editorNote: null,
+      categoryId: categoryIds.get(a.categorySlug) ?? null,
+      leadImageId: null,
+      personIds: a.personSlugs.map((slug) => personIds.get(slug)!),
+      regionCodes: a.regionCodes,
+      status: 'PUBLISHED',
+      publishedAt: new Date(a.publishedAt),
+    });
   }
 }
 

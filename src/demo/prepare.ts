@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { migrate } from './migrate';
+import { migrate } from '../db/migrate';
 
 /** Migrations, then the demo content when asked: what `npm start` does first, and all the migrate CLI does. */
 export async function prepareDatabase(db: DataSource, seed: Config['seed'], logger: Logger): Promise<void> {
