@@ -9,12 +9,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || code.startsWith('08'))) return true;
     if (typeof message === 'string' && DRIVER_MESSAGES.some((pattern) => pattern.test(message))) return true;
     // TypeORM releases a transaction's connection when it breaks, and says so at the next statement (the COMMIT).
-    if ((current as Error).name === 'QueryRunnerAlreadyReleasedError') return true;
+    if (RELEASED_RUNNER_ERRORS.has((current as Error).name)) return true;
     // TypeORM wraps the driver's error (QueryFailedError.driverError); Error.cause chains too.
     current = (current as { driverError?: unknown; cause?: unknown }).driverError ?? (current as { cause?: unknown }).cause;
   }
   return false;
 }
+
+/** TypeORM's names for a statement on a connection it already let go (both exist, for the runner and its provider). */
+const RELEASED_RUNNER_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
 
 /** The socket to the server could not be opened or broke. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
