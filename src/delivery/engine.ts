@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { registerConsumer } from '../realtime/outbox-consumers';
 import type { ClaimedJob, DeliveryConsumer, Outcome, PlanStatement } from './jobs';
 import { retryDelayMs } from './retry';
@@ -57,6 +58,11 @@ export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, 
   options: DeliveryOptions = DEFAULT_DELIVERY_OPTIONS): Promise<Delivery> {
   await registerConsumer(db, consumer.name, consumer.topics);
   const log = logger.child({ consumer: consumer.name });
+  /** A database away (restarting, or no connection to be had in time) is a warning: the work is retried, nothing is lost. */
+  const failed = (error: unknown, fields: Record<string, unknown>, message: string) => {
+    if (isDatabaseUnavailable(error)) log.warn({ err: error, ...fields }, `${message} (the database is unavailable)`);
+    else log.error({ err: error, ...fields }, message);
+  };
   let stopped = false;
   let inFlight = 0;
   const deliveries = new Set<Promise<void>>();
@@ -105,7 +111,7 @@ export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, 
           ring();
         } while (planAgain && !stopped);
       } catch (error) {
-        log.error({ err: error }, 'planning deliveries failed; retrying on the next event or poll');
+        failed(error, {}, 'planning deliveries failed; retrying on the next event or poll');
       } finally {
         planning = null;
       }
@@ -124,7 +130,7 @@ export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, 
       .then(() => log.debug({ jobs: batch.length, ms: Date.now() - flushStarted }, 'recorded outcomes'))
       .catch((error) => {
       // The leases run out and the jobs are delivered again: at least once, never lost.
-      log.error({ err: error, jobs: batch.length }, 'recording delivery results failed');
+      failed(error, { jobs: batch.length }, 'recording delivery results failed');
     });
     return flushing;
   };
@@ -155,7 +161,7 @@ export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, 
     const deliverStarted = Date.now();
     const delivery = consumer.deliver(jobs, once)
       .then(() => log.debug({ jobs: jobs.length, ms: Date.now() - deliverStarted, inFlight }, 'delivered a batch'))
-      .catch((error) => log.error({ err: error }, 'a delivery batch failed'))
+      .catch((error) => failed(error, {}, 'a delivery batch failed'))
       .finally(() => {
         clearInterval(renew);
         for (const job of jobs) once(job, { state: 'retry', error: 'no outcome reported' });

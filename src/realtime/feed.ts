@@ -100,6 +100,8 @@ const PAGE = 200;
 export const BACKLOG_PAGE = 50;
 /** Backlog pages kept for streams at the same position (a reconnect storm); a bound on their memory. */
 const KEPT_PAGES = 64;
+/** While streams wait for the database, how often the feed tries to read again. */
+const RECOVERY_READ_MS = 1_000;
 
 /** A page of the outbox after a position, read for streams behind the window, and the window's floor when it was read. */
 export interface BacklogPage {
@@ -151,7 +153,7 @@ export class EventFeed {
   }
 
   /** Reads what was committed since the last read and wakes the streams waiting for it; concurrent calls coalesce. */
-  catchUp(): Promise<void> {
+  catchUp(quiet = false): Promise<void> {
     if (this.fetching) {
       this.again = true;
       return this.fetching;
@@ -164,7 +166,9 @@ export class EventFeed {
         } while (this.again && !this.stopped);
         this.recovered();
       } catch (error) {
-        if (isDatabaseUnavailable(error)) this.logger.warn({ err: error }, 'the database is unavailable; the event feed reads again when it is back');
+        if (isDatabaseUnavailable(error)) {
+          if (!quiet) this.logger.warn({ err: error }, 'the database is unavailable; the event feed reads again when it is back');
+        }
         else this.logger.error({ err: error }, 'reading the event outbox failed; retrying on the next notification');
       } finally {
         this.fetching = null;
@@ -211,8 +215,23 @@ export class EventFeed {
     return page;
   }
 
-  /** The topic of the event `seq` and the oldest sequence kept, for checking a replay cursor; shared like backlog pages. */
-  checkCursor(seq: number): Promise<CursorCheck> {
+  /**
+   * The topic of the event `seq` and the oldest sequence kept, for checking a replay cursor; shared like backlog pages.
+   * A database away for a moment (restarting, or too busy to hand out a connection in time in a reconnect storm) is
+   * waited for, as streams wait for it, rather than failing the resuming subscription.
+   */
+  async checkCursor(seq: number, attempts = 5): Promise<CursorCheck> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.sharedCursorCheck(seq);
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || attempt >= attempts || this.stopped) throw error;
+        await this.readable();
+      }
+    }
+  }
+
+  private sharedCursorCheck(seq: number): Promise<CursorCheck> {
     let check = this.cursorTopics.get(seq);
     if (!check) {
       check = this.source.sql.query<{ topic: string | null; oldest: string | null }>(
@@ -240,7 +259,18 @@ export class EventFeed {
     if (!this.recovery) {
       let resolve!: () => void;
       const promise = new Promise<void>((done) => (resolve = done));
-      this.recovery = { promise, resolve };
+      const recovery = { promise, resolve };
+      this.recovery = recovery;
+      // Someone must read to find the database back. A restart wakes the feed through its LISTEN reconnection, but a
+      // read that only failed to get a connection in time (a reconnect storm on a saturated machine) has nothing to wake
+      // it but the safety poll, minutes away: read again every second until a read succeeds (quietly, the outage is known).
+      const retry = () => {
+        if (this.recovery !== recovery || this.stopped) return;
+        void this.catchUp(true).finally(() => {
+          if (this.recovery === recovery && !this.stopped) setTimeout(retry, RECOVERY_READ_MS).unref();
+        });
+      };
+      setTimeout(retry, RECOVERY_READ_MS).unref();
     }
     return this.recovery.promise;
   }
