@@ -20,6 +20,8 @@ const SMOKE_ARGS = {
   'bench:storm': ['--smoke'],
   'bench:push': ['--devices', '600', '--smoke'],
   'bench:media': ['--smoke'],
+  'bench:soak': ['--smoke'],
+  'bench:migrations': ['--smoke'],
 };
 /** What the npm scripts build before they run; this runner has built once already. */
 const BUILD_STEPS = /^(npm run build --silent && )?(tsc -p tsconfig\.json && )?/;
