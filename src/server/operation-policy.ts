@@ -4,6 +4,7 @@ import {
 } from 'graphql';
 import type { Config } from '../config';
 import { isEditor, type Viewer } from '../auth/viewer';
+import { InputRule } from './input-rule';
 import { costOf, DocumentShape, shapeOf } from './query-analysis';
 import { type PersistedQueryManifest, sha256Hex } from './persisted-queries';
 import type { RateCounter } from './rate-counter';
@@ -11,7 +12,7 @@ import type { RateCounter } from './rate-counter';
 /** Codes of the policy's refusals: the same over HTTP and graphql-ws. */
 export const POLICY_ERROR_CODES = [
   'DOCUMENT_TOO_LARGE', 'TOO_MANY_TOKENS', 'PERSISTED_QUERY_NOT_IN_LIST', 'QUERY_TOO_DEEP', 'TOO_MANY_ALIASES', 'QUERY_TOO_COMPLEX',
-  'RATE_LIMITED', 'UNAUTHENTICATED', 'FORBIDDEN',
+  'RATE_LIMITED', 'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT',
 ] as const;
 export type PolicyErrorCode = (typeof POLICY_ERROR_CODES)[number];
 
@@ -77,6 +78,7 @@ export class OperationPolicy {
   /** Parsed documents are cached by both transports, so a document's shape and introspection are worked out once. */
   private readonly shapes = new WeakMap<DocumentNode, Map<OperationDefinitionNode, Analysis>>();
   private readonly introspecting = new WeakMap<DocumentNode, boolean>();
+  private readonly input = new InputRule();
 
   constructor(
     private readonly config: PolicyConfig,
@@ -137,12 +139,17 @@ export class OperationPolicy {
     return null;
   }
 
-  /** Checks done once the operation is parsed, validated and chosen, before anything runs. */
+  /**
+   * Checks done once the operation is parsed, validated and chosen, before anything runs: every string it brings
+   * (./input-rule.ts), then its depth, aliases, cost and introspection.
+   */
   checkOperation(
     schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined,
     viewer: Viewer,
   ): Refusal | null {
     const { edge } = this.config;
+    const badInput = this.input.problemOf(document, variables);
+    if (badInput) return refusal('BAD_USER_INPUT', badInput.message, 400, { field: badInput.field });
     const shape = this.shapeOf(document, operation);
     if (shape.depth > edge.maxDepth) {
       return refusal('QUERY_TOO_DEEP', `The query is ${shape.depth} levels deep; the limit is ${edge.maxDepth}.`, 400,

@@ -25,10 +25,43 @@ export function normalizePlainText(value: string): string {
   return value.trim().normalize('NFC');
 }
 
-/** Why `value` is not acceptable plain text, or null when it is. */
-export function plainTextProblem(field: string, value: string, { min, max, multiline = false }: PlainTextRule): string | null {
+/** Explicit bidi embeddings and overrides (LRE, RLE, LRO, RLO, closed by PDF) and isolates (LRI, RLI, FSI, closed by PDI). */
+const BIDI_EXPLICIT = /[\u202A-\u202E\u2066-\u2069]/g;
+const BIDI_OPENS_EMBEDDING = new Set(['\u202A', '\u202B', '\u202D', '\u202E']);
+const BIDI_OPENS_ISOLATE = new Set(['\u2066', '\u2067', '\u2068']);
+
+/**
+ * True when every bidi embedding, override or isolate the text opens is closed inside it, in order: its effect stays
+ * within the text, so an RLO in a headline cannot reverse what a page shows after it. Marks (LRM, RLM, ALM) are fine.
+ */
+export function bidiBalanced(value: string): boolean {
+  const open: string[] = [];
+  for (const [control] of value.matchAll(BIDI_EXPLICIT)) {
+    if (BIDI_OPENS_EMBEDDING.has(control)) open.push('embedding');
+    else if (BIDI_OPENS_ISOLATE.has(control)) open.push('isolate');
+    else if (open.pop() !== (control === '\u202C' ? 'embedding' : 'isolate')) return false;
+  }
+  return open.length === 0;
+}
+
+/**
+ * Why a string cannot be taken in at all, whatever field it is for, or null: a NUL byte (PostgreSQL refuses it), an
+ * unpaired UTF-16 surrogate (not Unicode: it would be stored as U+FFFD), or a bidi control left open (it would flip
+ * what is shown around the text). Every string argument and variable passes this rule (src/server/input-rule.ts).
+ */
+export function textProblem(field: string, value: string): string | null {
   if (value.includes('\u0000')) return `${field} must not contain NUL bytes`;
   if (LONE_SURROGATE.test(value)) return `${field} is not valid Unicode text (it holds an unpaired UTF-16 surrogate)`;
+  if (!bidiBalanced(value)) {
+    return `${field} opens a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069) without closing it, or closes one it did not open`;
+  }
+  return null;
+}
+
+/** Why `value` is not acceptable plain text, or null when it is. */
+export function plainTextProblem(field: string, value: string, { min, max, multiline = false }: PlainTextRule): string | null {
+  const unsafe = textProblem(field, value);
+  if (unsafe) return unsafe;
   if (multiline ? CONTROL_BUT_BREAKS.test(value) : CONTROL.test(value)) {
     return multiline ? `${field} must not contain control characters` : `${field} must be a single line of text without control characters`;
   }

@@ -92,6 +92,21 @@ describe('the operation policy', () => {
       expect(check(policy, '{ articles(first: 100) { edges { node { title } } } }')).toMatchObject({ code: 'QUERY_TOO_COMPLEX', details: { cost: 201 } });
     });
 
+    it('takes in no string with a NUL byte, an unpaired surrogate or an open bidi control, naming the field as it is used', () => {
+      const policy = policyWith();
+      const create = 'mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }';
+      expect(check(policy, 'query($s: String) { article(slug: $s) { id } }', { s: 'a\u0000' })).toMatchObject({
+        code: 'BAD_USER_INPUT', status: 400, details: { field: 'slug' }, message: 'slug must not contain NUL bytes',
+      });
+      expect(check(policy, create, { input: { title: 't', body: [{ type: 'PARAGRAPH', text: 'ok' }, { type: 'PARAGRAPH', text: '\ud800' }] } }))
+        .toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'body.1.text' } });
+      expect(check(policy, create, { input: { title: 't', tags: ['ok', 'x\u202E'] } })).toMatchObject({ details: { field: 'tags' } });
+      expect(check(policy, '{ articles(filter: { tag: "\\u0000" }) { totalCount } }')).toMatchObject({ details: { field: 'tag' } });
+      expect(check(policy, 'query($s: String) { article(slug: $s) { id } }', { s: JSON.parse(`${'['.repeat(40)}"x"${']'.repeat(40)}`) }))
+        .toMatchObject({ code: 'BAD_USER_INPUT', message: 'slug is nested more than 32 levels deep' });
+      expect(check(policy, create, { input: { title: 'عاجل \u202Bnews\u202C', body: [{ type: 'PARAGRAPH', text: 'x'.repeat(100_000) }] } })).toBeNull();
+    });
+
     it('keeps introspection from whom GRAPHQL_INTROSPECTION says, with 401 or 403', () => {
       const introspect = '{ __schema { queryType { name } } }';
       expect(check(policyWith({ introspection: 'public' }), introspect)).toBeNull();

@@ -9,6 +9,8 @@ describe('plain text rules', () => {
     ['a French title', 'Hayar présente la stratégie de son ministère'],
     ['emoji (a valid surrogate pair)', 'مبروك 🎉'],
     ['bidi marks', 'الرباط\u200f 2024'],
+    ['an embedding closed inside the text', 'عاجل \u202BBreaking\u202C الآن'],
+    ['nested isolates and an override, all closed', '\u2067a \u202Eb\u202C \u2068c\u2069\u2069'],
   ])('accepts %s', (_name, text) => {
     expect(plainTextProblem('title', text, title)).toBeNull();
   });
@@ -17,6 +19,10 @@ describe('plain text rules', () => {
     ['NUL', 'a\u0000b', /NUL/],
     ['a lone high surrogate', 'a\ud83cb', /surrogate/],
     ['a lone low surrogate', 'a\udf89', /surrogate/],
+    ['a right-to-left override left open', 'Breaking \u202Enews', /bidi/],
+    ['an isolate left open', '\u2066Rabat', /bidi/],
+    ['a PDF closing nothing', 'Rabat\u202C', /bidi/],
+    ['an isolate closed by a PDF', '\u2067Rabat\u202C', /bidi/],
     ['a control character', 'a\u0007b', /control characters/],
     ['a line break in a one-line field', 'a\nb', /single line/],
     ['a tag', 'a <b>b</b>', /HTML/],
