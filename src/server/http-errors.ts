@@ -3,7 +3,11 @@ import type { PolicyErrorCode } from './operation-policy';
 import { requestStateOf } from './request-state';
 
 /** Codes of refusals made on the HTTP path only, besides the operation policy's (the same on both transports). */
-export type HttpErrorCode = 'CSRF_REFUSED' | 'PAYLOAD_TOO_LARGE' | 'BATCHING_DISABLED' | 'BATCH_TOO_LARGE' | 'REQUEST_TIMEOUT';
+export const HTTP_ERROR_CODES = [
+  'CSRF_REFUSED', 'PAYLOAD_TOO_LARGE', 'BATCHING_DISABLED', 'BATCH_TOO_LARGE', 'REQUEST_TIMEOUT', 'BAD_REQUEST', 'UNSUPPORTED_MEDIA_TYPE',
+  'NOT_ACCEPTABLE',
+] as const;
+export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
 
 export const JSON_MEDIA_TYPE = 'application/json; charset=utf-8';
 export const GRAPHQL_RESPONSE_MEDIA_TYPE = 'application/graphql-response+json; charset=utf-8';

@@ -1,6 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import express, { NextFunction, Request, Response } from 'express';
 import type { EdgeConfig } from '../config';
-import { sendRefusal } from './http-errors';
+import { negotiatedMediaType, sendRefusal } from './http-errors';
 import type { OperationPolicy } from './operation-policy';
 import { requestStateOf } from './request-state';
 
@@ -61,18 +62,54 @@ export function rateLimit(policy: OperationPolicy) {
   };
 }
 
-/** express.json with the configured size limit; oversized or malformed bodies get coded errors. */
+/** The charset a JSON body declares, lower case; undefined when it declares none. */
+function declaredCharset(req: Request): string | undefined {
+  return /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1].toLowerCase();
+}
+
+/**
+ * express.json with the configured size limit, reading UTF-8 only: a body that declares another charset is refused
+ * with 415, bytes that are not UTF-8 with 400 (never decoded into U+FFFD), oversized or malformed bodies with their
+ * own codes.
+ */
 export function jsonBody(config: EdgeConfig) {
-  const parse = express.json({ limit: config.bodyLimitBytes });
+  const parse = express.json({
+    limit: config.bodyLimitBytes,
+    verify: (_req, _res, bytes) => {
+      if (!isUtf8(bytes)) throw Object.assign(new Error('not UTF-8'), { type: 'entity.not.utf8' });
+    },
+  });
   return (req: Request, res: Response, next: NextFunction): void => {
+    const charset = req.is('application/json') ? declaredCharset(req) : undefined;
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      req.resume();
+      return sendRefusal(req, res, 'UNSUPPORTED_MEDIA_TYPE', `JSON bodies are read as UTF-8 only; this one says charset=${charset}.`, 415);
+    }
     parse(req, res, (error?: { type?: string; status?: number }) => {
       if (!error) return next();
-      if (error.type === 'entity.too.large') {
-        return sendRefusal(req, res, 'PAYLOAD_TOO_LARGE', `The request body is over ${config.bodyLimitBytes} bytes.`, 413, { limit: config.bodyLimitBytes });
+      switch (error.type) {
+        case 'entity.too.large':
+          return sendRefusal(req, res, 'PAYLOAD_TOO_LARGE', `The request body is over ${config.bodyLimitBytes} bytes.`, 413, { limit: config.bodyLimitBytes });
+        case 'entity.not.utf8':
+          return sendRefusal(req, res, 'BAD_REQUEST', 'The request body is not valid UTF-8.', 400);
+        case 'encoding.unsupported':
+          return sendRefusal(req, res, 'UNSUPPORTED_MEDIA_TYPE', 'This Content-Encoding is not read here: send the body as is, or gzip, deflate or br.', 415);
+        case 'entity.parse.failed':
+          return sendRefusal(req, res, 'BAD_REQUEST', 'The request body is not valid JSON: send an object, or an array of objects for a batch.', 400);
+        default:
+          return sendRefusal(req, res, 'BAD_REQUEST', 'The request body could not be read (a broken compressed stream, or the client stopped sending).', 400);
       }
-      res.status(error.status ?? 400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
     });
   };
+}
+
+/** APQ's `extensions.persistedQuery`, when given, must be version 1 with a SHA-256 in hex; anything else is not one. */
+function malformedPersistedQuery(params: GraphQLParams | undefined): boolean {
+  const extensions = params?.extensions;
+  if (!extensions || typeof extensions !== 'object' || !('persistedQuery' in extensions)) return false;
+  const persisted = (extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } }).persistedQuery;
+  return !persisted || typeof persisted !== 'object' || persisted.version !== 1
+    || typeof persisted.sha256Hash !== 'string' || !/^[0-9a-f]{64}$/i.test(persisted.sha256Hash);
 }
 
 /**
@@ -85,6 +122,10 @@ export function requestGate(config: EdgeConfig, policy: OperationPolicy) {
     const isGet = req.method === 'GET';
     // A browser opening /graphql gets the playground page, not a GraphQL response.
     if (isGet && req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html') return next();
+    // Refused before anything runs: Apollo would answer 406 only after executing (a mutation included).
+    if (negotiatedMediaType(req) === null) {
+      return sendRefusal(req, res, 'NOT_ACCEPTABLE', 'GraphQL answers in application/json or application/graphql-response+json; the Accept header takes neither.', 406);
+    }
     const body: unknown = isGet ? paramsFromSearch(searchOf(req)) : req.body;
     const operations: GraphQLParams[] = Array.isArray(body) ? body : body && typeof body === 'object' ? [body as GraphQLParams] : [];
     requestStateOf(res).params = Array.isArray(body) ? null : operations[0] ?? null;
@@ -98,6 +139,11 @@ export function requestGate(config: EdgeConfig, policy: OperationPolicy) {
           'This request could have been sent by another site. Send a JSON body, a persisted-query hash, or a non-empty "apollo-require-preflight" header.', 400);
       }
     }
+    // A JSON body, or an upload (multipart, read into one by ../modules/media/upload.ts); anything else says nothing GraphQL reads.
+    if (req.method === 'POST' && contentType !== 'application/json' && contentType !== 'multipart/form-data') {
+      return sendRefusal(req, res, 'UNSUPPORTED_MEDIA_TYPE',
+        'Send the operation as application/json (multipart/form-data for uploads), or as a GET query string.', 415);
+    }
     if (Array.isArray(body)) {
       if (config.maxBatch === 0) return sendRefusal(req, res, 'BATCHING_DISABLED', 'Batched requests are turned off; send one operation per request.', 400);
       if (body.length > config.maxBatch) {
@@ -106,6 +152,9 @@ export function requestGate(config: EdgeConfig, policy: OperationPolicy) {
       }
     }
     for (const operation of operations) {
+      if (malformedPersistedQuery(operation)) {
+        return sendRefusal(req, res, 'BAD_REQUEST', 'extensions.persistedQuery needs "version": 1 and a "sha256Hash" of 64 hex digits.', 400);
+      }
       const query = typeof operation?.query === 'string' ? operation.query : undefined;
       const refused = policy.checkDocument(query, operation ? persistedHashOf(operation) : undefined);
       if (refused) return sendRefusal(req, res, refused.code, refused.message, refused.status, refused.details);
