@@ -32,7 +32,9 @@ export class TokenService {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
     try {
-      const { payload } = await jwtVerify(match[1], this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      // HS256 only (no `none`, no public-key algorithm a forger could key with something public), our issuer, and an
+      // expiry: a token without one would never end.
+      const { payload } = await jwtVerify(match[1], this.key, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp'] });
       const role = payload.role as Role;
       if (!ROLES.has(role)) throw new Error('unknown role');
       return {
