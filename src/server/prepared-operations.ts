@@ -55,7 +55,7 @@ export class OperationCache {
 }
 
 /** The codes Apollo gives these errors over HTTP, so clients handle both transports alike. */
-function coded(error: GraphQLError, code: string): GraphQLError {
+export function coded(error: GraphQLError, code: string): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
 }
 

@@ -6,7 +6,8 @@ import { ContextDeps, makeContext } from '../context';
 import { ANONYMOUS, isEditor, Viewer } from '../auth/viewer';
 import type { EventFeed } from '../realtime/feed';
 import type { LiveContext } from '../realtime/event-stream';
-import { isSubscription, OperationCache, subscribeSharingResults } from './prepared-operations';
+import { getVariableValues } from 'graphql/execution/values';
+import { coded, isSubscription, OperationCache, subscribeSharingResults } from './prepared-operations';
 import { OperationPolicy, refusalError } from './operation-policy';
 import type { SocketExtra } from './ws';
 
@@ -96,8 +97,15 @@ export function graphqlWsOperations(deps: Deps): GraphqlWsOperations {
       const prepared = operations.prepare(payload.query);
       if (!('document' in prepared)) return prepared;
       const operation = getOperationAST(prepared.document, payload.operationName);
-      const refusedOperation = operation && policy.checkOperation(schema, prepared.document, operation, payload.variables ?? undefined, viewer);
+      if (!operation) {
+        return [new GraphQLError(payload.operationName ? `Unknown operation named "${payload.operationName}".` : 'Name the operation to run: the document holds several.',
+          { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+      }
+      const refusedOperation = policy.checkOperation(schema, prepared.document, operation, payload.variables ?? undefined, viewer);
       if (refusedOperation) return [refusalError(refusedOperation)];
+      // Variables of the wrong type are BAD_USER_INPUT, as Apollo answers them over HTTP (graphql-js leaves them uncoded).
+      const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 10 });
+      if (variables.errors) return variables.errors.map((error) => coded(error, 'BAD_USER_INPUT'));
       return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables };
     },
     context: (ctx, id, _payload, args): LiveContext => {

@@ -73,7 +73,9 @@ export function attachWebSocketServer<E extends SocketExtra>(deps: Deps<E>): { s
     });
     socket.once('error', (error) => {
       logger.warn({ err: error, address }, 'live connection failed');
-      socket.terminate();
+      // ws is already closing with the code the error calls for (1007, 1009, …): cutting the socket now could lose
+      // that close frame, so it is cut only if the client never answers.
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
     });
     const closed = graphqlWs.opened({
       protocol: socket.protocol,

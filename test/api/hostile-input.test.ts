@@ -47,17 +47,21 @@ describe('hostile input', () => {
     async (_name, text, message) => {
       const before = await tablesChecksum(app);
       const wrong: string[] = [];
-      for (const target of targets.filter((t) => t.operation !== 'subscription')) {
-        const res = await app.gql(target.document, target.variables(text), { token: admin });
-        const error = res.errors?.[0];
-        if (res.status !== 400 || res.errors?.length !== 1 || error?.extensions?.code !== 'BAD_USER_INPUT'
-          || error.extensions.field !== target.field || !message.test(error.message)) {
-          wrong.push(`${target.name}: ${res.status} ${JSON.stringify(res.errors ?? res.data).slice(0, 200)}`);
-        }
+      const http = targets.filter((t) => t.operation !== 'subscription');
+      // A few at a time: the machine running the suite is shared.
+      for (let i = 0; i < http.length; i += 6) {
+        await Promise.all(http.slice(i, i + 6).map(async (target) => {
+          const res = await app.gql(target.document, target.variables(text), { token: admin });
+          const error = res.errors?.[0];
+          if (res.status !== 400 || res.errors?.length !== 1 || error?.extensions?.code !== 'BAD_USER_INPUT'
+            || error.extensions.field !== target.field || !message.test(error.message)) {
+            wrong.push(`${target.name}: ${res.status} ${JSON.stringify(res.errors ?? res.data).slice(0, 200)}`);
+          }
+        }));
       }
       expect(wrong).toEqual([]);
       expect(await tablesChecksum(app)).toEqual(before);
-    });
+    }, 120_000);
 
   it('the same strings in any argument of a subscription are refused over graphql-ws with BAD_USER_INPUT naming the field', async () => {
     const wrong: string[] = [];
@@ -74,7 +78,7 @@ describe('hostile input', () => {
     }
     expect(wrong).toEqual([]);
     expect(live.closes).toEqual([]);
-  });
+  }, 60_000);
 
   it('a frame over 64 KB closes that connection with 1009 (message too big), as documented', async () => {
     const own = connectLive(app);
@@ -172,5 +176,5 @@ describe('hostile input', () => {
     expect(wrong).toEqual([]);
     expect(await tablesChecksum(app)).toEqual(before);
     expect((await app.gql('{ article(slug: "article-1") { title } }')).data.article).toEqual({ title: 'مقال للقراءة' });
-  });
+  }, 60_000);
 });

@@ -170,6 +170,26 @@ describe('hostile HTTP requests', () => {
     });
   });
 
+  it('graphql-ws: variables of the wrong type and unknown operation names get the codes HTTP gives them, not a masked error', async () => {
+    const subscribe = (id: string, payload: object) => JSON.stringify({ type: 'subscribe', id, payload });
+    const { messages, close } = await frames([INIT,
+      subscribe('1', { query: 'query($n: Int) { articles(first: $n) { totalCount } }', variables: { n: 1e300 } }),
+      subscribe('2', { query: 'mutation($n: Int!) { issueToken(role: EDITOR, name: "x", expiresInHours: $n) }', variables: { n: null } }),
+      subscribe('3', { query: 'subscription($c: [String!]) { breakingNews(regionCodes: $c) { cursor } }', variables: { c: [1.5] } }),
+      subscribe('4', { query: 'query A { __typename } query B { __typename }', operationName: 'C' }),
+    ]);
+    const errors = messages.filter((m) => m.type === 'error').map((m) => [m.id, m.payload.map((e: any) => e.extensions.code)]);
+    expect({ errors: errors.sort(), close }).toEqual({
+      errors: [['1', ['BAD_USER_INPUT']], ['2', ['BAD_USER_INPUT']], ['3', ['BAD_USER_INPUT']], ['4', ['OPERATION_RESOLUTION_FAILURE']]], close: null,
+    });
+  });
+
+  it('graphql-ws: a frame over 64 KiB amid others still closes with 1009, the close frame not lost', async () => {
+    const big = JSON.stringify({ type: 'subscribe', id: '1', payload: { query: '{ __typename }', variables: { x: 'x'.repeat(70_000) } } });
+    const raw = await frames([INIT, big, '{"type": "ping"}', Buffer.from([0xff]), '{"type": "ping"}']);
+    expect(raw.close).toBe(1009);
+  });
+
   it('logged no unexpected error for any of it', () => {
     expect(logged.filter((line) => line.level >= 50)).toEqual([]);
   });
