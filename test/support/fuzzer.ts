@@ -242,6 +242,8 @@ function mutateBytes(rng: Random, bytes: Buffer): Buffer {
 interface Outcome {
   /** The request as a whole was refused (no root field returned data), so it must have changed nothing. */
   refused: boolean;
+  /** Work may still be running on the server (an abandoned request, a connection closed mid-mutation). */
+  unsettled?: boolean;
   problems: string[];
   status?: number;
   codes: string[];
@@ -386,10 +388,24 @@ export async function fuzz(target: FuzzTarget, schema: GraphQLSchema, { seed, ca
   ];
   const totalWeight = kinds.reduce((sum, [, weight]) => sum + weight, 0);
 
+  /** After work that may still be running server-side, the rows are measured once they stop changing. */
+  let unsettled = false;
+  const steadyChecksum = async () => {
+    let sum = await target.checksum();
+    for (let tries = 0; unsettled && tries < 20; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const again = await target.checksum();
+      if (again === sum) break;
+      sum = again;
+    }
+    unsettled = false;
+    return sum;
+  };
+
   while (report.cases < cases && Date.now() < until) {
     let roll = rng.int(totalWeight);
     const [kind, , run] = kinds.find(([, weight]) => (roll -= weight) < 0)!;
-    const before = await target.checksum();
+    const before = await steadyChecksum();
     let outcome: Outcome & { describe: string };
     try {
       outcome = await run();
@@ -397,6 +413,7 @@ export async function fuzz(target: FuzzTarget, schema: GraphQLSchema, { seed, ca
       outcome = { refused: false, problems: [`the request failed: ${(error as Error).message}`], codes: [], describe: kind };
     }
     report.cases += 1;
+    unsettled = outcome.unsettled === true || outcome.status === 503;
     count(report.byKind, kind);
     if (outcome.status !== undefined) count(report.statuses, String(outcome.status));
     for (const code of outcome.codes) count(report.codes, code);
@@ -416,9 +433,21 @@ async function exchange(url: string, frames: (string | Buffer)[]): Promise<Outco
   const codes: string[] = [];
   let anyData = false;
   const sentById = new Map<unknown, unknown>();
+  /** Queries and mutations sent, until their `complete` or `error`: a mutation still running could commit later. */
+  const running = new Set<unknown>();
+  let settled: () => void = () => undefined;
+  const allSettled = new Promise<void>((resolve) => (settled = resolve));
   for (const frame of frames) {
-    const message = jsonOf(frame) as { type?: unknown; id?: unknown; payload?: unknown } | undefined;
-    if (message?.type === 'subscribe') sentById.set(message.id, message.payload);
+    const message = jsonOf(frame) as { type?: unknown; id?: unknown; payload?: { query?: unknown; operationName?: unknown } } | undefined;
+    if (message?.type !== 'subscribe') continue;
+    sentById.set(message.id, message.payload);
+    let kind: string | undefined;
+    try {
+      kind = getOperationAST(parse(String(message.payload?.query)), typeof message.payload?.operationName === 'string' ? message.payload.operationName : undefined)?.operation;
+    } catch {
+      kind = undefined; // a document that does not parse runs nothing
+    }
+    if (kind === 'query' || kind === 'mutation') running.add(message.id);
   }
   const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
   let close: number | null = null;
@@ -436,6 +465,7 @@ async function exchange(url: string, frames: (string | Buffer)[]): Promise<Outco
       return;
     }
     if (message.type === 'connection_ack') resolve();
+    if ((message.type === 'complete' || message.type === 'error') && running.delete(message.id) && running.size === 0) settled();
     const errors = message.type === 'error' ? message.payload : message.type === 'next' ? message.payload?.errors ?? [] : [];
     if (message.type === 'next' && !refusedResult(message.payload, sentById.get(message.id))) anyData = true;
     for (const error of Array.isArray(errors) ? errors : [{ extensions: { code: 'NOT_AN_ARRAY' } }]) {
@@ -453,6 +483,7 @@ async function exchange(url: string, frames: (string | Buffer)[]): Promise<Outco
       if (i === 0) await Promise.race([acked, closed, wait(1000)]);
     }
     await Promise.race([closed, wait(150)]);
+    if (running.size > 0) await Promise.race([allSettled, closed, wait(5000)]);
   }
   if (close !== null && !DOCUMENTED_CLOSES.has(close)) problems.push(`close code ${close}`);
   if (socket.readyState === WebSocket.OPEN) {
@@ -460,7 +491,8 @@ async function exchange(url: string, frames: (string | Buffer)[]): Promise<Outco
     await Promise.race([closed, wait(1000)]);
   }
   socket.terminate();
-  return { refused: !anyData, problems, codes };
+  // An operation neither completed nor refused may still be running on the server: nothing can be said of its rows.
+  return { refused: !anyData && running.size === 0, problems, codes, unsettled: running.size > 0 };
 }
 
 /** The checksum statement: every row of the tables requests write, in one statement (background jobs' tables left out). */
