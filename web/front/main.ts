@@ -13,12 +13,23 @@ const PAGE_SIZE = 10;
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-/** Builds an element whose content is plain text: data never goes through innerHTML. */
+/**
+ * Builds an element whose content is plain text: data never goes through innerHTML, and the text is bidi-isolated
+ * (class `text`), so a direction control left open in stored text cannot reorder what is shown around it.
+ */
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string | null): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
-  if (text) node.textContent = text;
+  if (text) {
+    node.textContent = text;
+    node.classList.add('text');
+  }
   return node;
+}
+
+/** A link target from stored data: only http(s) addresses; `javascript:` and anything else is no link at all. */
+function webAddress(url: string | null | undefined): string | null {
+  return url && /^https?:\/\//i.test(url) ? url : null;
 }
 
 function showNotice(message: string | null): void {
@@ -38,7 +49,7 @@ const tickerList = byId<HTMLUListElement>('ticker-items');
 function tickerItem(ticker: Ticker): HTMLLIElement {
   const item = el('li', `ticker-item urgency-${ticker.urgency}`);
   item.dataset.id = ticker.id;
-  const href = ticker.article ? `#article=${encodeURIComponent(ticker.article.slug)}` : ticker.url;
+  const href = ticker.article ? `#article=${encodeURIComponent(ticker.article.slug)}` : webAddress(ticker.url);
   const headline = href ? el('a', 'ticker-headline', ticker.headline) : el('span', 'ticker-headline', ticker.headline);
   if (href && headline instanceof HTMLAnchorElement) {
     headline.href = href;
@@ -238,7 +249,7 @@ interface SearchResults {
 async function showSearch(query: string): Promise<void> {
   const ticket = navigation;
   byId<HTMLInputElement>('search-input').value = query;
-  byId('search-title').textContent = `نتائج البحث عن «${query}»`;
+  byId('search-title').replaceChildren('نتائج البحث عن «', el('bdi', undefined, query), '»');
   const results = byId<HTMLOListElement>('results');
   results.replaceChildren();
   try {
