@@ -178,7 +178,7 @@ function tickers(count, articleCount, regions) {
 // ---------------------------------------------------------------------------------------------------------------
 // Database
 
-async function withClient(url, work) {
+export async function withClient(url, work) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -188,7 +188,7 @@ async function withClient(url, work) {
   }
 }
 
-function databaseUrl(server, name) {
+export function databaseUrl(server, name) {
   const url = new URL(server);
   url.pathname = `/${name}`;
   return url.toString();

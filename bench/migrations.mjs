@@ -19,8 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { prepareDataset, SMOKE_SCALE, startPostgres } from './dataset.mjs';
+import { databaseUrl, prepareDataset, SMOKE_SCALE, startPostgres, withClient } from './dataset.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, smoke: { type: 'boolean', default: false } } });
@@ -48,22 +47,6 @@ const timed = migrations.map((Migration) => {
   Object.defineProperty(Timed, 'name', { value: Migration.name });
   return Timed;
 });
-
-async function withClient(url, work) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(server, name) {
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 async function freshDatabase(serverUrl, name, template) {
   await withClient(serverUrl, async (db) => {

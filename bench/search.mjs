@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import 'reflect-metadata'; // the services' modules declare GraphQL types
-import pg from 'pg';
+import { databaseUrl, withClient } from './dataset.mjs';
 import { finish } from './outcome.mjs';
 import { makeRandom } from './random.mjs';
 
@@ -152,22 +152,6 @@ function queryWords() {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Database
-
-async function withClient(url, work) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(server, name) {
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 async function startServer() {
   const external = env.BENCH_DATABASE_URL;
