@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { timedRequest } from './timed-request.mjs';
 import sharp from 'sharp';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -112,21 +113,11 @@ async function load(target, seconds, connections, body) {
   const latencies = [];
   let errors = 0;
   const deadline = Date.now() + seconds * 1000;
-  const once = () => new Promise((resolve) => {
-    const started = performance.now();
-    const req = http.request(target, body
-      ? { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }
-      : { agent }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        if (res.statusCode === 200) latencies.push(performance.now() - started);
-        else errors += 1;
-        resolve();
-      });
-    });
-    req.on('error', () => { errors += 1; resolve(); });
-    req.end(body);
-  });
+  const once = async () => {
+    const ms = await timedRequest(agent, target, body);
+    if (ms === null) errors += 1;
+    else latencies.push(ms);
+  };
   await Promise.all(Array.from({ length: connections }, async () => {
     while (Date.now() < deadline) await once();
   }));
@@ -149,18 +140,9 @@ async function paced(target, seconds, rate, body) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
-    pending.push(new Promise((resolve) => {
-      const sent = performance.now();
-      const req = http.request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode === 200) latencies.push(performance.now() - sent);
-          else errors += 1;
-          resolve();
-        });
-      });
-      req.on('error', () => { errors += 1; resolve(); });
-      req.end(body);
+    pending.push(timedRequest(agent, target, body).then((ms) => {
+      if (ms === null) errors += 1;
+      else latencies.push(ms);
     }));
   }
   await Promise.all(pending);

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { prepareDataset, SMOKE_SCALE, startPostgres } from './dataset.mjs';
 import { finish } from './outcome.mjs';
+import { timedRequest } from './timed-request.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: {
@@ -63,19 +64,11 @@ async function load(url, next, seconds, connections) {
   const latencies = [];
   let errors = 0;
   const deadline = Date.now() + seconds * 1000;
-  const post = (body) => new Promise((resolve) => {
-    const started = performance.now();
-    const req = http.request(`${url}/graphql`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        if (res.statusCode === 200) latencies.push(performance.now() - started);
-        else errors += 1;
-        resolve();
-      });
-    });
-    req.on('error', () => { errors += 1; resolve(); });
-    req.end(body);
-  });
+  const post = async (body) => {
+    const ms = await timedRequest(agent, `${url}/graphql`, body);
+    if (ms === null) errors += 1;
+    else latencies.push(ms);
+  };
   await Promise.all(Array.from({ length: connections }, async () => {
     while (Date.now() < deadline) await post(next());
   }));
