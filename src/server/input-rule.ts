@@ -67,16 +67,26 @@ function valueProblem(root: unknown, rootPath: Path): InputProblem | null {
     if (typeof value === 'string') {
       const problem = stringProblem(value, path);
       if (problem) return problem;
-    } else if (value !== null && typeof value === 'object') {
+    } else if (Array.isArray(value) || isPlainObject(value)) {
       if (path.length - rootPath.length >= MAX_VARIABLE_DEPTH) {
         const field = fieldName(path);
         return { field, message: `${field} is nested more than ${MAX_VARIABLE_DEPTH} levels deep` };
       }
-      const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+      const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item, index): [number, unknown] => [index, item]) : Object.entries(value);
       for (let i = entries.length - 1; i >= 0; i -= 1) stack.push({ value: entries[i][1], path: [...path, entries[i][0]] });
     }
   }
   return null;
+}
+
+/**
+ * What JSON parsing makes: the values the rule walks. A file put in place of a variable by the multipart upload is not
+ * one, and walking its bytes as properties (millions of them) held a 12 MP upload for 1.5 s and 800 MB.
+ */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function scanLiterals(document: DocumentNode): LiteralScan {
