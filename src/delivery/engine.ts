@@ -181,7 +181,7 @@ export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, 
       let claimed: Claimed = { jobs: [], rows: 0 };
       try {
         const claimStarted = Date.now();
-        claimed = await claim(db, consumer.name, options.batchSize, options.leaseMs);
+        claimed = await claim(db, consumer, options.batchSize, options.leaseMs);
         if (claimed.rows > 0) log.debug({ jobs: claimed.rows, ms: Date.now() - claimStarted }, 'claimed jobs');
       } catch (error) {
         if (!stopped) log.warn({ err: error }, 'claiming delivery jobs failed; retrying');
@@ -319,27 +319,34 @@ const LATER_IN_LANE = (alias: string) => `SELECT 1 FROM delivery_job n WHERE n.c
 /**
  * Leases up to `limit` due jobs: the lease is the job's next_attempt_at moved forward, so a job whose instance died
  * falls due again by itself. A job of a lane waits until the earlier jobs of its lane and target are finished. Jobs
- * past their not_after are expired here instead of delivered.
+ * past their not_after are expired here instead of delivered, and with collapse a job that a later job of its lane
+ * replaced is cancelled: the planner cannot cancel a job that is in flight, and its retry may be recorded before the
+ * plan that replaced it commits.
  */
-async function claim(db: DataSource, consumer: string, limit: number, leaseMs: number): Promise<Claimed> {
+async function claim(db: DataSource, consumer: DeliveryConsumer, limit: number, leaseMs: number): Promise<Claimed> {
   const token = crypto.randomUUID();
   const rows: { id: string; event_seq: string; target: string; lane: string | null; attempts: number; not_after: Date | null; state: string }[] =
     await db.query(
       `WITH due AS (
-         SELECT c.id FROM delivery_job c
+         SELECT c.id, CASE
+             WHEN c.not_after <= now() THEN 'expired'
+             WHEN $5 AND c.lane IS NOT NULL AND EXISTS (${LATER_IN_LANE('c')}) THEN 'cancelled'
+             ELSE 'queued' END AS next_state
+         FROM delivery_job c
          WHERE c.consumer = $1 AND c.state = 'queued' AND c.next_attempt_at <= now()
            AND (c.lane IS NULL OR NOT EXISTS (${EARLIER_IN_LANE('c')}))
          ORDER BY c.next_attempt_at, c.id LIMIT $2 FOR UPDATE SKIP LOCKED),
        leased AS (
          UPDATE delivery_job j SET
-           state = CASE WHEN j.not_after <= now() THEN 'expired' ELSE 'queued' END,
-           finished_at = CASE WHEN j.not_after <= now() THEN now() END,
-           attempts = j.attempts + CASE WHEN j.not_after <= now() THEN 0 ELSE 1 END,
-           lease_token = CASE WHEN j.not_after <= now() THEN NULL ELSE $3::uuid END,
+           state = due.next_state,
+           finished_at = CASE WHEN due.next_state = 'queued' THEN NULL ELSE now() END,
+           attempts = j.attempts + CASE WHEN due.next_state = 'queued' THEN 1 ELSE 0 END,
+           lease_token = CASE WHEN due.next_state = 'queued' THEN $3::uuid END,
+           last_error = CASE WHEN due.next_state = 'cancelled' THEN 'superseded by a later event' ELSE j.last_error END,
            next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
          FROM due WHERE j.id = due.id
          RETURNING j.id, j.event_seq, j.target, j.lane, j.attempts, j.not_after, j.state)
-       SELECT * FROM leased ORDER BY id`, [consumer, limit, token, leaseMs]);
+       SELECT * FROM leased ORDER BY id`, [consumer.name, limit, token, leaseMs, consumer.collapse]);
   const jobs = rows.filter((row) => row.state === 'queued').map((row) => ({
     id: Number(row.id),
     eventSeq: Number(row.event_seq),

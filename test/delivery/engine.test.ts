@@ -193,6 +193,26 @@ describe('the delivery engine (durable jobs from the outbox)', () => {
     ]);
   });
 
+  it('a job replaced while it was in flight is cancelled when it falls due again, not delivered', async () => {
+    await db.query('DELETE FROM engine_target WHERE id > 1');
+    const attempts: Attempt[] = [];
+    await registerOnly();
+    const pushed = await event('PUSHED', 1);
+    const delivery = await start(testConsumer('a', attempts, () => attempts.length === 1
+      ? { state: 'retry', status: 503, error: 'HTTP 503', retryAfterMs: 300 } : { state: 'sent' }));
+    await eventually(() => db.query(`SELECT 1 FROM delivery_job WHERE attempts = 1 AND state = 'queued' AND lease_token IS NULL`),
+      (rows) => rows.length === 1, { what: 'the first attempt recorded as a retry' });
+    // The update's plan ran while that attempt was in flight (so it could not cancel it) and committed after the retry was recorded.
+    await db.query(`INSERT INTO delivery_job (consumer, event_seq, target, lane, not_after) VALUES ('test', $1, 1, '1', now() + interval '1 hour')`, [pushed + 1]);
+    await eventually(() => attempts.length === 2, { what: 'the replacement delivered', timeoutMs: 5_000 });
+    await delivery.idle();
+    expect(attempts.map((a) => a.job.eventSeq - pushed)).toEqual([0, 1]);
+    expect((await jobs()).map((j: { state: string; error: string }) => [j.state, j.error])).toEqual([
+      ['cancelled', 'superseded by a later event'],
+      ['sent', null],
+    ]);
+  });
+
   it('keeps the jobs of one lane and target in event order, even when the first one must be retried', async () => {
     await db.query('DELETE FROM engine_target WHERE id > 1');
     const attempts: Attempt[] = [];
