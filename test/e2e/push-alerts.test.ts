@@ -1,6 +1,6 @@
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app';
-import { launchChromium, startDemoApp, watchNetwork, type NetworkLog } from '../support/browser';
+import { BROWSER_PATIENCE_MS, launchChromium, startDemoApp, watchNetwork, type NetworkLog } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { startPushPeers, PushPeers } from '../support/push-peers';
 
@@ -56,7 +56,7 @@ describe('breaking-news alerts on the front page (service worker)', () => {
       if (active) registrationId = active.registrationId;
     });
     await cdp.send('ServiceWorker.enable');
-    return eventually(() => registrationId, { what: 'the service worker to activate', timeoutMs: 20_000 }) as Promise<string>;
+    return eventually(() => registrationId, { what: 'the service worker to activate', timeoutMs: BROWSER_PATIENCE_MS }) as Promise<string>;
   }
 
   const shown = () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications())
@@ -73,14 +73,14 @@ describe('breaking-news alerts on the front page (service worker)', () => {
       title: 'عاجل جدا', body, url: `${origin}/#article=zilzal`, urgency: '1', kind: 'PUSHED', cursor: 'WyJicmVha2luZ05ld3MiLDQyXQ', tickerId: 'VGlja2VyOjc', tag: 'ticker-7',
     });
     await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId, data: message('زلزال بقوة 5 درجات يضرب إقليم الحوز') });
-    const first = await eventually(shown, (list) => list.length === 1, { what: 'the notification' });
+    const first = await eventually(shown, (list) => list.length === 1, { what: 'the notification', timeoutMs: BROWSER_PATIENCE_MS });
     expect(first).toEqual([{
       title: 'عاجل جدا', body: 'زلزال بقوة 5 درجات يضرب إقليم الحوز', tag: 'ticker-7',
       data: { url: `${origin}/#article=zilzal`, cursor: 'WyJicmVha2luZ05ld3MiLDQyXQ' },
     }]);
 
     await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId, data: message('زلزال بقوة 5.2 درجات يضرب إقليم الحوز') });
-    await eventually(shown, (list) => list.length === 1 && list[0].body === 'زلزال بقوة 5.2 درجات يضرب إقليم الحوز', { what: 'the update to replace it' });
+    await eventually(shown, (list) => list.length === 1 && list[0].body === 'زلزال بقوة 5.2 درجات يضرب إقليم الحوز', { what: 'the update to replace it', timeoutMs: BROWSER_PATIENCE_MS });
     expect(network.errors).toEqual([]);
     expect(network.external).toEqual([]);
   });
@@ -90,7 +90,7 @@ describe('breaking-news alerts on the front page (service worker)', () => {
     const registrationId = await activatedWorker();
     await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId, data: 'not json' });
     await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId, data: JSON.stringify({ title: 'عاجل', body: 'خبر', url: '/', tag: 'ticker-9', cursor: 'x', urgency: '2' }) });
-    const list = await eventually(shown, (l) => l.length >= 1, { what: 'the readable one' });
+    const list = await eventually(shown, (l) => l.length >= 1, { what: 'the readable one', timeoutMs: BROWSER_PATIENCE_MS });
     expect(list.map((n) => n.tag)).toEqual(['ticker-9']);
   });
 });

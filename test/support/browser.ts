@@ -6,6 +6,9 @@ import { startTestApp, type TestApp } from './test-app';
 export { launchChromium } from '../../scripts/chromium';
 
 /** A test app over the demo content, as `npm start` serves it (seeded here: Jest cannot run the app's lazy import). */
+/** How long a page test waits for the browser's own machinery (service workers, notifications) on a busy two-core machine. */
+export const BROWSER_PATIENCE_MS = 20_000;
+
 export async function startDemoApp(overrides: Parameters<typeof startTestApp>[0] = {}): Promise<TestApp> {
   const app = await startTestApp(overrides);
   await seedDemoContent(app.khabar.db);
