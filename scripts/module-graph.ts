@@ -18,7 +18,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['article'],
   // Built on article and the reference data.
   ['ticker', 'search', 'node', 'media'],
-  // Built on those: push notifies breaking news (ticker events); the features to come (live blogs, feeds, webhooks).
+  // Built on those: live blogs (a breaking-news item can point at one: live resolves Ticker.liveCoverage), push
+  // (notifies breaking news, from ticker events); the features to come (feeds, webhooks).
   ['live', 'push', 'feeds', 'webhooks'],
   ['app', 'server', 'cli', 'demo'],
 ];

@@ -22,6 +22,8 @@ import { ImageWriter } from './modules/media/image.writer';
 import { startRightsExpiry } from './modules/media/rights-scheduler';
 import { dropStaleFiles } from './modules/media/media-purge';
 import { seedDemoPictures } from './modules/media/demo-pictures';
+import { LiveWriter } from './modules/live/live.writer';
+import { startIdleCoverageEnder } from './modules/live/live-idle';
 
 export interface Khabar {
   /** GraphQL endpoint, e.g. http://localhost:4000/graphql */
@@ -70,6 +72,7 @@ export async function startKhabar(config: Config, options: { logger?: Logger } =
       const scheduler = startPublishScheduler(new ArticleWriter(db), config.schedulerIntervalMs, logger);
       stops.push(scheduler.stop);
       stops.push(startRightsExpiry(new ImageWriter(db, media), config.schedulerIntervalMs, logger).stop);
+      stops.push(startIdleCoverageEnder(new LiveWriter(db), config.liveCoverageIdleHours, config.schedulerIntervalMs, logger).stop);
     }
     const live = await startLiveFeed({ source: feedSource(contextDeps), db, databaseUrl, redisUrl: config.redisUrl, logger, ...config.live });
     stops.push(live.stop);

@@ -21,6 +21,8 @@ export interface Config {
   readonly dbPoolSize: number;
   /** How often due scheduled articles are published; 0 turns this instance's scheduler off. */
   readonly schedulerIntervalMs: number;
+  /** Live coverage nobody has posted to for this many hours ends by itself (checked by the scheduler). */
+  readonly liveCoverageIdleHours: number;
   /** On stop, how long requests still running after the live drain may finish before their connections are cut. */
   readonly httpDrainMs: number;
   /** Live subscriptions (graphql-ws on /graphql); 0 means no limit for the two maxima, and is refused for the durations. */
@@ -276,6 +278,7 @@ export function loadConfig(env: Env = process.env, { edge, push, ...overrides }:
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     dbPoolSize: positiveIntFrom(env, 'DB_POOL_SIZE', 10),
     schedulerIntervalMs: intFrom(env, 'SCHEDULER_INTERVAL_MS', 1000),
+    liveCoverageIdleHours: positiveIntFrom(env, 'LIVE_COVERAGE_IDLE_HOURS', 12),
     // Live drain (at most 4 s) + this + closing the database stays inside Docker's 10 s stop timeout.
     httpDrainMs: intFrom(env, 'HTTP_DRAIN_MS', 3_000),
     live: Object.freeze({

@@ -11,12 +11,14 @@ import { PERSON_EVENTS } from './modules/person/person.events';
 import { REGION_EVENTS } from './modules/region/region.events';
 import { TICKER_EVENTS } from './modules/ticker/ticker.events';
 import { TICKER_FEED } from './modules/ticker/ticker.subscription';
+import { LIVE_EVENTS } from './modules/live/live.events';
+import { LIVE_FEED } from './modules/live/live.subscription';
 
 /**
  * Every feature's event catalogue: an event kind is declared once, in its feature's `<feature>.events.ts`; a new
  * feature that emits events adds its catalogue here (and its topic to the outbox's CHECK constraint, by migration).
  */
-export const CATALOGUES = [TICKER_EVENTS, ARTICLE_EVENTS, PERSON_EVENTS, CATEGORY_EVENTS, REGION_EVENTS, IMAGE_EVENTS] as const;
+export const CATALOGUES = [TICKER_EVENTS, ARTICLE_EVENTS, PERSON_EVENTS, CATEGORY_EVENTS, REGION_EVENTS, IMAGE_EVENTS, LIVE_EVENTS] as const;
 
 export type Catalogue = (typeof CATALOGUES)[number];
 
@@ -33,7 +35,7 @@ export function catalogueOf(event: EventName): Catalogue | undefined {
 }
 
 /** The topics whose events the live feed reads an entity for, once per instance: what subscriptions stream. */
-export const FEED_TOPICS: readonly FeedTopic<unknown>[] = [TICKER_FEED, ARTICLE_FEED];
+export const FEED_TOPICS: readonly FeedTopic<unknown>[] = [TICKER_FEED, ARTICLE_FEED, LIVE_FEED];
 
 /** What this instance's live feed reads from: the features' topics, and a request's services and loaders per visibility. */
 export function feedSource(deps: ContextDeps): FeedSource {

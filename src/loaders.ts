@@ -5,10 +5,11 @@ import type { ArticleType } from './modules/article/article.type';
 import type { ParentKind, Visibility } from './modules/article/article.service';
 import type { ArticleShape } from './modules/article/article.shape';
 import type { Page, ForwardPageArgs } from './shared/relay';
+import type { LiveEntriesArgs, LiveEntryType } from './modules/live/live.type';
 
 /**
  * Per-request batch loaders, for what a resolver asks for by key: an article, region, person, section, ticker or
- * picture by id, the regions or people of articles whose statement did not read them, bodies, revisions,
+ * picture by id, a live blog or entry, the regions or people of articles whose statement did not read them, bodies, revisions,
  * corrections, a parent's page of articles, search highlights. Lists read the relations they show in their own
  * statement (ArticleShape, src/modules/article/article.shape.ts); what they leave out comes through here, batched,
  * so a page costs one statement per loader used whatever its size (test/in-process/statement-count.test.ts).
@@ -27,6 +28,10 @@ export class Loaders {
   readonly articleRevisions;
   readonly articleCorrections;
   readonly image;
+  readonly liveCoverage;
+  readonly liveEntry;
+  readonly liveEntryCorrections;
+  private readonly liveEntryPages = new Map<string, DataLoader<number, Page<LiveEntryType>>>();
   private readonly articlePages = new Map<string, DataLoader<number | string, Page<ArticleType>>>();
   private readonly highlights = new Map<string, DataLoader<number, string>>();
 
@@ -45,6 +50,20 @@ export class Loaders {
     this.articleRevisions = new DataLoader((ids: readonly number[]) => services.articles.revisionsFor(ids));
     this.articleCorrections = new DataLoader((ids: readonly number[]) => services.articles.correctionsFor(ids));
     this.image = new DataLoader((ids: readonly number[]) => services.images.byIds(ids, visibility));
+    this.liveCoverage = new DataLoader((ids: readonly number[]) => services.live.coverageFor(ids, visibility));
+    this.liveEntry = new DataLoader((ids: readonly number[]) => services.live.entriesByIds(ids, visibility));
+    this.liveEntryCorrections = new DataLoader((ids: readonly number[]) => services.live.correctionsFor(ids));
+  }
+
+  /** A page of the entries of live blogs; blogs asking for the same page share one statement. */
+  liveEntryPage(args: LiveEntriesArgs): DataLoader<number, Page<LiveEntryType>> {
+    const key = JSON.stringify([args.first, args.after, args.last, args.before, args.since, args.keyEventsOnly]);
+    let loader = this.liveEntryPages.get(key);
+    if (!loader) {
+      loader = new DataLoader((ids: readonly number[]) => this.services.live.entryPages(ids, args, this.visibility));
+      this.liveEntryPages.set(key, loader);
+    }
+    return loader;
   }
 
   /** The page of articles of a person or region; parents asking for the same page share one statement. */

@@ -19,6 +19,8 @@ import { ImageService } from './modules/media/image.service';
 import { ImageWriter } from './modules/media/image.writer';
 import { MEDIA_BLOCK_RULES } from './modules/media/media-blocks';
 import type { MediaLibrary } from './modules/media/media-library';
+import { LiveService } from './modules/live/live.service';
+import { LiveWriter } from './modules/live/live.writer';
 
 /** Services of one request (or subscription event), reading through that request's statement-counting Sql. */
 export interface Services {
@@ -40,6 +42,9 @@ export interface Services {
   images: ImageService;
   /** Uploads, changes and deletions of pictures. */
   imageWriter: ImageWriter;
+  /** Live blogs: coverage, entries, corrections. */
+  live: LiveService;
+  liveWriter: LiveWriter;
 }
 
 export function makeServices(sql: Sql, tokens: TokenService, db: DataSource, searchSupport: SearchSupport, media: MediaLibrary): Services {
@@ -59,5 +64,7 @@ export function makeServices(sql: Sql, tokens: TokenService, db: DataSource, sea
     tokens,
     images: new ImageService(sql),
     imageWriter: new ImageWriter(db, media),
+    live: new LiveService(sql),
+    liveWriter: new LiveWriter(db, MEDIA_BLOCK_RULES),
   };
 }

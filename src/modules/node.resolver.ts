@@ -22,6 +22,8 @@ export class NodeResolver {
         return ctx.loaders.region.load(key);
       case 'Image':
         return ctx.loaders.image.load(numericIdOf(type, id));
+      case 'LiveEntry':
+        return ctx.loaders.liveEntry.load(numericIdOf(type, id));
     }
   }
 }

@@ -1,5 +1,7 @@
 import type { Context } from '../context';
 import { isDatabaseUnavailable } from '../db/unavailable';
+import { badInput } from '../shared/errors';
+import { decodeCursor } from '../shared/relay';
 import type { Drainable, EventFeed, FeedEvent, ReadScope } from './feed';
 
 /** A subscription's context: a request context whose loaders the stream renews for every event, and the feed it reads. */
@@ -140,4 +142,21 @@ export class EventStream<P> implements AsyncIterableIterator<P>, Drainable {
 /** Whether an event concerns one of `regions` (null: no filter); events carry their regions' ancestors, so a region matches the events of its sub-regions. */
 export function inRegions(record: { regionCodes: readonly string[] }, regions: ReadonlySet<string> | null): boolean {
   return regions === null || record.regionCodes.some((code) => regions.has(code));
+}
+
+/**
+ * The sequence a replay starts after: `cursor` (of `cursorKind`, one sequence) must name an event of `topic` the outbox
+ * still keeps. `reload` tells a client with an expired cursor how to start over, e.g. "load what is on air with …".
+ */
+export async function replayPosition(feed: EventFeed, cursor: string, cursorKind: string, topic: string, what: string, reload: string): Promise<number> {
+  const [seq] = decodeCursor(cursorKind, cursor, 'after', ['number']) as [number];
+  if (!Number.isSafeInteger(seq) || seq < 1) throw badInput(`Invalid cursor "${cursor.slice(0, 60)}".`, 'after');
+  // Checked through the feed: clients resuming from the same cursor (a reconnect storm) share one statement.
+  const checked = await feed.checkCursor(seq);
+  if (checked.topic === topic) return seq;
+  if (checked.oldest === null || seq < checked.oldest) {
+    throw badInput(`This cursor is older than the ${feed.retentionHours} hours of events Khabar keeps: subscribe without \`after\` `
+      + `and ${reload}.`, 'after', { reason: 'CURSOR_EXPIRED' });
+  }
+  throw badInput(`This cursor names no ${what} event.`, 'after');
 }

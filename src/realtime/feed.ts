@@ -12,6 +12,8 @@ export type OutboxRecord<N extends EventName = EventName> = N & {
   /** Region codes with their ancestors. */
   regionCodes: string[];
   urgency: number | null;
+  /** The part of the entity the event is about (an entry of a live blog), or null. */
+  itemId: number | null;
   createdAt: Date;
 };
 
@@ -24,6 +26,8 @@ export type ReadScope = Pick<Context, 'services' | 'loaders' | 'sql' | 'media'>;
  */
 export interface FeedTopic<T> {
   readonly topic: string;
+  /** The entity read is the event's item (`itemId`: a live blog's entry), not its entity; events without one have none. */
+  readonly readsItems?: boolean;
   read(services: Context['services'], ids: number[]): Promise<readonly (T | null)[]>;
 }
 
@@ -180,16 +184,22 @@ export class EventFeed {
   /** Outbox events after `seq` (of one topic, or all), oldest first, with their entities. */
   async read(seq: number, topic: string | null, limit = PAGE): Promise<FeedEvent[]> {
     const rows = await this.source.sql.query<OutboxRecord & { seq: string }>(
-      `SELECT seq, topic, kind, entity_id AS "entityId", region_codes AS "regionCodes", urgency, created_at AS "createdAt"
+      `SELECT seq, topic, kind, entity_id AS "entityId", region_codes AS "regionCodes", urgency, item_id AS "itemId", created_at AS "createdAt"
        FROM event_outbox WHERE seq > $1 AND ($2::text IS NULL OR topic = $2) ORDER BY seq LIMIT $3`, [seq, topic, limit]);
+    const keyOf = new Map(this.source.topics.map((feedTopic) => [feedTopic.topic,
+      (r: OutboxRecord) => (feedTopic.readsItems ? r.itemId : r.entityId)]));
     const entities = new Map<string, Map<number, unknown>>();
     await Promise.all(this.source.topics.map(async (feedTopic) => {
-      const ids = [...new Set(rows.filter((r) => r.topic === feedTopic.topic).map((r) => r.entityId))];
+      const key = keyOf.get(feedTopic.topic)!;
+      const ids = [...new Set(rows.filter((r) => r.topic === feedTopic.topic).map(key).filter((id): id is number => id !== null))];
       if (ids.length === 0) return;
       const found = await feedTopic.read(this.source.services, ids);
       entities.set(feedTopic.topic, new Map(ids.map((id, i) => [id, found[i]])));
     }));
-    return rows.map((row) => new FeedEvent({ ...row, seq: Number(row.seq) }, entities.get(row.topic)?.get(row.entityId) ?? null, this.source));
+    return rows.map((row) => {
+      const key = keyOf.get(row.topic)?.(row) ?? null;
+      return new FeedEvent({ ...row, seq: Number(row.seq) }, key === null ? null : entities.get(row.topic)?.get(key) ?? null, this.source);
+    });
   }
 
   /**

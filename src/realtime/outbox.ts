@@ -17,6 +17,8 @@ export type EventToAppend<N extends EventName = EventName> = N & {
   regionCodes: string[];
   /** Urgency of a breaking-news item (1 = flash … 3), for `minUrgency` filters. */
   urgency?: number;
+  /** The part of the entity the event is about, when it is one (an entry of a live blog, whose entity is the article). */
+  itemId?: number;
 };
 
 /** Channel of the NOTIFY sent with each event; it carries the sequence number only (payloads stay in the table). */
@@ -41,12 +43,12 @@ export async function appendEvent(tx: EntityManager, event: EventToAppend): Prom
   await tx.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
   // clock_timestamp(), not now(): taken under the lock, so created_at follows seq and retention prunes a prefix.
   const [row] = await tx.query(
-    `INSERT INTO event_outbox (seq, topic, kind, entity_id, region_codes, urgency, created_at)
+    `INSERT INTO event_outbox (seq, topic, kind, entity_id, region_codes, urgency, item_id, created_at)
      VALUES (nextval('event_outbox_seq'), $1, $2, $3,
              ${placesWithAncestors('region r', 'r.code = ANY($4::text[])')},
-             $5, clock_timestamp())
+             $5, $6, clock_timestamp())
      RETURNING seq`,
-    [event.topic, event.kind, event.entityId, event.regionCodes, event.urgency ?? null]);
+    [event.topic, event.kind, event.entityId, event.regionCodes, event.urgency ?? null, event.itemId ?? null]);
   return appended(tx, Number(row.seq));
 }
 

@@ -24,6 +24,9 @@ import { PersonArticlesResolver, RegionArticlesResolver } from '../modules/artic
 import { ImageResolver } from '../modules/media/image.resolver';
 import { ArticleImageResolver, EmbedBlockResolver, EmbedBlockType, ImageBlockResolver, ImageBlockType, PersonImageResolver } from '../modules/media/media-blocks';
 import { TextBlockType } from '../modules/article/article.blocks';
+import { ArticleLiveResolver, LiveCoverageResolver, LiveEntryResolver, TickerLiveResolver } from '../modules/live/live.resolver';
+import { LiveMutations } from '../modules/live/live.mutations';
+import { LiveSubscriptions } from '../modules/live/live.subscription';
 
 export const resolvers = [
   ArticleResolver,
@@ -52,6 +55,12 @@ export const resolvers = [
   EmbedBlockResolver,
   ArticleImageResolver,
   PersonImageResolver,
+  ArticleLiveResolver,
+  TickerLiveResolver,
+  LiveCoverageResolver,
+  LiveEntryResolver,
+  LiveMutations,
+  LiveSubscriptions,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {

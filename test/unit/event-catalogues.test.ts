@@ -3,6 +3,7 @@ import { CATALOGUES, EVENT_TOPICS } from '../../src/events';
 import { ARTICLE_EVENTS } from '../../src/modules/article/article.events';
 import { TICKER_EVENTS } from '../../src/modules/ticker/ticker.events';
 import { IMAGE_EVENTS } from '../../src/modules/media/media.events';
+import { LIVE_EVENTS } from '../../src/modules/live/live.events';
 import { tagsToPurge } from '../../src/server/cache/purge-tags';
 import { REFERENCE_TYPES, TAGGED_TYPES } from '../../src/server/cache/entity-tags';
 import { buildKhabarSchema } from '../../src/server/schema';
@@ -17,8 +18,8 @@ describe('event catalogues: each kind declared once, in its feature, and everyth
     schema = await buildKhabarSchema();
   });
 
-  it('know every topic the outbox accepts (its CHECK constraint, last set by the Media migration)', () => {
-    expect([...EVENT_TOPICS].sort()).toEqual(['article', 'category', 'image', 'person', 'region', 'ticker']);
+  it('know every topic the outbox accepts (its CHECK constraint, last set by the LiveCoverage migration)', () => {
+    expect([...EVENT_TOPICS].sort()).toEqual(['article', 'category', 'image', 'live', 'person', 'region', 'ticker']);
     expect(new Set(EVENT_TOPICS).size).toBe(CATALOGUES.length);
   });
 
@@ -34,6 +35,8 @@ describe('event catalogues: each kind declared once, in its feature, and everyth
     expect(values('ArticleEventKind')).toEqual(ARTICLE_EVENTS.kindsWhere((m) => m.news).map((kind) => [kind, ARTICLE_EVENTS.kinds[kind].description]));
     expect(values('TickerEventKind')).toEqual(TICKER_EVENTS.kindNames.map((kind) => [kind, TICKER_EVENTS.kinds[kind].description]));
     expect(values('TickerEventKind').map(([name]) => name)).toEqual(['PUSHED', 'UPDATED', 'KILLED']);
+    // A live blog's subscribers hear of its entries and its end; its start only purges caches.
+    expect(values('LiveEntryEventKind').map(([name]) => name)).toEqual(['POSTED', 'UPDATED', 'DELETED', 'PINNED', 'CORRECTED', 'ENDED']);
   });
 
   it('notify a breaking-news item while it is on air, and cancel its pending notification when it goes off air', () => {
@@ -51,6 +54,8 @@ describe('event catalogues: each kind declared once, in its feature, and everyth
       ticker: TICKER_EVENTS.kindNames.map((kind) => [kind, purges('ticker', kind)]),
       article: ARTICLE_EVENTS.kindNames.map((kind) => [kind, purges('article', kind)]),
       image: IMAGE_EVENTS.kindNames.map((kind) => [kind, purges('image', kind)]),
+      // A live blog's events name its article: its page holds the entries; lists of live articles change at start and end.
+      live: LIVE_EVENTS.kindNames.map((kind) => [kind, purges('live', kind)]),
       person: purges('person', 'UPDATED'),
       category: purges('category', 'UPDATED'),
       // Places are tagged by code; a region event names the places it touched, with their ancestors.
@@ -67,6 +72,15 @@ describe('event catalogues: each kind declared once, in its feature, and everyth
         ['SHOWN_UPDATED', ['Article:7']],
       ],
       image: [['UPDATED', ['Image:7', 'Image']], ['REFRAMED', ['Image:7', 'Image']], ['EXPIRED', ['Image:7', 'Image']], ['DELETED', ['Image:7', 'Image']]],
+      live: [
+        ['STARTED', ['Article:7', 'Article']],
+        ['POSTED', ['Article:7']],
+        ['UPDATED', ['Article:7']],
+        ['DELETED', ['Article:7']],
+        ['PINNED', ['Article:7']],
+        ['CORRECTED', ['Article:7']],
+        ['ENDED', ['Article:7', 'Article']],
+      ],
       person: ['Person:7', 'Person'],
       category: ['Category:7', 'Category'],
       region: ['Region:MA-04', 'Region:MA-KEN', 'Region'],

@@ -8,6 +8,7 @@ import { ReferenceEvents1764700000000 } from './1764700000000-ReferenceEvents';
 import { DeliveryEngine1764800000000 } from './1764800000000-DeliveryEngine';
 import { PushDevices1764800100000 } from './1764800100000-PushDevices';
 import { Media1764900000000 } from './1764900000000-Media';
+import { LiveCoverage1765000000000 } from './1765000000000-LiveCoverage';
 
 /** Every migration, in order; the CLI and the server both run this list. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   DeliveryEngine1764800000000,
   PushDevices1764800100000,
   Media1764900000000,
+  LiveCoverage1765000000000,
 ];

@@ -3,6 +3,12 @@ import { normalizeSlugInput } from '../../shared/slug';
 import { normalizeRegionCode } from '../region/region-code';
 import type { Conditions } from '../../db/conditions';
 
+/**
+ * "Live now", on `article a`: its coverage started and has not ended. The live module (above) owns the live_coverage
+ * rows; this is the one SQL form of the rule, which `articles(filter: { live })` needs here and the live module reuses.
+ */
+export const LIVE_NOW_SQL = 'EXISTS (SELECT 1 FROM live_coverage lc WHERE lc.article_id = a.id AND lc.ended_at IS NULL)';
+
 /** Adds the conditions of an ArticleFilter on `article a`; which statuses count is the caller's choice. */
 export function addArticleFilter(c: Conditions, filter: ArticleFilter | undefined): Conditions {
   if (!filter) return c;
@@ -27,5 +33,6 @@ export function addArticleFilter(c: Conditions, filter: ArticleFilter | undefine
   if (filter.lang) c.add(`a.lang = ${c.param(filter.lang)}`);
   if (filter.publishedAfter) c.add(`a.published_at >= ${c.param(filter.publishedAfter)}`);
   if (filter.publishedBefore) c.add(`a.published_at < ${c.param(filter.publishedBefore)}`);
+  if (filter.live != null) c.add(filter.live ? LIVE_NOW_SQL : `NOT ${LIVE_NOW_SQL}`);
   return c;
 }

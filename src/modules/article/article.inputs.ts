@@ -31,6 +31,9 @@ export class ArticleFilter {
 
   @Field(() => Date, { nullable: true, description: 'Only articles published before this instant.' })
   publishedBefore?: Date;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: only live blogs whose coverage is running (`liveCoverage.isLive`); false: every other article.' })
+  live?: boolean;
 }
 
 export const TITLE_RULES = { min: 1, max: 300 };

@@ -6,6 +6,7 @@ import { ArticleConnection } from './article.connection';
 import { pageShape, shapeAt } from './article.shape';
 import { ArticleFilter } from './article.inputs';
 import { ArticleCorrectionType } from './article-history.type';
+import type { BodyBlock } from './article.row';
 import { CategoryType } from '../category/category.type';
 import { PersonType } from '../person/person.type';
 import { RegionType } from '../region/region.type';
@@ -41,12 +42,7 @@ export class ArticleResolver {
 
   @FieldResolver(() => [ArticleBlockType], { description: 'Body as ordered blocks: text, images, embeds. Readers get no IMAGE block whose image they may not see (its rights expired).' })
   async body(@Root() article: ArticleType, @Ctx() ctx: Context): Promise<ShownBlock[]> {
-    const body = article.body ?? await ctx.loaders.articleBody.load(article.dbId);
-    const ids = imageIdsOf(body.filter((block) => block.type === 'IMAGE'));
-    if (ids.length === 0) return shownBlocks(body, article.lang);
-    const images = await ctx.loaders.image.loadMany(ids);
-    const shown = new Set(ids.filter((_id, i) => images[i] !== null && !(images[i] instanceof Error)));
-    return shownBlocks(body.filter((block) => block.type !== 'IMAGE' || shown.has(block.imageId)), article.lang);
+    return blocksShownTo(ctx, article.body ?? await ctx.loaders.articleBody.load(article.dbId), article.lang);
   }
 
   @FieldResolver(() => CategoryType, { nullable: true, description: 'The section the article belongs to.' })
@@ -80,6 +76,15 @@ export class ArticleResolver {
   ): string | null {
     return article.publishedAt ? moroccanDisplayDate(article.publishedAt, locale) : null;
   }
+}
+
+/** A body as the viewer may see it: without the IMAGE blocks whose image they may not see (its rights expired). */
+export async function blocksShownTo(ctx: Context, body: BodyBlock[], lang: 'ar' | 'fr'): Promise<ShownBlock[]> {
+  const ids = imageIdsOf(body.filter((block) => block.type === 'IMAGE'));
+  if (ids.length === 0) return shownBlocks(body, lang);
+  const images = await ctx.loaders.image.loadMany(ids);
+  const shown = new Set(ids.filter((_id, i) => images[i] !== null && !(images[i] instanceof Error)));
+  return shownBlocks(body.filter((block) => block.type !== 'IMAGE' || shown.has(block.imageId)), lang);
 }
 
 @Resolver(() => ArticleConnection)

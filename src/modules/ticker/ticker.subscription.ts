@@ -1,10 +1,10 @@
 import { Arg, Field, Int, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
 import { entityOf, FeedEvent, FeedTopic, OutboxRecord } from '../../realtime/feed';
 import type { EventOf } from '../../realtime/event-catalogue';
-import { EventStream, inRegions, LiveContext } from '../../realtime/event-stream';
+import { EventStream, inRegions, LiveContext, replayPosition } from '../../realtime/event-stream';
 import { badInput } from '../../shared/errors';
 import { graphqlEnumOf } from '../../shared/graphql-enum';
-import { decodeCursor, encodeCursor } from '../../shared/relay';
+import { encodeCursor } from '../../shared/relay';
 import { regionFilter } from '../region/region-filter';
 import { TICKER_EVENTS } from './ticker.events';
 import type { TickerEventKind } from './ticker.events';
@@ -66,7 +66,8 @@ async function breakingNewsStream(ctx: LiveContext, args: BreakingNewsArgs): Pro
   if (minUrgency !== null && !(minUrgency >= 1 && minUrgency <= 3)) {
     throw badInput('minUrgency must be 1 (flashes only), 2 or 3 (everything).', 'minUrgency');
   }
-  const after = args.after == null ? ctx.feed.head : await replayPosition(ctx, args.after);
+  const after = args.after == null ? ctx.feed.head
+    : await replayPosition(ctx.feed, args.after, CURSOR_KIND, TICKER_EVENTS.topic, 'breaking-news', 'load what is on air with the `tickers` query');
   return new EventStream(ctx.feed, ctx, {
     topic: TICKER_EVENTS.topic,
     after,
@@ -90,18 +91,4 @@ function breakingNewsPayload(event: FeedEvent): BreakingNewsEvent {
     ticker: entityOf(TICKER_FEED, event)!,
     occurredAt: record.createdAt,
   });
-}
-
-/** The sequence a replay starts after; the cursor must name a breaking-news event the outbox still keeps. */
-async function replayPosition(ctx: LiveContext, cursor: string): Promise<number> {
-  const [seq] = decodeCursor(CURSOR_KIND, cursor, 'after', ['number']) as [number];
-  if (!Number.isSafeInteger(seq) || seq < 1) throw badInput(`Invalid cursor "${cursor.slice(0, 60)}".`, 'after');
-  // Checked through the feed: clients resuming from the same cursor (a reconnect storm) share one statement.
-  const { topic, oldest } = await ctx.feed.checkCursor(seq);
-  if (topic === TICKER_EVENTS.topic) return seq;
-  if (oldest === null || seq < oldest) {
-    throw badInput(`This cursor is older than the ${ctx.feed.retentionHours} hours of events Khabar keeps: subscribe without \`after\` `
-      + 'and load what is on air with the `tickers` query.', 'after', { reason: 'CURSOR_EXPIRED' });
-  }
-  throw badInput('This cursor names no breaking-news event.', 'after');
 }
