@@ -9,6 +9,7 @@ import { DeliveryEngine1764800000000 } from './1764800000000-DeliveryEngine';
 import { PushDevices1764800100000 } from './1764800100000-PushDevices';
 import { Media1764900000000 } from './1764900000000-Media';
 import { LiveCoverage1765000000000 } from './1765000000000-LiveCoverage';
+import { FasterSearchVectors1765100000000 } from './1765100000000-FasterSearchVectors';
 
 /** Every migration, in order; the CLI and the server both run this list. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   PushDevices1764800100000,
   Media1764900000000,
   LiveCoverage1765000000000,
+  FasterSearchVectors1765100000000,
 ];
