@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Context } from '../context';
 import { etagOf, matchesEtag } from './cache/etag';
 import type { ResponseCache } from './cache/response-cache';
-import { sendRefusal } from './http-errors';
+import { refusalStatus, sendRefusal } from './http-errors';
 import type { OperationPolicy } from './operation-policy';
 import { jsonBody, persistedHashOf, rateLimit, requestGate } from './request-gate';
 import { type HttpRequestState, requestStateOf } from './request-state';
@@ -68,7 +68,12 @@ async function respond({ config, apollo, cache, context }: Deps, req: Request, r
     return void res.end();
   }
   const body = response.body.string;
-  if (res.statusCode >= 400 && state.errorCodes.length === 0) state.errorCodes.push(...errorCodesIn(body));
+  if (res.statusCode >= 400) {
+    if (state.errorCodes.length === 0) state.errorCodes.push(...errorCodesIn(body));
+    // A refusal is never kept by a cache, whatever status its media type gives it.
+    res.setHeader('cache-control', 'private, no-store');
+    res.statusCode = refusalStatus(String(res.getHeader('content-type') ?? ''), state.errorCodes, res.statusCode);
+  }
   const cacheControl = String(res.getHeader('cache-control'));
   if (res.statusCode === 200 && cacheControl.startsWith('public')) {
     const etag = etagOf(body);

@@ -20,13 +20,33 @@ export function negotiatedMediaType(req: Request): string | null {
   return preferred ? GRAPHQL_RESPONSE_MEDIA_TYPE : null;
 }
 
+/**
+ * GraphQL's refusals of a well-formed request: a document that does not parse or validate (the policy's limits are
+ * validation rules of ours), an operation that cannot be chosen, variables that do not coerce or carry hostile text.
+ */
+const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set([
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_USER_INPUT',
+  'DOCUMENT_TOO_LARGE', 'TOO_MANY_TOKENS', 'QUERY_TOO_DEEP', 'TOO_MANY_ALIASES', 'QUERY_TOO_COMPLEX', 'PERSISTED_QUERY_NOT_IN_LIST',
+]);
+
+/**
+ * The status of a refusal answered in `mediaType` (GraphQL over HTTP): a request error answered as application/json is
+ * a 200, since a 4xx in that media type could come from any proxy on the way; application/graphql-response+json
+ * keeps its 400. Refusals of the HTTP request itself (body, size, CSRF, rate, auth) keep their status in both.
+ */
+export function refusalStatus(mediaType: string, codes: readonly string[], status: number): number {
+  const requestError = status === 400 && codes.length > 0 && codes.every((code) => REQUEST_ERROR_CODES.has(code));
+  return requestError && mediaType.startsWith('application/json') ? 200 : status;
+}
+
 /** Answers a /graphql request refused before (or instead of) GraphQL's answer, in the GraphQL response shape. */
 export function sendRefusal(
   req: Request, res: Response, code: HttpErrorCode | PolicyErrorCode, message: string, status: number, extra: Record<string, unknown> = {},
 ): void {
   requestStateOf(res).errorCodes = [code];
-  res.status(status);
-  res.setHeader('content-type', negotiatedMediaType(req) ?? JSON_MEDIA_TYPE);
+  const mediaType = negotiatedMediaType(req) ?? JSON_MEDIA_TYPE;
+  res.status(refusalStatus(mediaType, [code], status));
+  res.setHeader('content-type', mediaType);
   res.setHeader('cache-control', 'private, no-store');
   res.end(JSON.stringify({ errors: [{ message, extensions: { code, ...extra } }] }));
 }

@@ -1,11 +1,13 @@
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, STRICT_MEDIA_TYPE, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
 import { connectLive, LiveConnection, subscribe } from '../support/live';
 import { publishedSchema, stringTargets, tablesChecksum } from '../support/hostile';
 
 /**
  * Hostile input (docs/reliability.md): every string coming in passes one rule before any resolver runs
- * (src/server/input-rule.ts). What it refuses gets BAD_USER_INPUT naming the field and changes nothing.
+ * (src/server/input-rule.ts). What it refuses gets BAD_USER_INPUT naming the field and changes nothing. Asked for as
+ * application/graphql-response+json, so that a refusal keeps its 400 (as application/json the same errors come with
+ * 200: test/edge/http.test.ts).
  */
 describe('hostile input', () => {
   let app: TestApp;
@@ -23,6 +25,9 @@ describe('hostile input', () => {
     await live.dispose();
     await app.stop();
   });
+  const gql: TestApp['gql'] = (query, variables, options = {}) =>
+    app.gql(query, variables, { ...options, headers: { ...STRICT_MEDIA_TYPE.headers, ...options.headers } });
+  const JSON_STRICT = { 'content-type': 'application/json', ...STRICT_MEDIA_TYPE.headers };
 
   const HOSTILE: [string, string, RegExp][] = [
     ['a NUL byte', 'a\u0000b', /must not contain NUL bytes/],
@@ -51,7 +56,7 @@ describe('hostile input', () => {
       // A few at a time: the machine running the suite is shared.
       for (let i = 0; i < http.length; i += 6) {
         await Promise.all(http.slice(i, i + 6).map(async (target) => {
-          const res = await app.gql(target.document, target.variables(text), { token: admin });
+          const res = await gql(target.document, target.variables(text), { token: admin });
           const error = res.errors?.[0];
           if (res.status !== 400 || res.errors?.length !== 1 || error?.extensions?.code !== 'BAD_USER_INPUT'
             || error.extensions.field !== target.field || !message.test(error.message)) {
@@ -93,7 +98,7 @@ describe('hostile input', () => {
       '{ articles(filter: { tag: "\\u202Etag" }) { edges { cursor } } }',
       'query($s: String = "a\\u0000b") { article(slug: $s) { id } }',
     ]) {
-      const res = await app.gql(query);
+      const res = await gql(query);
       expect({ status: res.status, errors: res.errors?.map((e) => e.extensions) }).toEqual({
         status: 400, errors: [{ code: 'BAD_USER_INPUT', field: query.includes('tag') ? 'tag' : 'slug' }],
       });
@@ -102,7 +107,7 @@ describe('hostile input', () => {
 
   it('takes balanced bidi controls and marks, which stay within their text, and emoji', async () => {
     const headline = 'عاجل: \u202BBreaking ⚡ news\u202C \u2067Rabat\u2069 \u200Fالرباط';
-    const res = await app.gql('mutation($h: String!) { pushBreakingNews(input: { headline: $h, urgency: 3 }) { headline } }', { h: headline },
+    const res = await gql('mutation($h: String!) { pushBreakingNews(input: { headline: $h, urgency: 3 }) { headline } }', { h: headline },
       { token: admin });
     expect(res.errors).toBeUndefined();
     expect(res.data.pushBreakingNews.headline).toBe(headline);
@@ -111,7 +116,7 @@ describe('hostile input', () => {
 
   it('refuses variables nested deeper than 32 levels, as deep as the client likes, without overflowing', async () => {
     const deep = `{"query": "query($s: String) { article(slug: $s) { id } }", "variables": {"s": ${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
-    const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: deep });
+    const res = await fetch(app.url, { method: 'POST', headers: JSON_STRICT, body: deep });
     const body = (await res.json()) as any;
     expect({ status: res.status, errors: body.errors.map((e: any) => e.extensions) }).toEqual({
       status: 400, errors: [{ code: 'BAD_USER_INPUT', field: 'slug' }],
@@ -121,14 +126,14 @@ describe('hostile input', () => {
   it('does not let __proto__ or constructor keys reach anything: refused as unknown fields, no prototype touched', async () => {
     const raw = '{"query": "query($f: ArticleFilter) { articles(filter: $f) { edges { cursor } } }", '
       + '"variables": {"f": {"__proto__": {"tag": "x", "polluted": true}, "constructor": {"prototype": {"polluted": true}}}}}';
-    const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw });
+    const res = await fetch(app.url, { method: 'POST', headers: JSON_STRICT, body: raw });
     const body = (await res.json()) as any;
     expect(res.status).toBe(400);
     expect(body.errors.map((e: any) => e.extensions.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
     expect(body.errors.map((e: any) => e.message).join(' ')).toMatch(/Field "__proto__" is not defined.*Field "constructor" is not defined/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const asVariables = await fetch(app.url, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST', headers: JSON_STRICT,
       body: '{"query": "query($slug: String) { article(slug: $slug) { id } }", "variables": {"__proto__": {"slug": "article-1"}}}',
     });
     expect(((await asVariables.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
@@ -141,13 +146,13 @@ describe('hostile input', () => {
     ['the smallest 32-bit integer', '{ tickers(first: -2147483648) { id } }', 200, 'BAD_USER_INPUT'],
     ['a fraction', '{ tickers(first: 1.5) { id } }', 400, 'GRAPHQL_VALIDATION_FAILED'],
   ])('answers %s with a coded error', async (_name, query, status, code) => {
-    const res = await app.gql(query);
+    const res = await gql(query);
     expect({ status: res.status, codes: res.errors?.map((e) => e.extensions?.code) }).toEqual({ status, codes: [code] });
   });
 
   it('answers 1e300 and -1e300 in an Int variable with 400 BAD_USER_INPUT', async () => {
     for (const n of [1e300, -1e300, 2 ** 53 + 1]) {
-      const res = await app.gql('query($n: Int) { articles(first: $n) { edges { cursor } } }', { n });
+      const res = await gql('query($n: Int) { articles(first: $n) { edges { cursor } } }', { n });
       expect({ status: res.status, codes: res.errors?.map((e) => e.extensions?.code) }).toEqual({ status: 400, codes: ['BAD_USER_INPUT'] });
     }
   });
@@ -168,13 +173,13 @@ describe('hostile input', () => {
     const wrong: string[] = [];
     for (const query of queries) {
       for (const t of texts) {
-        const res = await app.gql(query, { t });
+        const res = await gql(query, { t });
         const codes = (res.errors ?? []).map((e) => e.extensions?.code);
         if (res.status !== 200 || codes.some((code) => code !== 'BAD_USER_INPUT')) wrong.push(`${query} ${JSON.stringify(t)}: ${res.status} ${codes}`);
       }
     }
     expect(wrong).toEqual([]);
     expect(await tablesChecksum(app)).toEqual(before);
-    expect((await app.gql('{ article(slug: "article-1") { title } }')).data.article).toEqual({ title: 'مقال للقراءة' });
+    expect((await gql('{ article(slug: "article-1") { title } }')).data.article).toEqual({ title: 'مقال للقراءة' });
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config';
 import { appendEvent } from '../../src/realtime/outbox';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, STRICT_MEDIA_TYPE, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
 import { CloseInfo, connectLive, LiveConnection, streamsOpen, subscribe } from '../support/live';
 import { eventually } from '../support/eventually';
@@ -164,7 +164,7 @@ describe('live access: authentication, per-event authorization and limits', () =
   });
 
   it('answers a subscription sent over HTTP with an error, not a hang', async () => {
-    const res = await app.gql(BREAKING);
+    const res = await app.gql(BREAKING, undefined, STRICT_MEDIA_TYPE);
     expect(res.status).toBe(400);
     expect(res.errors).toEqual([expect.objectContaining({
       message: expect.stringMatching(/served over WebSocket/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);

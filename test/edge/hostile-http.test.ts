@@ -53,7 +53,8 @@ describe('hostile HTTP requests', () => {
     ['variables as a string', { headers: JSON_TYPE, body: '{"query": "{ __typename }", "variables": "{}"}' }, 400, 'BAD_REQUEST'],
     ['variables as an array', { headers: JSON_TYPE, body: '{"query": "{ __typename }", "variables": [1]}' }, 400, 'BAD_REQUEST'],
     ['an operation name that is not a string', { headers: JSON_TYPE, body: '{"query": "{ __typename }", "operationName": 5}' }, 400, 'BAD_REQUEST'],
-    ['an unknown operation name', { headers: JSON_TYPE, body: '{"query": "{ __typename }", "operationName": "Nope"}' }, 400, 'OPERATION_RESOLUTION_FAILURE'],
+    // A well-formed request GraphQL refuses: 200 with errors in application/json (GraphQL over HTTP).
+    ['an unknown operation name', { headers: JSON_TYPE, body: '{"query": "{ __typename }", "operationName": "Nope"}' }, 200, 'OPERATION_RESOLUTION_FAILURE'],
     ['a persisted query of version 2', {
       headers: JSON_TYPE, body: '{"extensions": {"persistedQuery": {"version": 2, "sha256Hash": "abc"}}}',
     }, 400, 'BAD_REQUEST'],

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, STRICT_MEDIA_TYPE, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
 
 const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
@@ -40,13 +40,20 @@ describe('GraphQL over HTTP', () => {
     expect(res.headers.get('allow')).toBe('POST');
   });
 
-  it('answers invalid documents with 400 and parse failures with a code', async () => {
-    const invalid = await app.gql('{ nope }', undefined, { headers: { accept: 'application/graphql-response+json' } });
-    expect(invalid.status).toBe(400);
-    expect(invalid.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    const broken = await app.gql('{ articles(', undefined);
-    expect(broken.status).toBe(400);
-    expect(broken.errors![0].extensions!.code).toBe('GRAPHQL_PARSE_FAILED');
+  it('answers a document GraphQL refuses with its code: 200 in application/json, 400 in application/graphql-response+json', async () => {
+    const answers = async (query: string, variables?: Record<string, unknown>) => Promise.all([undefined, 'application/json', 'application/graphql-response+json']
+      .map(async (accept) => {
+        const res = await app.gql(query, variables, accept ? { headers: { accept } } : {});
+        return [res.status, res.headers.get('content-type'), res.headers.get('cache-control'), res.data, res.errors!.map((e) => e.extensions!.code)];
+      }));
+    const json = 'application/json; charset=utf-8';
+    const strict = 'application/graphql-response+json; charset=utf-8';
+    const refused = (code: string) => [[200, json, 'private, no-store', undefined, [code]], [200, json, 'private, no-store', undefined, [code]],
+      [400, strict, 'private, no-store', undefined, [code]]];
+    expect(await answers('{ nope }')).toEqual(refused('GRAPHQL_VALIDATION_FAILED'));
+    expect(await answers('{ articles(')).toEqual(refused('GRAPHQL_PARSE_FAILED'));
+    expect(await answers('query ($slug: String!) { article(slug: $slug) { id } }', { slug: null })).toEqual(refused('BAD_USER_INPUT'));
+    expect(await answers('{ article(slug: "a\\u0000b") { id } }')).toEqual(refused('BAD_USER_INPUT'));
   });
 
   it('refuses requests another site could forge, but lets JSON POSTs and persisted-query GETs through', async () => {
@@ -106,7 +113,7 @@ describe('persisted-only mode (the mobile apps\' allow-list)', () => {
     const byHash = await fetch(getUrl(app, { extensions: persisted(allowed) }));
     expect(await byHash.json()).toEqual({ data: { article: { title: 'مرحبا' } } });
     expect((await app.gql(allowed)).data).toEqual({ article: { title: 'مرحبا' } });
-    const other = await app.gql('{ article(slug: "hello") { slug } }');
+    const other = await app.gql('{ article(slug: "hello") { slug } }', undefined, STRICT_MEDIA_TYPE);
     expect(other.status).toBe(400);
     expect(other.errors![0].extensions!.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
     const otherHash = await fetch(getUrl(app, { extensions: persisted('{ __typename }') }));

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, STRICT_MEDIA_TYPE, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
 import { loadConfig } from '../../src/config';
 import { HOME_PAGE } from '../support/queries';
@@ -26,14 +26,14 @@ describe('limits, with their defaults', () => {
   it('refuse a query deeper than MAX_DEPTH', async () => {
     let nested = 'slug';
     for (let i = 0; i < defaults.maxDepth; i += 1) nested = `regions { parent { code } } people { articles(first: 1) { edges { node { ${nested} } } } }`;
-    const res = await app.gql(`{ articles(first: 1) { edges { node { ${nested} } } } }`);
+    const res = await app.gql(`{ articles(first: 1) { edges { node { ${nested} } } } }`, undefined, STRICT_MEDIA_TYPE);
     expect(res.status).toBe(400);
     expect(codeOf(res)).toBe('QUERY_TOO_DEEP');
     expect(res.errors![0].extensions).toMatchObject({ limit: defaults.maxDepth });
   });
 
   it('refuse a query whose nested lists multiply past MAX_COST', async () => {
-    const res = await app.gql(`{ articles(first: 100) { edges { node { people { articles(first: 100) { edges { node { title } } } } } } } }`);
+    const res = await app.gql(`{ articles(first: 100) { edges { node { people { articles(first: 100) { edges { node { title } } } } } } } }`, undefined, STRICT_MEDIA_TYPE);
     expect(res.status).toBe(400);
     expect(codeOf(res)).toBe('QUERY_TOO_COMPLEX');
     expect(res.errors![0].extensions!.cost).toBeGreaterThan(defaults.maxCost);
@@ -61,7 +61,7 @@ describe('limits, with their defaults', () => {
   });
 
   it('refuse documents over MAX_TOKENS or MAX_DOCUMENT_BYTES before parsing them', async () => {
-    const tokens = await app.gql(`{ ${'a '.repeat(defaults.maxTokens)} }`);
+    const tokens = await app.gql(`{ ${'a '.repeat(defaults.maxTokens)} }`, undefined, STRICT_MEDIA_TYPE);
     expect(tokens.status).toBe(400);
     expect(codeOf(tokens)).toBe('TOO_MANY_TOKENS');
     const bytes = await app.gql(`{ __typename } # ${'ع'.repeat(defaults.maxDocumentBytes)}`);

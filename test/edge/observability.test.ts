@@ -35,7 +35,7 @@ describe('request logs and metrics', () => {
 
   it('logs and counts a request refused before GraphQL with its code and the operation name it was sent with', async () => {
     const res = await fetch(app.url, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-big' },
+      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', 'x-request-id': 'req-big' },
       body: JSON.stringify({ query: `query Big { __typename } # ${'x'.repeat(20_000)}`, operationName: 'Big' }),
     });
     expect(res.status).toBe(400);

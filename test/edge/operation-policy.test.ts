@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
 import { loadConfig } from '../../src/config';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, STRICT_MEDIA_TYPE, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
 import { connectLive, LiveConnection, streamsOpen } from '../support/live';
 import { sharedRedisUrl } from '../support/redis';
@@ -83,7 +83,7 @@ describe('one operation policy for HTTP and graphql-ws', () => {
   afterAll(() => app.stop());
 
   it.each(OVER_LIMITS)('refuses %s over both transports with the same code', async (_what, query, code, details) => {
-    const http = await app.gql(query);
+    const http = await app.gql(query, undefined, STRICT_MEDIA_TYPE);
     expect(http.status).toBe(400);
     expect(http.errors).toHaveLength(1);
     expect(http.errors![0].extensions).toMatchObject({ code, ...details });

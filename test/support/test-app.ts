@@ -7,6 +7,12 @@ import type { Role } from '../../src/auth/viewer';
 import type { Logger } from 'pino';
 import { createTestDatabase, TestDatabaseOptions } from './database';
 
+/**
+ * Request options of a client that asks for application/graphql-response+json, where a document GraphQL refuses keeps
+ * its 4xx (as application/json it is a 200 with errors: GraphQL over HTTP).
+ */
+export const STRICT_MEDIA_TYPE = { headers: { accept: 'application/graphql-response+json' } };
+
 export const TEST_JWT_SECRET = 'khabar-test-secret-that-is-long-enough-for-hs256';
 
 export interface GraphQLResponse<T = any> {
