@@ -74,6 +74,8 @@ export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, 
   let planning: Promise<void> | null = null;
   let planAgain = false;
   const idleWaiters: (() => void)[] = [];
+  /** Jobs this instance leased and has not yet recorded an outcome for, with their lease tokens. */
+  const held = new Map<number, string>();
 
   const ring = () => {
     rung = true;
@@ -131,7 +133,10 @@ export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, 
       .catch((error) => {
       // The leases run out and the jobs are delivered again: at least once, never lost.
       failed(error, { jobs: batch.length }, 'recording delivery results failed');
-    });
+    })
+      .finally(() => {
+        for (const result of batch) held.delete(result.job.id);
+      });
     return flushing;
   };
 
@@ -143,27 +148,18 @@ export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, 
 
   const dispatch = (jobs: ClaimedJob[]) => {
     inFlight += jobs.length;
+    for (const job of jobs) held.set(job.id, job.leaseToken);
     const reported = new Set<number>();
     const once = (job: ClaimedJob, outcome: Outcome) => {
       if (reported.has(job.id)) return;
       reported.add(job.id);
       report(job, outcome);
     };
-    // A live instance keeps its lease while the receiver takes its time; only a dead one lets it run out.
-    const renew = setInterval(() => {
-      const open = jobs.filter((job) => !reported.has(job.id));
-      if (open.length === 0 || stopped) return;
-      db.query(
-        `UPDATE delivery_job SET next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
-         WHERE id = ANY($1) AND lease_token = $2 AND state = 'queued'`, [open.map((job) => job.id), open[0].leaseToken, options.leaseMs],
-      ).catch((error) => log.warn({ err: error }, 'renewing a lease failed'));
-    }, Math.max(50, Math.floor(options.leaseMs / 3)));
     const deliverStarted = Date.now();
     const delivery = consumer.deliver(jobs, once)
       .then(() => log.debug({ jobs: jobs.length, ms: Date.now() - deliverStarted, inFlight }, 'delivered a batch'))
       .catch((error) => failed(error, {}, 'a delivery batch failed'))
       .finally(() => {
-        clearInterval(renew);
         for (const job of jobs) once(job, { state: 'retry', error: 'no outcome reported' });
         inFlight -= jobs.length;
         deliveries.delete(delivery);
@@ -197,6 +193,16 @@ export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, 
   })();
 
   const poll = setInterval(() => void plan(), options.pollMs);
+  // A live instance keeps its leases until each outcome is recorded, not only while the receiver takes its time: an
+  // outcome waiting for its write must not let another instance deliver the job again.
+  const renew = setInterval(() => {
+    if (held.size === 0 || stopped) return;
+    db.query(
+      `UPDATE delivery_job j SET next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
+       FROM unnest($1::bigint[], $2::uuid[]) AS h(id, token)
+       WHERE j.id = h.id AND j.lease_token = h.token AND j.state = 'queued'`, [[...held.keys()], [...held.values()], options.leaseMs],
+    ).catch((error) => failed(error, { jobs: held.size }, 'renewing leases failed'));
+  }, Math.max(50, Math.floor(options.leaseMs / 3)));
   const prune = () => void db.query(
     `DELETE FROM delivery_job WHERE consumer = $1 AND state <> 'queued' AND finished_at < now() - make_interval(hours => $2)`,
     [consumer.name, options.retentionHours]).catch((error) => log.warn({ err: error }, 'pruning finished jobs failed'));
@@ -213,6 +219,7 @@ export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, 
     async stop() {
       stopped = true;
       clearInterval(poll);
+      clearInterval(renew);
       clearInterval(pruning);
       ring();
       await loop;
