@@ -33,7 +33,7 @@ describe('configuration', () => {
       expect(() => loadConfig({ [name]: raw })).toThrow(`${name} must be a non-negative integer, got "${raw}"`);
     });
 
-  it.each(['RATE_LIMIT_WINDOW_MS', 'REQUEST_TIMEOUT_MS', 'DB_POOL_SIZE', 'WS_INIT_TIMEOUT_MS', 'WS_KEEPALIVE_MS', 'EVENT_POLL_MS'])(
+  it.each(['RATE_LIMIT_WINDOW_MS', 'REQUEST_TIMEOUT_MS', 'DB_POOL_SIZE', 'WS_INIT_TIMEOUT_MS', 'WS_KEEPALIVE_MS', 'EVENT_POLL_MS', 'LIVE_COVERAGE_IDLE_HOURS'])(
     'refuses %s=0 rather than replacing it by a default: no time or no connections means nothing', (name) => {
       expect(() => loadConfig({ [name]: '0' })).toThrow(`${name} must be a positive integer, got "0"`);
     });
