@@ -58,6 +58,24 @@ async function main(): Promise<void> {
     await phone.locator('#article-view h1').waitFor();
     await shoot(phone, 'article-phone.png');
 
+    // The demo live blog, started again with a key event, as a phone shows it.
+    const found = await fetch(khabar.url, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ articles(first: 1, filter: { tag: "تغطية مباشرة" }) { edges { node { id slug } } } }' }),
+    }).then((res) => res.json()) as { data: { articles: { edges: { node: { id: string; slug: string } }[] } } };
+    const blog = found.data.articles.edges[0].node;
+    const editorial = (query: string, variables: object) => fetch(khabar.url, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }),
+    });
+    await editorial('mutation($id: ID!) { startLiveCoverage(articleId: $id) { isLive } }', { id: blog.id });
+    await phone.goto(`${home}#article=${encodeURIComponent(blog.slug)}`);
+    await phone.locator('#live-blog[data-live="connected"]').waitFor();
+    await editorial('mutation($id: ID!, $input: PostLiveEntryInput!) { postLiveEntry(articleId: $id, input: $input) { id } }', { id: blog.id,
+      input: { title: 'نشرة جديدة', isKeyEvent: true, body: [{ type: 'PARAGRAPH', text: 'الأرصاد الجوية تمدد النشرة الإنذارية إلى غاية صباح الغد.' }] } });
+    await phone.locator('#live-entries .entry').filter({ hasText: 'نشرة جديدة' }).waitFor();
+    await phone.locator('#live-blog').scrollIntoViewIfNeeded();
+    await shoot(phone, 'live-blog-phone.png');
+
     const playground = await browser.newPage({ viewport: { width: 1440, height: 860 } });
     await playground.goto(khabar.url);
     await playground.locator('.graphiql-query-editor .view-lines').first().waitFor();

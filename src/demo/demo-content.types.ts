@@ -29,6 +29,16 @@ export interface DemoArticle {
   tags: string[];
   personSlugs: string[];
   regionCodes: string[];
+  /** Its live blog, when it ran one. */
+  live?: DemoLiveBlog;
+}
+
+/** A live blog and its entries, in the order they were posted (ISO 8601 instants with offset). */
+export interface DemoLiveBlog {
+  startedAt: string;
+  endedAt: string | null;
+  author: string;
+  entries: { at: string; title?: string; text: string; keyEvent?: boolean; pinned?: boolean; correction?: string }[];
 }
 
 export interface DemoTicker {

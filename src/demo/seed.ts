@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { demoArticles, demoCategories, demoPeople, demoTickers } from './demo-content';
+import type { DemoLiveBlog } from './demo-content.types';
 import { withSchemaLock } from '../db/migrate';
 import { slugify, uniqueSlug } from '../shared/slug';
 import { defaultExpiry } from '../modules/ticker/ticker.rules';
@@ -47,7 +48,7 @@ async function insertArticles(tx: EntityManager): Promise<void> {
   }
   const slugs = demoSlugs();
   for (const [i, a] of demoArticles.entries()) {
-    await insertArticle(tx, {
+    const id = await insertArticle(tx, {
       slug: slugs[i],
       title: a.title,
       kicker: a.kicker ?? null,
@@ -64,6 +65,22 @@ async function insertArticles(tx: EntityManager): Promise<void> {
       status: 'PUBLISHED',
       publishedAt: new Date(a.publishedAt),
     });
+    if (a.live) await insertLiveBlog(tx, id, a.live);
+  }
+}
+
+/** A live blog as its desk left it: the entries, the pinned one, a correction, and its end (set up, not news: no events). */
+async function insertLiveBlog(tx: EntityManager, articleId: number, blog: DemoLiveBlog): Promise<void> {
+  const last = blog.entries.at(-1)?.at ?? blog.startedAt;
+  await tx.query('INSERT INTO live_coverage (article_id, started_at, ended_at, last_posted_at) VALUES ($1, $2, $3, $4)',
+    [articleId, blog.startedAt, blog.endedAt, last]);
+  for (const entry of blog.entries) {
+    const [{ id }] = await tx.query(
+      `INSERT INTO live_entry (article_id, title, body, is_key_event, is_pinned, author_name, posted_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
+      [articleId, entry.title ?? null, JSON.stringify([{ type: 'PARAGRAPH', text: entry.text }]), entry.keyEvent ?? false,
+        entry.pinned ?? false, blog.author, entry.at]);
+    if (entry.correction) await tx.query('INSERT INTO live_entry_correction (entry_id, note, created_at) VALUES ($1, $2, $3)', [id, entry.correction, last]);
   }
 }
 

@@ -66,6 +66,8 @@ export interface Ticker {
   expiresAt: string;
   url: string | null;
   article: { slug: string } | null;
+  /** The live blog the item points at, when its article has one. */
+  liveCoverage: { isLive: boolean } | null;
 }
 
-export const TICKER_FIELDS = 'id headline urgency status expiresAt url article { slug }';
+export const TICKER_FIELDS = 'id headline urgency status expiresAt url article { slug } liveCoverage { isLive }';

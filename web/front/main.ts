@@ -5,6 +5,7 @@ import { followBreakingNews, type BreakingNewsEvent } from './live';
 import { startAlerts } from './alerts';
 import { pictureOf } from './picture';
 import { ARTICLE_SIZES, BODY_FIELDS, bodyOf, type BodyBlockView } from './blocks';
+import { hideLiveBlog, LIVE_COVERAGE_FIELDS, showLiveBlog, type LiveCoverageView } from './liveblog';
 
 /** How wide a card's picture is shown: the page column less the card's padding, the screen's width on phones. */
 const CARD_SIZES = '(max-width: 52rem) calc(100vw - 3.5rem), 48rem';
@@ -55,6 +56,7 @@ function tickerItem(ticker: Ticker): HTMLLIElement {
     headline.href = href;
     if (!ticker.article) headline.rel = 'noopener noreferrer';
   }
+  if (ticker.liveCoverage?.isLive) item.append(el('span', 'badge', 'مباشر'));
   item.append(headline);
   return item;
 }
@@ -210,14 +212,19 @@ function showLatest(filter: Record<string, string>, title: Promise<string> | str
 // ---------- one article ----------
 
 interface ArticleView extends ArticleCard {
+  id: string;
   body: BodyBlockView[];
   tags: string[];
+  liveCoverage: LiveCoverageView | null;
 }
+
+/** Stops following the live blog shown last, if any. */
+let stopLiveBlog: (() => void) | null = null;
 
 async function showArticle(slug: string): Promise<void> {
   const ticket = navigation;
   const data = await gql<{ article: ArticleView | null }>(
-    `query ArticleView($slug: String!) { article(slug: $slug) { ...ArticleCard ${BODY_FIELDS} tags } } ${ARTICLE_CARD}`,
+    `query ArticleView($slug: String!) { article(slug: $slug) { id ...ArticleCard ${BODY_FIELDS} tags ${LIVE_COVERAGE_FIELDS} } } ${ARTICLE_CARD}`,
     { slug },
   );
   if (ticket !== navigation) return;
@@ -237,6 +244,7 @@ async function showArticle(slug: string): Promise<void> {
   const body = byId('article-body');
   const lead = article.leadImage ? [pictureOf(article.leadImage, { sizes: ARTICLE_SIZES, eager: true, className: 'picture lead-picture' })] : [];
   body.replaceChildren(...lead, ...bodyOf(article.body));
+  if (article.liveCoverage) stopLiveBlog = showLiveBlog(article.id, article.liveCoverage);
   document.title = `${article.title} · خبر`;
 }
 
@@ -277,6 +285,9 @@ function show(view: (typeof VIEWS)[number] | null): void {
 async function route(): Promise<void> {
   const ticket = ++navigation;
   showNotice(null);
+  stopLiveBlog?.();
+  stopLiveBlog = null;
+  hideLiveBlog();
   document.title = 'خبر · آخر الأخبار';
   const [key, ...rest] = location.hash.slice(1).split('=');
   const value = decodeURIComponent(rest.join('='));
