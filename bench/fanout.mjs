@@ -5,6 +5,7 @@
 //   npm run bench:fanout -- --sizes 2000 --pushes 3
 //   DATABASE_URL=postgres://… npm run bench:fanout  # an existing (empty or Khabar) database instead
 //   npm run bench:fanout -- --smoke           # 50 subscribers, 2 pushes: seconds; exits non-zero on any failure
+//   npm run bench:fanout -- --live-blog       # 10,000 subscribers of one live blog instead (bench/fanout-live.mjs)
 //
 // Needs `npm run build` first (the npm script does it) and a file-descriptor limit above the largest size: each
 // process holds one socket per subscriber (the npm script raises `ulimit -n` as far as the hard limit allows).
@@ -19,6 +20,7 @@ import v8 from 'node:v8';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { finish } from './outcome.mjs';
+import { runLiveBlogBench, runLiveSubscribers } from './fanout-live.mjs';
 
 const SUBSCRIPTION = 'subscription { breakingNews { cursor kind ticker { id headline urgency status publishedAt } } }';
 const now = () => performance.timeOrigin + performance.now();
@@ -26,6 +28,10 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 if (process.argv[2] === '--subscribers') {
   await runSubscribers(process.argv[3], Number(process.argv[4]));
+} else if (process.argv[2] === '--live-subscribers') {
+  await runLiveSubscribers(process.argv[3], process.argv[4], Number(process.argv[5]));
+} else if (process.argv.includes('--live-blog')) {
+  await finish(() => runLiveBlogBench(process.argv.slice(2).filter((arg) => arg !== '--live-blog')));
 } else {
   await finish(runServer);
 }

@@ -16,6 +16,7 @@ const SMOKE_ARGS = {
   bench: ['--smoke'],
   'bench:search': ['--smoke'],
   'bench:fanout': ['--smoke'],
+  'bench:fanout:live': ['--smoke'],
   'bench:cache': ['--smoke'],
   'bench:storm': ['--smoke'],
   'bench:push': ['--devices', '600', '--smoke'],

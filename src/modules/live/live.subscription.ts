@@ -2,7 +2,7 @@ import { Arg, Field, ID, ObjectType, Resolver, Root, Subscription } from 'type-g
 import { isEditor } from '../../auth/viewer';
 import type { EventOf } from '../../realtime/event-catalogue';
 import { EventStream, LiveContext, replayPosition } from '../../realtime/event-stream';
-import { entityOf, FeedEvent, FeedTopic, OutboxRecord } from '../../realtime/feed';
+import { entityOf, EventFeed, FeedEvent, FeedTopic, OutboxRecord } from '../../realtime/feed';
 import { badInput } from '../../shared/errors';
 import { numericIdOf, toGlobalId } from '../../shared/global-id';
 import { graphqlEnumOf } from '../../shared/graphql-enum';
@@ -73,8 +73,7 @@ export class LiveSubscriptions {
 async function liveEntriesStream(ctx: LiveContext, args: LiveEntriesArgs): Promise<EventStream<LiveEntryEvent>> {
   const articleId = numericIdOf('Article', args.articleId, 'articleId');
   const editor = isEditor(ctx.viewer);
-  const [article] = await ctx.services.articles.byIds([articleId], editor ? 'editorial' : 'public');
-  if (!article) throw badInput('articleId names no article you may read.', 'articleId');
+  if (!(await mayRead(ctx, articleId, editor))) throw badInput('articleId names no article you may read.', 'articleId');
   const keyEventsOnly = args.keyEventsOnly ?? false;
   const after = args.after == null ? ctx.feed.head
     : await replayPosition(ctx.feed, args.after, CURSOR_KIND, LIVE_EVENTS.topic, 'live-blog', 'load the entries with `Article.liveCoverage`');
@@ -90,6 +89,25 @@ async function liveEntriesStream(ctx: LiveContext, args: LiveEntriesArgs): Promi
     },
     payload: liveEntryPayload,
   });
+}
+
+/** Checks made in the last second, per instance: ten thousand readers opening one blog at once cost one statement. */
+const recentChecks = new WeakMap<EventFeed, Map<string, Promise<boolean>>>();
+const CHECK_KEPT_MS = 1_000;
+
+/** Whether the viewer may read the article, shared by the subscriptions of one visibility opened within a second. */
+function mayRead(ctx: LiveContext, articleId: number, editor: boolean): Promise<boolean> {
+  let checks = recentChecks.get(ctx.feed);
+  if (!checks) recentChecks.set(ctx.feed, checks = new Map());
+  const key = `${editor}:${articleId}`;
+  let check = checks.get(key);
+  if (!check) {
+    const done = checks;
+    check = ctx.services.articles.byIds([articleId], editor ? 'editorial' : 'public').then(([article]) => article !== null);
+    check.then(() => setTimeout(() => done.delete(key), CHECK_KEPT_MS).unref(), () => done.delete(key));
+    checks.set(key, check);
+  }
+  return check;
 }
 
 function liveEntryPayload(event: FeedEvent): LiveEntryEvent {
