@@ -1,6 +1,7 @@
 import { startTestApp, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
 import { failure, ok } from '../support/editorial';
+import { eventually } from '../support/eventually';
 
 const START = 'mutation($id: ID!) { startLiveCoverage(articleId: $id) { isLive startedAt endedAt } }';
 const END = 'mutation($id: ID!) { endLiveCoverage(articleId: $id) { isLive startedAt endedAt } }';
@@ -175,6 +176,25 @@ describe('live coverage: live blogs editors post to and readers read', () => {
       { input: { headline: 'زلزال بقوة 7 درجات يضرب الحوز', urgency: 1, articleId: article.globalId } }, editor);
     const { data } = await app.gql('{ tickers { headline article { slug } liveCoverage { isLive } } }');
     expect(data.tickers).toEqual([{ headline: 'زلزال بقوة 7 درجات يضرب الحوز', article: { slug: article.slug }, liveCoverage: { isLive: true } }]);
+  });
+
+  it('purges cached pages of a blog and its entries when an entry is posted or edited', async () => {
+    const cached = await app.instance({ edge: { responseCache: true } });
+    try {
+      const article = await liveBlog();
+      const entry = await post(article.globalId, 'قبل');
+      const page = () => cached.gql(PAGE, { slug: article.slug });
+      const node = () => cached.gql('query($id: ID!) { node(id: $id) { ... on LiveEntry { title } } }', { id: entry.id });
+      await page();
+      await node();
+      expect([(await page()).headers.get('x-khabar-cache'), (await node()).headers.get('x-khabar-cache')]).toEqual(['HIT', 'HIT']);
+      await ok(cached, UPDATE, { id: entry.id, v: 1, input: { title: 'بعد' } }, editor);
+      await post(article.globalId, 'جديد');
+      await eventually(async () => titles(await page()), (shown) => shown.join() === 'جديد,بعد', { what: 'the cached page to be purged' });
+      expect((await node()).data.node).toEqual({ title: 'بعد' });
+    } finally {
+      await cached.stop();
+    }
   });
 
   it('reads a page of entries in the same number of statements at 5 and at 40 entries', async () => {

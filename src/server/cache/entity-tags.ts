@@ -9,6 +9,7 @@ import { CategoryType } from '../../modules/category/category.type';
 import { RegionType } from '../../modules/region/region.type';
 import { parseRegionCode } from '../../modules/region/region-code';
 import { ImageType } from '../../modules/media/image.type';
+import { LiveEntryType } from '../../modules/live/live.type';
 
 /** Types whose changes reach readers through outbox events; their tags are what purges evict. */
 export const TAGGED_TYPES = ['Article', 'Ticker'] as const;
@@ -34,6 +35,8 @@ function addTagsOf(value: object, tags: Set<string>): boolean {
   } else if (value instanceof PersonType) tags.add(entityTag('Person', value.dbId));
   else if (value instanceof CategoryType) tags.add(entityTag('Category', value.dbId));
   else if (value instanceof ImageType) tags.add(entityTag('Image', value.dbId));
+  // A live blog's events name its article (live.events.ts): an entry read alone, by node(id:), goes with it.
+  else if (value instanceof LiveEntryType) tags.add(entityTag('Article', value.articleId));
   else if (value instanceof RegionType) {
     // A place's page shows its parent; its children's changes name it (see RegionWriter), so its own code covers them.
     tags.add(entityTag('Region', value.code));
