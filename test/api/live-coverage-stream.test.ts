@@ -103,7 +103,7 @@ describe('liveEntries: a live blog pushed to readers, resumable, across instance
     expect(resumed.results).toHaveLength(3);
   });
 
-  it('follows only key events with keyEventsOnly, and refuses a draft or a cursor of another stream', async () => {
+  it('follows only key events with keyEventsOnly, and refuses a draft, a retracted article or a cursor of another stream', async () => {
     const article = await liveBlog();
     const timeline = subscribe(connect(), ENTRIES, { id: article.globalId, key: true });
     await streamsOpen(app, 1);
@@ -113,9 +113,13 @@ describe('liveEntries: a live blog pushed to readers, resumable, across instance
     expect(summary(await timeline.received(2))).toEqual([['POSTED', 'إعلان النتائج الأولية'], ['ENDED', null]]);
 
     const draft = await make.article({ status: 'DRAFT' });
-    const refused = subscribe(connect(), ENTRIES, { id: draft.globalId });
-    await eventually(() => refused.completed, { what: 'the subscription to complete' });
-    expect(refused.results[0].errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'articleId' });
+    const retracted = await liveBlog();
+    await app.sql(`UPDATE article SET status = 'RETRACTED' WHERE id = $1`, [retracted.id]);
+    for (const hidden of [draft, retracted]) {
+      const refused = subscribe(connect(), ENTRIES, { id: hidden.globalId });
+      await eventually(() => refused.completed, { what: 'the subscription to complete' });
+      expect(refused.results[0].errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'articleId' });
+    }
     const breaking = subscribe(connect(), 'subscription { breakingNews { cursor } }');
     await streamsOpen(app, 1);
     await ok(app, 'mutation { pushBreakingNews(input: { headline: "عاجل للاختبار", urgency: 1 }) { id } }', {}, editor);
@@ -125,7 +129,7 @@ describe('liveEntries: a live blog pushed to readers, resumable, across instance
     expect(wrong.results[0].errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
-  it('tells readers nothing while the article is unpublished, while editors still hear', async () => {
+  it('tells readers nothing of the entries of an unpublished or retracted article, only that the blog ended, while editors hear all', async () => {
     const article = await liveBlog();
     const reader = subscribe(connect(), ENTRIES, { id: article.globalId });
     const desk = subscribe(connect(editor), ENTRIES, { id: article.globalId });
@@ -134,11 +138,13 @@ describe('liveEntries: a live blog pushed to readers, resumable, across instance
     await reader.received(1);
     await app.sql(`UPDATE article SET status = 'DRAFT', published_at = NULL WHERE id = $1`, [article.id]);
     await ok(app, CORRECT, { id: entry.id, note: 'ملاحظة داخلية' }, editor);
-    expect(summary(await desk.received(2))).toEqual([['POSTED', 'قبل السحب'], ['CORRECTED', 'قبل السحب']]);
-    await app.sql(`UPDATE article SET status = 'PUBLISHED', published_at = now() WHERE id = $1`, [article.id]);
-    await post(article.globalId, 'بعد العودة');
-    // Events are delivered in order: the reader's next one is the entry posted once it was back, not the correction.
-    expect(summary(await reader.received(2))).toEqual([['POSTED', 'قبل السحب'], ['POSTED', 'بعد العودة']]);
+    // A retracted article keeps its notice at its URL, not its entries.
+    await app.sql(`UPDATE article SET status = 'RETRACTED', published_at = now() WHERE id = $1`, [article.id]);
+    await ok(app, CORRECT, { id: entry.id, note: 'ملاحظة بعد السحب' }, editor);
+    await ok(app, END, { id: article.globalId }, editor);
+    // Events are delivered in order: the reader's next one is the end, not the corrections.
+    expect(summary(await reader.received(2))).toEqual([['POSTED', 'قبل السحب'], ['ENDED', null]]);
+    expect(summary(await desk.received(4)).map(([kind]) => kind)).toEqual(['POSTED', 'CORRECTED', 'CORRECTED', 'ENDED']);
   });
 
   async function deliversOnceAcrossInstances(a: TestApp, b: TestApp) {

@@ -84,8 +84,9 @@ async function liveEntriesStream(ctx: LiveContext, args: LiveEntriesArgs): Promi
       const { record } = event;
       if (record.entityId !== articleId || !IS_HEARD.has(record.kind)) return false;
       if (keyEventsOnly && record.kind !== 'ENDED' && !entityOf(LIVE_FEED, event)?.isKeyEvent) return false;
-      // Readers hear of a blog only while they may read its article (one statement per event for all of them).
-      return editor || (await scope.loaders.article.load(articleId)) !== null;
+      // Readers hear of a blog's entries only while its article is published (one statement per event for all of
+      // them): a retracted article keeps its notice, not its entries. ENDED names no entry: everyone hears it.
+      return editor || record.kind === 'ENDED' || (await scope.loaders.article.load(articleId))?.status === 'PUBLISHED';
     },
     payload: liveEntryPayload,
   });
@@ -103,7 +104,8 @@ function mayRead(ctx: LiveContext, articleId: number, editor: boolean): Promise<
   let check = checks.get(key);
   if (!check) {
     const done = checks;
-    check = ctx.services.articles.byIds([articleId], editor ? 'editorial' : 'public').then(([article]) => article !== null);
+    check = ctx.services.articles.byIds([articleId], editor ? 'editorial' : 'public')
+      .then(([article]) => article !== null && (editor || article.status === 'PUBLISHED'));
     check.then(() => setTimeout(() => done.delete(key), CHECK_KEPT_MS).unref(), () => done.delete(key));
     checks.set(key, check);
   }
