@@ -1,5 +1,6 @@
 import { Arg, Field, ID, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
 import { isEditor } from '../../auth/viewer';
+import { isDatabaseUnavailable } from '../../db/unavailable';
 import type { EventOf } from '../../realtime/event-catalogue';
 import { EventStream, LiveContext, replayPosition } from '../../realtime/event-stream';
 import { entityOf, EventFeed, FeedEvent, FeedTopic, OutboxRecord } from '../../realtime/feed';
@@ -96,8 +97,23 @@ async function liveEntriesStream(ctx: LiveContext, args: LiveEntriesArgs): Promi
 const recentChecks = new WeakMap<EventFeed, Map<string, Promise<boolean>>>();
 const CHECK_KEPT_MS = 1_000;
 
-/** Whether the viewer may read the article, shared by the subscriptions of one visibility opened within a second. */
-function mayRead(ctx: LiveContext, articleId: number, editor: boolean): Promise<boolean> {
+/**
+ * Whether the viewer may read the article, shared by the subscriptions of one visibility opened within a second. A
+ * database away for a moment (too busy to hand out a connection while thousands subscribe) is waited for, as replay
+ * cursor checks wait for it.
+ */
+async function mayRead(ctx: LiveContext, articleId: number, editor: boolean, attempts = 5): Promise<boolean> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await sharedCheck(ctx, articleId, editor);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || attempt >= attempts) throw error;
+      await ctx.feed.readable();
+    }
+  }
+}
+
+function sharedCheck(ctx: LiveContext, articleId: number, editor: boolean): Promise<boolean> {
   let checks = recentChecks.get(ctx.feed);
   if (!checks) recentChecks.set(ctx.feed, checks = new Map());
   const key = `${editor}:${articleId}`;
