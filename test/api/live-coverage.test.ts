@@ -185,9 +185,9 @@ describe('live coverage: live blogs editors post to and readers read', () => {
       const entry = await post(article.globalId, 'قبل');
       const page = () => cached.gql(PAGE, { slug: article.slug });
       const node = () => cached.gql('query($id: ID!) { node(id: $id) { ... on LiveEntry { title } } }', { id: entry.id });
-      await page();
-      await node();
-      expect([(await page()).headers.get('x-khabar-cache'), (await node()).headers.get('x-khabar-cache')]).toEqual(['HIT', 'HIT']);
+      // The purge of the post that created the entry may reach this instance after the first reads: read until both are kept.
+      await eventually(async () => [(await page()).headers.get('x-khabar-cache'), (await node()).headers.get('x-khabar-cache')],
+        (served) => served.join() === 'HIT,HIT', { what: 'the page and the entry served from the cache' });
       await ok(cached, UPDATE, { id: entry.id, v: 1, input: { title: 'بعد' } }, editor);
       await post(article.globalId, 'جديد');
       await eventually(async () => titles(await page()), (shown) => shown.join() === 'جديد,بعد', { what: 'the cached page to be purged' });
