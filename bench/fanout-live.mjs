@@ -16,8 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
-import { createClient } from 'graphql-ws';
+import { connectSubscribers } from './subscribers.mjs';
 
 const SUBSCRIPTION = 'subscription($id: ID!) { liveEntries(articleId: $id) { cursor kind entry { title postedAt } } }';
 const POST = 'mutation($id: ID!, $input: PostLiveEntryInput!) { postLiveEntry(articleId: $id, input: $input) { id } }';
@@ -27,30 +26,11 @@ const PER_PROCESS_MAX = 5_000;
 
 /** The child: `count` subscribers of the blog; each keeps the entry numbers it got, in order, with when. */
 export async function runLiveSubscribers(url, articleId, count) {
-  const clients = [];
   const got = Array.from({ length: count }, () => []);
-  let connected = 0;
-  for (let i = 0; i < count; i += 1) {
-    let counted = false;
-    const client = createClient({ url, webSocketImpl: WebSocket, lazy: false, retryAttempts: 20, shouldRetry: () => true,
-      onNonLazyError: (error) => process.send({ type: 'error', message: `gave up connecting: ${error?.code ?? error}` }),
-      on: { connected: () => { if (!counted) connected += 1; counted = true; } } });
-    client.subscribe({ query: SUBSCRIPTION, variables: { id: articleId } }, {
-      next: ({ data, errors }) => {
-        if (errors) process.send({ type: 'error', message: JSON.stringify(errors) });
-        else if (data.liveEntries.kind === 'POSTED') got[i].push([Number(data.liveEntries.entry.title.slice(1)), now()]);
-      },
-      error: (error) => process.send({ type: 'error', message: String(error?.message ?? error?.reason ?? error) }),
-      complete: () => undefined,
-    });
-    clients.push(client);
-    if (i % 500 === 499) await sleep(20); // do not SYN-flood the listen backlog
-  }
-  const deadline = Date.now() + 180_000;
-  while (connected < count) {
-    if (Date.now() > deadline) throw new Error(`only ${connected} of ${count} subscribers connected in 3 minutes`);
-    await sleep(20);
-  }
+  const clients = await connectSubscribers(url, count, SUBSCRIPTION, { id: articleId }, (i, { data, errors }) => {
+    if (errors) process.send({ type: 'error', message: JSON.stringify(errors) });
+    else if (data.liveEntries.kind === 'POSTED') got[i].push([Number(data.liveEntries.entry.title.slice(1)), now()]);
+  });
   process.send({ type: 'connected' });
   process.on('message', async (message) => {
     if (message.type === 'expect') {

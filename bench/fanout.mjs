@@ -17,9 +17,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
-import WebSocket from 'ws';
-import { createClient } from 'graphql-ws';
 import { finish } from './outcome.mjs';
+import { connectSubscribers } from './subscribers.mjs';
 import { runLiveBlogBench, runLiveSubscribers } from './fanout-live.mjs';
 
 const SUBSCRIPTION = 'subscription { breakingNews { cursor kind ticker { id headline urgency status publishedAt } } }';
@@ -38,29 +37,10 @@ if (process.argv[2] === '--subscribers') {
 
 /** The child: opens `count` connections with one subscription each, reports when events arrive. */
 async function runSubscribers(url, count) {
-  const clients = [];
-  let connected = 0;
   let received = [];
   const expected = new Map();
-  for (let i = 0; i < count; i += 1) {
-    // Retries: on a busy machine some handshakes time out while thousands of others are set up.
-    let counted = false;
-    const client = createClient({ url, webSocketImpl: WebSocket, lazy: false, retryAttempts: 20, shouldRetry: () => true,
-      onNonLazyError: (error) => process.send({ type: 'error', message: `gave up connecting: ${error?.code ?? error}` }),
-      on: { connected: () => { if (!counted) connected += 1; counted = true; } } });
-    client.subscribe({ query: SUBSCRIPTION }, {
-      next: ({ data }) => received.push([now(), data.breakingNews.ticker.id]),
-      error: (error) => process.send({ type: 'error', message: String(error?.message ?? error?.reason ?? error) }),
-      complete: () => undefined,
-    });
-    clients.push(client);
-    if (i % 500 === 499) await sleep(20); // do not SYN-flood the listen backlog
-  }
-  const deadline = Date.now() + 180_000;
-  while (connected < count) {
-    if (Date.now() > deadline) throw new Error(`only ${connected} of ${count} subscribers connected in 3 minutes`);
-    await sleep(20);
-  }
+  const clients = await connectSubscribers(url, count, SUBSCRIPTION, undefined,
+    (_i, { data }) => received.push([now(), data.breakingNews.ticker.id]));
   process.send({ type: 'connected' });
   process.on('message', async (message) => {
     if (message.type === 'expect') {
