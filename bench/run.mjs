@@ -208,21 +208,21 @@ const khabarText = Object.fromEntries(QUERIES.map((q) => [q, read(`queries/khaba
 const postgraphileText = Object.fromEntries(QUERIES.map((q) => [q, read(`queries/postgraphile/${q}.graphql`)]));
 const links = (connection, key) => connection.nodes.map((node) => node[key]);
 
+// BENCH_BASELINE: another Khabar checkout, built (`npm run build` there), run beside this one as `khabar@baseline`
+// on the same data, so a change's cost is read within one run instead of across hosts and days.
+const BASELINE = env.BENCH_BASELINE ? path.resolve(env.BENCH_BASELINE) : null;
+const khabarServer = (name, root, cache) => ({
+  name,
+  command: (dbUrl, port) => [process.execPath, ['--max-semi-space-size=32', path.join(root, 'dist/src/main.js')], khabarEnv(dbUrl, port, cache)],
+  ready: '/readyz',
+  body: (q, variables) => JSON.stringify({ query: khabarText[q], variables }),
+  extract: khabarExtract(),
+});
+
 const SERVERS = [
-  {
-    name: 'khabar',
-    command: (dbUrl, port) => [process.execPath, ['--max-semi-space-size=32', path.join(ROOT, 'dist/src/main.js')], khabarEnv(dbUrl, port, false)],
-    ready: '/readyz',
-    body: (q, variables) => JSON.stringify({ query: khabarText[q], variables }),
-    extract: khabarExtract(),
-  },
-  {
-    name: 'khabar+cache',
-    command: (dbUrl, port) => [process.execPath, ['--max-semi-space-size=32', path.join(ROOT, 'dist/src/main.js')], khabarEnv(dbUrl, port, true)],
-    ready: '/readyz',
-    body: (q, variables) => JSON.stringify({ query: khabarText[q], variables }),
-    extract: khabarExtract(),
-  },
+  khabarServer('khabar', ROOT, false),
+  ...(BASELINE ? [khabarServer('khabar@baseline', BASELINE, false)] : []),
+  khabarServer('khabar+cache', ROOT, true),
   {
     name: 'postgraphile',
     command: (dbUrl, port) => [NODE22, [path.join(BENCH, 'servers/postgraphile.mjs')],
@@ -474,14 +474,19 @@ function ratios(queries) {
       khabar_vs_postgraphile: round(s.khabar.rps / s.postgraphile.rps, 2),
       khabar_vs_floor: round(s.khabar.rps / s.floor.rps, 2),
       khabar_cache_vs_floor: round(s['khabar+cache'].rps / s.floor.rps, 2),
+      ...(s['khabar@baseline'] ? { khabar_vs_baseline: round(s.khabar.rps / s['khabar@baseline'].rps, 2),
+        cpu_vs_baseline: round(s.khabar.cpu_ms_per_req / s['khabar@baseline'].cpu_ms_per_req, 2) } : {}),
     };
   }
   return out;
 }
 
 function ratioTable(r) {
-  return ['| query | Khabar / PostGraphile | Khabar / floor | Khabar+cache / floor |', '| --- | ---: | ---: | ---: |',
-    ...Object.entries(r).map(([q, v]) => `| ${q} | ${v.khabar_vs_postgraphile.toFixed(2)}× | ${v.khabar_vs_floor.toFixed(2)}× | ${v.khabar_cache_vs_floor.toFixed(2)}× |`),
+  const baseline = Object.values(r).some((v) => v.khabar_vs_baseline != null);
+  const extra = (v) => (baseline ? ` ${v.khabar_vs_baseline.toFixed(2)}× | ${v.cpu_vs_baseline.toFixed(2)}× |` : '');
+  return [`| query | Khabar / PostGraphile | Khabar / floor | Khabar+cache / floor |${baseline ? ' Khabar / baseline req/s | CPU ms/req vs baseline |' : ''}`,
+    `| --- | ---: | ---: | ---: |${baseline ? ' ---: | ---: |' : ''}`,
+    ...Object.entries(r).map(([q, v]) => `| ${q} | ${v.khabar_vs_postgraphile.toFixed(2)}× | ${v.khabar_vs_floor.toFixed(2)}× | ${v.khabar_cache_vs_floor.toFixed(2)}× |${extra(v)}`),
   ].join('\n');
 }
 
