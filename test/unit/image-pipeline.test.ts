@@ -1,5 +1,7 @@
+import path from 'node:path';
 import sharp from 'sharp';
-import { ImageInputError, ImagePipeline, sniffImageFormat } from '../../src/modules/media/image-pipeline';
+import { ImageInputError, ImagePipeline, ingestImage, sniffImageFormat } from '../../src/modules/media/image-pipeline';
+import { IngestThreads } from '../../src/modules/media/ingest-threads';
 import { IMAGE_FORMATS, IMAGE_RATIOS, renditionFor, RenditionSource } from '../../src/modules/media/image-renditions';
 import { WorkQueue } from '../../src/modules/media/work-queue';
 import { halvesPicture, pngBomb, telltaleJpeg, telltalePng, telltalesIn } from '../support/images';
@@ -195,5 +197,36 @@ describe('image work is bounded', () => {
     expect(pipeline.pending).toBe(3);
     await jobs;
     expect(pipeline.pending).toBe(0);
+  });
+});
+
+describe('uploads are cleaned off the event loop, on ingest threads (the compiled worker npm test builds)', () => {
+  const threads = new IngestThreads(2, path.resolve('dist/src/modules/media/ingest-worker.js'));
+  afterAll(() => threads.stop());
+
+  it('a thread gives the same stored original, size and placeholders as the calling thread', async () => {
+    const photo = await telltaleJpeg({ orientation: 6 });
+    const [threaded, here] = await Promise.all([threads.ingest(photo, 'jpeg', 40_000_000), ingestImage(photo, 'jpeg', 40_000_000)]);
+    expect(Buffer.isBuffer(threaded.original)).toBe(true);
+    expect(threaded.original.equals(here.original)).toBe(true);
+    expect({ ...threaded, original: null }).toEqual({ ...here, original: null });
+    expect(await telltalesIn(threaded.original)).toEqual([]);
+  });
+
+  it('a refusal crosses the thread as the editor’s message, and the upload stays readable to its holder', async () => {
+    const photo = await telltaleJpeg();
+    const truncated = photo.subarray(0, Math.floor(photo.length / 2));
+    const error = await threads.ingest(truncated, 'jpeg', 40_000_000).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageInputError);
+    expect((error as Error).message).toMatch(/corrupt or truncated/);
+    expect(truncated.length).toBe(Math.floor(photo.length / 2));
+    expect((await threads.ingest(photo, 'jpeg', 40_000_000)).width).toBe(1200);
+  });
+
+  it('two uploads at once run on two threads; a third at once is refused (the pipeline's queue never asks for it)', async () => {
+    const photos = await Promise.all([telltaleJpeg(), telltalePng()]);
+    const images = await Promise.all([threads.ingest(photos[0], 'jpeg', 40_000_000), threads.ingest(photos[1], 'png', 40_000_000)]);
+    expect(images.map((image) => image.originalType)).toEqual(['image/jpeg', 'image/png']);
+    await expect(Promise.all([1, 2, 3].map(() => threads.ingest(photos[0], 'jpeg', 40_000_000)))).rejects.toThrow(/more than 2 ingest jobs at once/);
   });
 });

@@ -5,12 +5,13 @@ import { lowerImageThreadPriority } from './image-threads';
 import { stripJpegMetadata } from './jpeg-strip';
 import type { Rendition } from './image-renditions';
 import { WorkQueue } from './work-queue';
+import { IngestThreads } from './ingest-threads';
+import { ImageInputError } from './image-input-error';
 
 /** Formats accepted as uploads, told by their first bytes (never by the file name or the declared type). */
 export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'gif';
 
-/** An upload that cannot become an image: the message is for the editor, the upload is refused and nothing is stored. */
-export class ImageInputError extends Error {}
+export { ImageInputError };
 
 export interface PipelineLimits {
   /** Largest upload, in bytes (MEDIA_MAX_UPLOAD_BYTES). */
@@ -79,12 +80,25 @@ const ENCODERS: Record<Rendition['format'], (image: Sharp) => Sharp> = {
 export class ImagePipeline {
   private readonly queue: WorkQueue;
 
+  /** Where uploads are checked and cleaned: off the event loop that answers readers, when the compiled worker is there. */
+  private readonly threads: IngestThreads | null;
+
   constructor(readonly limits: PipelineLimits) {
     this.queue = new WorkQueue(limits.concurrency);
+    this.threads = IngestThreads.available() ? new IngestThreads(limits.concurrency) : null;
     // One libvips thread per job: the queue, not libvips, decides how many cores image work takes.
     sharp.concurrency(1);
     // The operation cache helps repeated work on one file, which renditions of different images are not; it only costs memory.
     sharp.cache(false);
+  }
+
+  /** Whether uploads are ingested on threads of their own (false under ts-jest, which runs the TypeScript sources). */
+  get threaded(): boolean {
+    return this.threads !== null;
+  }
+
+  stop(): Promise<void> {
+    return this.threads?.stop() ?? Promise.resolve();
   }
 
   /** Jobs running or waiting. */
@@ -100,63 +114,10 @@ export class ImagePipeline {
     const format = sniffImageFormat(bytes);
     if (!format) throw new ImageInputError(`The file is ${describeUnknown(bytes)}; upload a JPEG, PNG, WebP, AVIF or GIF picture.`);
     return this.queue.run(() => {
+      if (this.threads) return this.threads.ingest(bytes, format, this.limits.maxPixels);
       lowerImageThreadPriority();
-      return this.ingestNow(bytes, format);
+      return ingestImage(bytes, format, this.limits.maxPixels);
     });
-  }
-
-  private async ingestNow(bytes: Buffer, format: SourceFormat): Promise<IngestedImage> {
-    const options: SharpOptions = { failOn: 'warning', limitInputPixels: this.limits.maxPixels };
-    let header: sharp.Metadata;
-    try {
-      header = await sharp(bytes, { ...options, limitInputPixels: false }).metadata();
-    } catch {
-      throw new ImageInputError(`The file starts like a ${format.toUpperCase()} image but its header cannot be read: it is corrupt or truncated.`);
-    }
-    if (header.format !== format && !(format === 'avif' && header.format === 'heif')) {
-      throw new ImageInputError(`The file starts like a ${format.toUpperCase()} image but is not one.`);
-    }
-    const pixels = (header.width ?? 0) * (header.height ?? 0);
-    if (!pixels) throw new ImageInputError('The picture has no size in its header: it is corrupt.');
-    if (pixels > this.limits.maxPixels) {
-      throw new ImageInputError(`The picture is ${header.width} × ${header.height} pixels; the limit is ${this.limits.maxPixels} pixels (MEDIA_MAX_PIXELS).`);
-    }
-    const animated = (header.pages ?? 1) > 1;
-    let original: Buffer;
-    let originalType: IngestedImage['originalType'];
-    try {
-      const lossless = format === 'jpeg' && header.channels === 3 && header.space === 'srgb' && !header.icc && (header.orientation ?? 1) === 1
-        ? stripJpegMetadata(bytes) : null;
-      if (lossless) [original, originalType] = [lossless, 'image/jpeg'];
-      else {
-        // The default output of sharp keeps no metadata and converts to sRGB; autoOrient turns the pixels upright.
-        const image = sharp(bytes, options).autoOrient();
-        [original, originalType] = header.hasAlpha
-          ? [await image.png({ compressionLevel: 6 }).toBuffer(), 'image/png']
-          : [await image.jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toBuffer(), 'image/jpeg'];
-      }
-      // Decoding the stored original whole (at a small scale) proves it is complete, and gives the placeholders.
-      const { data, info } = await sharp(original, options).resize(32, 32, { fit: 'inside' }).ensureAlpha().raw()
-        .toBuffer({ resolveWithObject: true });
-      const placeholder = sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } });
-      const { dominant } = await placeholder.stats();
-      const [cx, cy] = info.width >= info.height ? [4, 3] : [3, 4];
-      const oriented = await sharp(original).metadata();
-      return {
-        original,
-        originalType,
-        originalHash: crypto.createHash('sha256').update(original).digest('base64url'),
-        width: oriented.width!,
-        height: oriented.height!,
-        sourceFormat: format,
-        animated,
-        blurhash: encodeBlurhash(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height, cx, cy),
-        dominantColor: `#${[dominant.r, dominant.g, dominant.b].map((c) => c.toString(16).padStart(2, '0')).join('')}`,
-      };
-    } catch (error) {
-      if (error instanceof ImageInputError) throw error;
-      throw new ImageInputError(`The ${format.toUpperCase()} picture cannot be decoded: it is corrupt or truncated (${firstLine(error)}).`);
-    }
   }
 
   /** Draws one rendition from a stored original (trusted: it was checked on upload). */
@@ -180,6 +141,64 @@ export class ImagePipeline {
       }
       return ENCODERS[rendition.format](image).toBuffer();
     });
+  }
+}
+
+/**
+ * Checks and cleans one upload whose format was sniffed: header, pixel limit, upright sRGB original without metadata,
+ * placeholders. Runs on an ingest thread (./ingest-threads.ts), or in the calling thread where there is none.
+ */
+export async function ingestImage(bytes: Buffer, format: SourceFormat, maxPixels: number): Promise<IngestedImage> {
+  const options: SharpOptions = { failOn: 'warning', limitInputPixels: maxPixels };
+  let header: sharp.Metadata;
+  try {
+    header = await sharp(bytes, { ...options, limitInputPixels: false }).metadata();
+  } catch {
+    throw new ImageInputError(`The file starts like a ${format.toUpperCase()} image but its header cannot be read: it is corrupt or truncated.`);
+  }
+  if (header.format !== format && !(format === 'avif' && header.format === 'heif')) {
+    throw new ImageInputError(`The file starts like a ${format.toUpperCase()} image but is not one.`);
+  }
+  const pixels = (header.width ?? 0) * (header.height ?? 0);
+  if (!pixels) throw new ImageInputError('The picture has no size in its header: it is corrupt.');
+  if (pixels > maxPixels) {
+    throw new ImageInputError(`The picture is ${header.width} × ${header.height} pixels; the limit is ${maxPixels} pixels (MEDIA_MAX_PIXELS).`);
+  }
+  const animated = (header.pages ?? 1) > 1;
+  let original: Buffer;
+  let originalType: IngestedImage['originalType'];
+  try {
+    const lossless = format === 'jpeg' && header.channels === 3 && header.space === 'srgb' && !header.icc && (header.orientation ?? 1) === 1
+      ? stripJpegMetadata(bytes) : null;
+    if (lossless) [original, originalType] = [lossless, 'image/jpeg'];
+    else {
+      // The default output of sharp keeps no metadata and converts to sRGB; autoOrient turns the pixels upright.
+      const image = sharp(bytes, options).autoOrient();
+      [original, originalType] = header.hasAlpha
+        ? [await image.png({ compressionLevel: 6 }).toBuffer(), 'image/png']
+        : [await image.jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toBuffer(), 'image/jpeg'];
+    }
+    // Decoding the stored original whole (at a small scale) proves it is complete, and gives the placeholders.
+    const { data, info } = await sharp(original, options).resize(32, 32, { fit: 'inside' }).ensureAlpha().raw()
+      .toBuffer({ resolveWithObject: true });
+    const placeholder = sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } });
+    const { dominant } = await placeholder.stats();
+    const [cx, cy] = info.width >= info.height ? [4, 3] : [3, 4];
+    const oriented = await sharp(original).metadata();
+    return {
+      original,
+      originalType,
+      originalHash: crypto.createHash('sha256').update(original).digest('base64url'),
+      width: oriented.width!,
+      height: oriented.height!,
+      sourceFormat: format,
+      animated,
+      blurhash: encodeBlurhash(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height, cx, cy),
+      dominantColor: `#${[dominant.r, dominant.g, dominant.b].map((c) => c.toString(16).padStart(2, '0')).join('')}`,
+    };
+  } catch (error) {
+    if (error instanceof ImageInputError) throw error;
+    throw new ImageInputError(`The ${format.toUpperCase()} picture cannot be decoded: it is corrupt or truncated (${firstLine(error)}).`);
   }
 }
 

@@ -28,3 +28,13 @@ export function lowerImageThreadPriority(): void {
     }
   }
 }
+
+/** Lowers the calling thread's own priority as libvips's (an ingest thread: its JavaScript is image work too). */
+export function lowerThisThreadPriority(): void {
+  try {
+    const tid = Number(fs.readFileSync('/proc/thread-self/stat', 'utf8').split(' ')[0]);
+    os.setPriority(tid, IMAGE_THREAD_NICENESS);
+  } catch {
+    // No /proc or no permission: the thread runs at normal priority.
+  }
+}

@@ -60,7 +60,8 @@ export class MediaLibrary {
     return file;
   }
 
-  stop(): Promise<void> {
-    return this.storage.stop();
+  async stop(): Promise<void> {
+    await this.pipeline.stop();
+    await this.storage.stop();
   }
 }
