@@ -223,7 +223,7 @@ describe('uploads are cleaned off the event loop, on ingest threads (the compile
     expect((await threads.ingest(photo, 'jpeg', 40_000_000)).width).toBe(1200);
   });
 
-  it('two uploads at once run on two threads; a third at once is refused (the pipeline's queue never asks for it)', async () => {
+  it('two uploads at once run on two threads; a third at once is refused (the pipeline’s queue never asks for it)', async () => {
     const photos = await Promise.all([telltaleJpeg(), telltalePng()]);
     const images = await Promise.all([threads.ingest(photos[0], 'jpeg', 40_000_000), threads.ingest(photos[1], 'png', 40_000_000)]);
     expect(images.map((image) => image.originalType)).toEqual(['image/jpeg', 'image/png']);
