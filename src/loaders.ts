@@ -10,7 +10,7 @@ import type { LiveEntriesArgs, LiveEntryType } from './modules/live/live.type';
 /**
  * Per-request batch loaders, for what a resolver asks for by key: an article, region, person, section, ticker or
  * picture by id, a live blog or entry, the regions or people of articles whose statement did not read them, bodies, revisions,
- * corrections, a parent's page of articles, search highlights. Lists read the relations they show in their own
+ * corrections, translations, a parent's page of articles, search highlights. Lists read the relations they show in their own
  * statement (ArticleShape, src/modules/article/article.shape.ts); what they leave out comes through here, batched,
  * so a page costs one statement per loader used whatever its size (test/in-process/statement-count.test.ts).
  */
@@ -27,6 +27,8 @@ export class Loaders {
   readonly ticker;
   readonly articleRevisions;
   readonly articleCorrections;
+  readonly articleTranslations;
+  readonly articleStaleness;
   readonly image;
   readonly liveCoverage;
   readonly liveEntry;
@@ -49,6 +51,8 @@ export class Loaders {
     this.ticker = new DataLoader((ids: readonly number[]) => services.tickers.byIds(ids, visibility === 'public'));
     this.articleRevisions = new DataLoader((ids: readonly number[]) => services.articles.revisionsFor(ids));
     this.articleCorrections = new DataLoader((ids: readonly number[]) => services.articles.correctionsFor(ids));
+    this.articleTranslations = new DataLoader((ids: readonly number[]) => services.articles.translationsFor(ids, visibility));
+    this.articleStaleness = new DataLoader((ids: readonly number[]) => services.articles.stalenessFor(ids));
     this.image = new DataLoader((ids: readonly number[]) => services.images.byIds(ids, visibility));
     this.liveCoverage = new DataLoader((ids: readonly number[]) => services.live.coverageFor(ids, visibility));
     this.liveEntry = new DataLoader((ids: readonly number[]) => services.live.entriesByIds(ids, visibility));

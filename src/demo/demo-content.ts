@@ -118,8 +118,9 @@ export const demoArticles: DemoArticle[] = [
     personSlugs: ['awatif-hayar'],
     regionCodes: ['MA-04'],
   },
-  // 1
+  // 1: the seed article in French, in its translation group.
   {
+    translationOf: 0,
     title: 'Aawatif Hayar présente à Rabat la stratégie 2021-2026 du pôle social',
     kicker: 'Solidarité',
     body: [
@@ -354,6 +355,21 @@ export const demoArticles: DemoArticle[] = [
         { at: '2022-01-10T18:45:00+01:00', title: 'نهاية التغطية', text: 'نختم هنا تغطيتنا المباشرة، وسنوافيكم بحصيلة شاملة في مقال لاحق.' },
       ],
     },
+  },
+  // The seed article in Tamazight (Standard Moroccan Tamazight, Tifinagh), in the seed article's translation group.
+  {
+    translationOf: 0,
+    title: 'ⵄⵡⴰⵟⵉⴼ ⵃⵉⵢⴰⵔ ⵜⵙⵙⴽⵏ ⵜⴰⵙⵜⵔⴰⵜⵉⵊⵉⵜ ⵏ ⵜⵎⴰⵡⴰⵙⵜ ⵏⵏⵙ ⵉ ⵓⵎⵙⴰⵡⴰⵍ',
+    summary: 'ⵜⵙⵙⴽⵏ ⵄⵡⴰⵟⵉⴼ ⵃⵉⵢⴰⵔ ⵜⴰⵙⵜⵔⴰⵜⵉⵊⵉⵜ ⵜⴰⵎⴰⵢⵏⵓⵜ 2021-2026 ⴳ ⵢⴰⵏ ⵓⵎⵙⴰⵡⴰⵍ ⴳ ⵜⵎⵏⴰⴹⵜ ⵏ ⵔⵔⴱⴰⵟ-ⵙⵍⴰ-ⵇⵏⵉⵟⵔⴰ.',
+    body: [
+      { type: 'PARAGRAPH', text: 'ⵜⵙⵙⴽⵏ ⵄⵡⴰⵟⵉⴼ ⵃⵉⵢⴰⵔ ⵜⴰⵙⵜⵔⴰⵜⵉⵊⵉⵜ ⵜⴰⵎⴰⵢⵏⵓⵜ 2021-2026 ⴳ ⵢⴰⵏ ⵓⵎⵙⴰⵡⴰⵍ ⴳ ⵜⵎⵏⴰⴹⵜ ⵏ ⵔⵔⴱⴰⵟ-ⵙⵍⴰ-ⵇⵏⵉⵟⵔⴰ.' },
+    ],
+    lang: 'zgh',
+    publishedAt: '2022-02-05T10:00:00+01:00',
+    categorySlug: 'politique',
+    tags: [],
+    personSlugs: ['awatif-hayar'],
+    regionCodes: ['MA-04'],
   },
 ];
 

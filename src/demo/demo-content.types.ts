@@ -1,3 +1,4 @@
+import type { Lang } from '../shared/languages';
 /** Shape of the demo content seeded into an empty database (see demo-content.ts). */
 export interface DemoPerson {
   slug: string;
@@ -21,7 +22,7 @@ export interface DemoArticle {
   summary?: string;
   /** Ordered paragraphs; a block may be a heading or a quote instead of a paragraph. */
   body: { type: 'PARAGRAPH' | 'HEADING' | 'QUOTE'; text: string }[];
-  lang: 'ar' | 'fr';
+  lang: Lang;
   /** ISO 8601 instant with offset. */
   publishedAt: string;
   hasVideo?: boolean;
@@ -29,6 +30,8 @@ export interface DemoArticle {
   tags: string[];
   personSlugs: string[];
   regionCodes: string[];
+  /** A translation: the index (in the articles list, before it) of the article it was made from, at that article's version 1. */
+  translationOf?: number;
   /** Its live blog, when it ran one. */
   live?: DemoLiveBlog;
 }

@@ -47,7 +47,9 @@ async function insertArticles(tx: EntityManager): Promise<void> {
     personIds.set(p.slug, row.id);
   }
   const slugs = demoSlugs();
+  const ids: number[] = [];
   for (const [i, a] of demoArticles.entries()) {
+    const source = a.translationOf === undefined ? null : ids[a.translationOf];
     const id = await insertArticle(tx, {
       slug: slugs[i],
       title: a.title,
@@ -64,7 +66,8 @@ async function insertArticles(tx: EntityManager): Promise<void> {
       regionCodes: a.regionCodes,
       status: 'PUBLISHED',
       publishedAt: new Date(a.publishedAt),
-    });
+    }, source === null ? null : { group: source, sourceId: source, sourceVersion: 1 });
+    ids.push(id);
     if (a.live) await insertLiveBlog(tx, id, a.live);
   }
 }

@@ -7,7 +7,7 @@ const LATIN_DIACRITICS = /(?<=\p{Script=Latin})\p{M}+/gu;
 export const MAX_SLUG_LENGTH = 60;
 
 /**
- * URL slug that keeps Arabic letters: NFC, no tashkeel/tatweel or media labels, runs of anything
+ * URL slug that keeps Arabic and Tifinagh letters: NFC, no tashkeel/tatweel or media labels, runs of anything
  * but letters and digits become "-", cut on a word boundary at MAX_SLUG_LENGTH characters.
  */
 export function slugify(text: string): string {
@@ -20,7 +20,8 @@ export function slugify(text: string): string {
     .replace(LATIN_DIACRITICS, '')
     .normalize('NFC')
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    // The Tifinagh consonant joiner (U+2D7F) is a mark inside a word, not punctuation.
+    .replace(/[^\p{L}\p{N}\u2D7F]+/gu, '-')
     .replace(/^-+|-+$/g, '');
   return truncateOnWord(cleaned, MAX_SLUG_LENGTH);
 }

@@ -96,4 +96,22 @@ describe('SQL statements per page', () => {
     expect(res.data.people.edges.every((e: any) => e.node.articles.edges.length === 3)).toBe(true);
     expect(res.sqlStatements).toBe(2);
   });
+
+  // Last: it adds translations to the list the tests above read.
+  it('reads the translations of a list in one statement whatever the page size, the translations\' relations in one more each', async () => {
+    for (const [i, article] of articles.slice(0, 20).entries()) {
+      const { id } = await app.sql('SELECT id FROM article WHERE slug = $1', [article.slug]).then((rows: any[]) => rows[0]);
+      await factories(app).article({ lang: 'fr', translationOf: id, publishedAt: new Date(Date.now() - 10 * 86_400_000), personIds: [people[0].id, people[1].id] });
+      if (i % 2 === 0) await factories(app).article({ lang: 'zgh', translationOf: id, status: 'DRAFT' });
+    }
+    const list = (first: number) => app.gql(`{ articles(first: ${first}, filter: { lang: "ar" }) { edges { node {
+      slug translations { lang slug dir people { slug } } } } } }`);
+    const [five, twenty] = [await list(5), await list(20)];
+    expect(twenty.errors).toBeUndefined();
+    // Readers never see the draft translations.
+    expect(twenty.data.articles.edges.map((e: any) => e.node.translations.map((t: any) => t.lang))).toEqual(Array(20).fill(['fr']));
+    expect(twenty.data.articles.edges.every((e: any) => e.node.translations[0].people.length === 2)).toBe(true);
+    // the list, its translations, their people
+    expect([five.sqlStatements, twenty.sqlStatements]).toEqual([3, 3]);
+  });
 });

@@ -1,3 +1,4 @@
+import type { Lang } from '../../src/shared/languages';
 import type { TestApp } from './test-app';
 import { slugify } from '../../src/shared/slug';
 import { toGlobalId } from '../../src/shared/global-id';
@@ -10,7 +11,7 @@ const next = () => (sequence += 1);
 export interface ArticleSeed {
   title?: string;
   slug?: string;
-  lang?: 'ar' | 'fr';
+  lang?: Lang;
   status?: 'DRAFT' | 'SCHEDULED' | 'PUBLISHED' | 'ARCHIVED';
   publishedAt?: Date | null;
   body?: { type: string; text: string }[];
@@ -22,6 +23,8 @@ export interface ArticleSeed {
   personIds?: number[];
   regionCodes?: string[];
   editorNote?: string | null;
+  /** A translation of this article (its id), made from its version 1. */
+  translationOf?: number;
 }
 
 /** Inserts rows directly (set up as an admin would), so tests can act through the API as the user. */
@@ -67,7 +70,7 @@ export function factories(app: Pick<TestApp, 'sql'>) {
         regionCodes: seed.regionCodes ?? [],
         status,
         publishedAt,
-      });
+      }, seed.translationOf === undefined ? null : await translationOf(app, seed.translationOf));
       return { id, slug, globalId: toGlobalId('Article', id) };
     },
 
@@ -82,4 +85,10 @@ export function factories(app: Pick<TestApp, 'sql'>) {
       return { ...row, globalId: toGlobalId('Ticker', row.id) } as { id: number; globalId: string };
     },
   };
+}
+
+/** The group a new translation of `sourceId` joins: the source's, or the source's id when it has none yet. */
+async function translationOf(app: Pick<TestApp, 'sql'>, sourceId: number) {
+  const [row] = await app.sql('SELECT coalesce(translation_group, id) AS "group" FROM article WHERE id = $1', [sourceId]);
+  return { group: row.group as number, sourceId, sourceVersion: 1 };
 }

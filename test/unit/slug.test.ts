@@ -6,6 +6,11 @@ describe('slugify', () => {
       .toBe('دعت-إلى-اعتماد-مخطط-عمل-اجتماعي-مشترك-حيار-تعرض-استراتيجية');
   });
 
+  it('keeps Tifinagh letters (Tamazight), the labialization mark and the consonant joiner included', () => {
+    expect(slugify('ⵄⵡⴰⵟⵉⴼ ⵃⵉⵢⴰⵔ ⵜⵙⵙⴽⵏ ⵜⴰⵙⵜⵔⴰⵜⵉⵊⵉⵜ (ⴰⵎⵙⴰⵡⴰⵍ)')).toBe('ⵄⵡⴰⵟⵉⴼ-ⵃⵉⵢⴰⵔ-ⵜⵙⵙⴽⵏ-ⵜⴰⵙⵜⵔⴰⵜⵉⵊⵉⵜ-ⴰⵎⵙⴰⵡⴰⵍ');
+    expect(slugify('ⴰⴳⵯⵍⵍⵉⴷ ⵜ\u2D7Fⵜ')).toBe('ⴰⴳⵯⵍⵍⵉⴷ-ⵜ\u2D7Fⵜ');
+  });
+
   it('strips tashkeel, tatweel and bidi controls and normalizes to NFC', () => {
     expect(slugify('الْوَزِيـــرَةُ\u200F تَتَحَدَّثُ')).toBe('الوزيرة-تتحدث');
     expect(slugify('أ'.normalize('NFD'))).toBe('أ'.normalize('NFC'));

@@ -10,6 +10,7 @@ import { PushDevices1764800100000 } from './1764800100000-PushDevices';
 import { Media1764900000000 } from './1764900000000-Media';
 import { LiveCoverage1765000000000 } from './1765000000000-LiveCoverage';
 import { FasterSearchVectors1765100000000 } from './1765100000000-FasterSearchVectors';
+import { Translations1765200000000 } from './1765200000000-Translations';
 
 /** Every migration, in order; the CLI and the server both run this list. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   Media1764900000000,
   LiveCoverage1765000000000,
   FasterSearchVectors1765100000000,
+  Translations1765200000000,
 ];

@@ -1,3 +1,4 @@
+import type { Lang } from '../../shared/languages';
 import { Field, InterfaceType, ObjectType } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
 import { BlockType } from './article.type';
@@ -33,9 +34,9 @@ export abstract class ArticleBlockType {
 export class TextBlockType extends ArticleBlockType {}
 
 /** A stored block as the GraphQL interface shows it: with its plain-text form, and the language of its article (alt texts follow it). */
-export type ShownBlock = BodyBlock & { text: string; lang?: 'ar' | 'fr' };
+export type ShownBlock = BodyBlock & { text: string; lang?: Lang };
 
-export function shownBlocks(body: BodyBlock[], lang?: 'ar' | 'fr'): ShownBlock[] {
+export function shownBlocks(body: BodyBlock[], lang?: Lang): ShownBlock[] {
   return body.map((block) => (block.type === 'IMAGE' ? { ...block, text: block.caption ?? '', lang }
     : block.type === 'EMBED' ? { ...block, text: block.url, lang } : block));
 }

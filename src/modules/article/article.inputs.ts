@@ -1,8 +1,9 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { ArrayMaxSize, IsIn, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, MaxLength, ValidateNested } from 'class-validator';
 import { BlockType } from './article.type';
 import { IsPlainText } from '../../shared/plain-text';
 import { IsRegionCode } from '../region/region-code';
+import { IsLang, type Lang } from '../../shared/languages';
 
 @InputType('ArticleFilter', { description: 'Narrows an article list; all given conditions must hold.' })
 export class ArticleFilter {
@@ -22,9 +23,9 @@ export class ArticleFilter {
   @MaxLength(100)
   tag?: string;
 
-  @Field(() => String, { nullable: true, description: 'Only articles in this language ("ar" or "fr").' })
-  @IsIn(['ar', 'fr'], { message: 'lang must be "ar" or "fr"' })
-  lang?: 'ar' | 'fr';
+  @Field(() => String, { nullable: true, description: 'Only articles in this language (a BCP 47 tag of the allow-list: "ar", "fr", "en" or "zgh").' })
+  @IsLang()
+  lang?: Lang;
 
   @Field(() => Date, { nullable: true, description: 'Only articles published at or after this instant.' })
   publishedAfter?: Date;
@@ -78,9 +79,9 @@ export abstract class ArticleContentInput {
   @ValidateNested({ each: true })
   body?: ArticleBlockInput[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Language: "ar" (default when creating) or "fr".' })
-  @IsIn(['ar', 'fr'], { message: 'lang must be "ar" or "fr"' })
-  lang?: 'ar' | 'fr';
+  @Field(() => String, { nullable: true, description: 'Language, a BCP 47 tag of the allow-list: "ar" (default when creating), "fr", "en" or "zgh" (Tamazight in Tifinagh). A member of a translation group cannot take the language of another member.' })
+  @IsLang()
+  lang?: Lang;
 
   @Field(() => Boolean, { nullable: true, deprecationReason: 'Derived from the body: an EMBED block of a video sets it. A value given here is ignored.', description: 'Ignored: derived from the body.' })
   hasVideo?: boolean;
@@ -128,4 +129,18 @@ export class UpdateArticleInput extends ArticleContentInput {
   @Field(() => String, { nullable: true, description: 'Headline: plain text, 1–300 characters.' })
   @IsPlainText(TITLE_RULES)
   title?: string;
+}
+
+@InputType('CreateTranslationInput', {
+  description: 'The translated text of a new translation, all optional: without a title it starts with its source\'s as a placeholder. '
+    + 'Section, places, people and lead image are copied from the source unless given here; `lang` is the mutation\'s.',
+})
+export class CreateTranslationInput extends ArticleContentInput {
+  @Field(() => String, { nullable: true, description: 'Headline in the new language: plain text, 1–300 characters.' })
+  @IsPlainText(TITLE_RULES)
+  title?: string;
+
+  @Field(() => String, { nullable: true, description: 'Preferred URL slug (Arabic and Tifinagh letters are kept); from the title when omitted, else the source\'s slug with the language appended.' })
+  @IsPlainText({ min: 1, max: 200 })
+  slug?: string;
 }

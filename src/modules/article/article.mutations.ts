@@ -2,7 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Obj
 import type { GraphQLResolveInfo } from 'graphql';
 import { ArticleStatus, ArticleType } from './article.type';
 import { ArticleRevisionType } from './article-history.type';
-import { CreateArticleInput, UpdateArticleInput } from './article.inputs';
+import { CreateArticleInput, CreateTranslationInput, UpdateArticleInput } from './article.inputs';
 import { pageShape } from './article.shape';
 import type { ArticleStatus as ArticleStatusValue } from './article.row';
 import type { Context } from '../../context';
@@ -37,12 +37,38 @@ export class ArticleEditorialResolver {
   }
 
   @Authorized()
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: 'Editors only: true when the source of this translation changed its text, people, places, section or lead image '
+      + 'after `sourceVersion` (a change of status alone does not count); null for an article that is no translation.',
+  })
+  isStale(@Root() article: ArticleType, @Ctx() ctx: Context): Promise<boolean | null> | null {
+    return article.sourceId === null ? null : ctx.loaders.articleStaleness.load(article.dbId);
+  }
+
+  @Authorized()
   @Mutation(() => ArticleType, { description: 'Creates a draft; its slug comes from the title (or `slug`) and is made unique.' })
   createArticle(
     @Ctx() ctx: Context,
     @Arg('input', () => CreateArticleInput, { description: 'The new article.' }) input: CreateArticleInput,
   ): Promise<ArticleType> {
     return ctx.services.articleWriter.create(ctx.viewer, input);
+  }
+
+  @Authorized()
+  @Mutation(() => ArticleType, {
+    description: 'A draft translation of the article into `lang`, in its translation group: section, places, people, lead image and the body\'s '
+      + 'pictures and embeds are copied, the text comes from `input` (the source\'s title stands in until then). It records the source\'s '
+      + 'version it was made from (`sourceVersion`, `isStale`) and is published, scheduled, corrected and retracted on its own. '
+      + 'BAD_USER_INPUT on `lang` for a language outside the allow-list, the article\'s own, or one the group already has (`extensions.existing`).',
+  })
+  createTranslation(
+    @Ctx() ctx: Context,
+    @Arg('articleId', () => ID, { description: 'The article to translate (its global id).' }) articleId: string,
+    @Arg('lang', () => String, { description: 'The language of the translation, a BCP 47 tag of the allow-list: "ar", "fr", "en" or "zgh".' }) lang: string,
+    @Arg('input', () => CreateTranslationInput, { nullable: true, description: 'The translated text, if already written.' }) input?: CreateTranslationInput | null,
+  ): Promise<ArticleType> {
+    return ctx.services.articleWriter.createTranslation(ctx.viewer, numericIdOf('Article', articleId, 'articleId'), lang, input ?? {});
   }
 
   @Authorized()

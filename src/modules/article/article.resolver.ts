@@ -15,6 +15,7 @@ import { badInput } from '../../shared/errors';
 import { numericIdOf } from '../../shared/global-id';
 import { moroccanDisplayDate } from '../../shared/display-date';
 import { PageArgs } from '../../shared/relay';
+import type { Lang } from '../../shared/languages';
 
 @Resolver(() => ArticleType)
 export class ArticleResolver {
@@ -61,6 +62,20 @@ export class ArticleResolver {
     return article.regions ?? ctx.loaders.articleRegions.load(article.dbId);
   }
 
+  @FieldResolver(() => [ArticleType], {
+    description: 'The same story in the other languages of its translation group, in the order ar, fr, en, zgh: for readers the '
+      + 'published ones only (a draft or scheduled translation never shows), for editors every one. Empty for an article alone. '
+      + 'Pages carry them as `hreflang` alternates.',
+  })
+  translations(@Root() article: ArticleType, @Ctx() ctx: Context): Promise<ArticleType[]> {
+    return ctx.loaders.articleTranslations.load(article.dbId);
+  }
+
+  @FieldResolver(() => ArticleType, { nullable: true, description: 'For a translation, the article it was made from (null when you may not see it, or for an article that is no translation).' })
+  translationSource(@Root() article: ArticleType, @Ctx() ctx: Context): Promise<ArticleType | null> | null {
+    return article.sourceId === null ? null : ctx.loaders.article.load(article.sourceId);
+  }
+
   @FieldResolver(() => [ArticleCorrectionType], { description: 'Public corrections and the retraction notice, newest first.' })
   corrections(@Root() article: ArticleType, @Ctx() ctx: Context): Promise<ArticleCorrectionType[]> {
     return ctx.loaders.articleCorrections.load(article.dbId);
@@ -79,7 +94,7 @@ export class ArticleResolver {
 }
 
 /** A body as the viewer may see it: without the IMAGE blocks whose image they may not see (its rights expired). */
-export async function blocksShownTo(ctx: Context, body: BodyBlock[], lang: 'ar' | 'fr'): Promise<ShownBlock[]> {
+export async function blocksShownTo(ctx: Context, body: BodyBlock[], lang: Lang): Promise<ShownBlock[]> {
   const ids = imageIdsOf(body.filter((block) => block.type === 'IMAGE'));
   if (ids.length === 0) return shownBlocks(body, lang);
   const images = await ctx.loaders.image.loadMany(ids);

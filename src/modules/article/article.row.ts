@@ -1,6 +1,7 @@
 import type { RegionRow } from '../region/region.row';
 import type { PersonRow } from '../person/person.row';
 import type { CategoryRow } from '../category/category.row';
+import type { Lang } from '../../shared/languages';
 
 export type ArticleStatus = 'DRAFT' | 'SCHEDULED' | 'PUBLISHED' | 'RETRACTED' | 'ARCHIVED';
 export type TextBlockKind = 'PARAGRAPH' | 'HEADING' | 'QUOTE';
@@ -42,7 +43,7 @@ export interface ArticleRow {
   summary: string | null;
   /** Absent from lists: `Article.body` loads it. */
   body?: BodyBlock[];
-  lang: 'ar' | 'fr';
+  lang: Lang;
   status: ArticleStatus;
   publishedAt: Date | null;
   updatedAt: Date;
@@ -59,6 +60,10 @@ export interface ArticleRow {
   regions?: RegionRow[];
   people?: PersonRow[];
   category?: CategoryRow | null;
+  /** A translation: the version of its source it was made from (editors only). */
+  sourceVersion?: number | null;
+  /** A translation: the article it was made from. */
+  sourceId?: number | null;
 }
 
 export type RevisionAction = 'IMPORTED' | 'CREATED' | 'UPDATED' | 'PUBLISHED' | 'SCHEDULED' | 'UNPUBLISHED'
@@ -71,7 +76,7 @@ export interface ArticleSnapshot {
   kicker: string | null;
   summary: string | null;
   body: BodyBlock[];
-  lang: 'ar' | 'fr';
+  lang: Lang;
   hasVideo: boolean;
   tags: string[];
   editorNote: string | null;

@@ -4,6 +4,7 @@ import { addArticleFilter } from './article.filter';
 import { LISTED_FOR_READERS_SQL, VISIBLE_TO_READERS_SQL } from './article.visibility';
 import { Conditions } from '../../db/conditions';
 import type { ArticleRow } from './article.row';
+import type { Lang } from '../../shared/languages';
 import { ArticleType } from './article.type';
 import type { ArticleCorrectionRow, ArticleRevisionRow, ArticleStatus, BodyBlock } from './article.row';
 import { ArticleCorrectionType, ArticleRevisionType } from './article-history.type';
@@ -11,6 +12,7 @@ import { groupBy, pickBy } from '../../shared/group-by';
 import { normalizeSlugInput } from '../../shared/slug';
 import { ArticleShape, relationColumns } from './article.shape';
 import { Projection } from '../../db/projection';
+import { IS_STALE_SQL, LANG_ORDER_SQL } from './article.translations';
 import { decodeCursor, encodeCursor, ForwardPageArgs, Page, pageOf, PageArgs, Slice, sliceOf } from '../../shared/relay';
 
 /** What lists read of an article: never the body, the bulk of a row, which `Article.body` loads when a list shows it. */
@@ -20,10 +22,11 @@ const ARTICLE_LIST = new Projection({
     publishedAt: 'a.published_at', updatedAt: 'a.updated_at', hasVideo: 'a.has_video', categoryId: 'a.category_id', leadImageId: 'a.lead_image_id',
     tags: 'a.tags', version: 'a.version', editorNote: 'a.editor_note',
     publishedUs: '(extract(epoch FROM a.published_at) * 1000000)::bigint',
+    sourceVersion: 'a.source_version', sourceId: 'a.source_id',
   },
   // id: global id, relations and cache tags; status: what readers see of it; publishedUs: its cursor.
   always: ['id', 'status', 'publishedUs'],
-  needs: { dir: ['lang'], category: ['categoryId'], displayDate: ['publishedAt'], leadImage: ['leadImageId', 'lang'] },
+  needs: { dir: ['lang'], category: ['categoryId'], displayDate: ['publishedAt'], leadImage: ['leadImageId', 'lang'], translationSource: ['sourceId'], isStale: ['sourceId'] },
 });
 
 /** The columns of an article list for what the operation shows of its articles, the relations it shows included. */
@@ -41,6 +44,13 @@ const CURSOR_KIND = 'article';
 const DESK_CURSOR_KIND = 'desk';
 
 export type ParentKind = 'person' | 'region';
+
+/** One language version of a story as `hreflang` alternates name it. */
+export interface ArticleAlternate {
+  articleId: number;
+  lang: Lang;
+  slug: string;
+}
 type ParentRow = ArticleRow & { parentKey: string };
 
 /** Reads articles, newest first with keyset cursors on (published_at, id). */
@@ -141,6 +151,46 @@ export class ArticleService {
          SELECT ${columns} FROM article a WHERE ${c.toSql()}
          ORDER BY a.published_at DESC, a.id DESC LIMIT ${slice.limit + 1}
        ) page`, c.params);
+  }
+
+  /**
+   * The other members of each article's translation group the viewer may see, in the allow-list's language order:
+   * readers get only those listed for them (published, their time come), so a draft translation never shows.
+   * One statement for a whole page of articles.
+   */
+  async translationsFor(ids: readonly number[], visibility: Visibility): Promise<ArticleType[][]> {
+    const rows: (ArticleRow & { forId: number })[] = await this.sql.query(
+      `SELECT page.id AS "forId", ${ARTICLE_LIST.select()}
+       FROM unnest($1::int[]) AS page(id) JOIN article s ON s.id = page.id
+       JOIN article a ON a.translation_group = s.translation_group AND a.id <> s.id
+       WHERE ${visibility === 'public' ? LISTED_FOR_READERS_SQL : 'true'}
+       ORDER BY page.id, ${LANG_ORDER_SQL}`, [ids]);
+    return groupBy(ids, rows, (row) => row.forId, (row) => this.shown(row, visibility));
+  }
+
+  /**
+   * The `hreflang` alternates of each article, for pages, sitemaps and feeds: every member of its translation group
+   * that readers' lists show, the article itself included (as hreflang asks), in the allow-list's language order;
+   * an article with no published translation has just itself, and one readers cannot see has none. One statement.
+   */
+  async alternatesFor(ids: readonly number[]): Promise<ArticleAlternate[][]> {
+    const rows: (ArticleAlternate & { forId: number })[] = await this.sql.query(
+      `SELECT page.id AS "forId", m.id AS "articleId", m.lang, m.slug
+       FROM unnest($1::int[]) AS page(id)
+       CROSS JOIN LATERAL (SELECT a.id, a.translation_group FROM article a WHERE a.id = page.id AND ${LISTED_FOR_READERS_SQL}) s
+       CROSS JOIN LATERAL (
+         SELECT a.id, a.lang, a.slug, ${LANG_ORDER_SQL} AS position FROM article a
+         WHERE (a.id = s.id OR a.translation_group = s.translation_group) AND ${LISTED_FOR_READERS_SQL}
+       ) m
+       ORDER BY page.id, m.position`, [ids]);
+    return groupBy(ids, rows, (row) => row.forId, ({ forId: _forId, ...alternate }) => alternate);
+  }
+
+  /** `Article.isStale` of each article: null for one that is no translation. */
+  async stalenessFor(ids: readonly number[]): Promise<(boolean | null)[]> {
+    const rows: { id: number; isStale: boolean | null }[] = await this.sql.query(
+      `SELECT a.id, ${IS_STALE_SQL} AS "isStale" FROM article a WHERE a.id = ANY($1)`, [ids]);
+    return pickBy(ids, rows, (row) => row.id, (row) => row.isStale);
   }
 
   /** Each article's revisions, newest first. */

@@ -1,3 +1,4 @@
+import { isLang, LANGS_TEXT } from '../../shared/languages';
 import { Arg, Ctx, Field, FieldResolver, ID, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../../context';
 import { isEditor } from '../../auth/viewer';
@@ -66,7 +67,7 @@ export class ArticleSubscriptions {
     @Root() event: ArticleEvent,
     @Arg('regionCodes', () => [String], { nullable: true, description: 'Only articles about these regions, sub-regions included.' }) _regionCodes?: string[],
     @Arg('categorySlug', () => String, { nullable: true, description: 'Only articles of this section.' }) _categorySlug?: string,
-    @Arg('lang', () => String, { nullable: true, description: 'Only articles in this language ("ar" or "fr").' }) _lang?: string,
+    @Arg('lang', () => String, { nullable: true, description: 'Only articles in this language ("ar", "fr", "en" or "zgh").' }) _lang?: string,
   ): ArticleEvent {
     return event;
   }
@@ -75,7 +76,7 @@ export class ArticleSubscriptions {
 async function articleStream(ctx: LiveContext, args: ArticlePublishedArgs): Promise<EventStream<ArticleEvent>> {
   const regions = await regionFilter(ctx.services.regions, args.regionCodes);
   const lang = args.lang ?? null;
-  if (lang !== null && lang !== 'ar' && lang !== 'fr') throw badInput('lang must be "ar" or "fr".', 'lang');
+  if (lang !== null && !isLang(lang)) throw badInput(`lang must be ${LANGS_TEXT}.`, 'lang');
   const category = args.categorySlug == null ? null : await ctx.services.categories.bySlug(normalizeSlugInput(args.categorySlug));
   if (args.categorySlug != null && !category) throw badInput(`There is no section "${args.categorySlug}".`, 'categorySlug');
   const editor = isEditor(ctx.viewer);

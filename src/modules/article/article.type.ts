@@ -5,6 +5,7 @@ import type { ArticleRow, ArticleStatus as ArticleStatusValue, BodyBlock } from 
 import { RegionType } from '../region/region.type';
 import { PersonType } from '../person/person.type';
 import { CategoryType } from '../category/category.type';
+import { directionOf, type Lang } from '../../shared/languages';
 
 export enum ArticleStatus {
   DRAFT = 'DRAFT',
@@ -32,7 +33,7 @@ export enum TextDirection {
 registerEnumType(TextDirection, {
   name: 'TextDirection',
   description: 'Writing direction of a text, derived from its language.',
-  valuesConfig: { RTL: { description: 'Right to left (Arabic).' }, LTR: { description: 'Left to right (French).' } },
+  valuesConfig: { RTL: { description: 'Right to left (Arabic).' }, LTR: { description: 'Left to right (French, English, Tamazight in Tifinagh).' } },
 });
 
 export enum BlockType {
@@ -82,8 +83,8 @@ export class ArticleType extends Node {
   /** Absent when read from a list: `Article.body` loads it then. */
   body?: BodyBlock[];
 
-  @Field({ description: 'Language as a BCP 47 tag: "ar" or "fr".' })
-  lang: 'ar' | 'fr';
+  @Field(() => String, { description: 'Language as a BCP 47 tag of the allow-list: "ar", "fr", "en" or "zgh" (Standard Moroccan Tamazight, in Tifinagh).' })
+  lang: Lang;
 
   @Field(() => TextDirection, { description: 'Writing direction, derived from `lang`.' })
   dir: TextDirection;
@@ -111,7 +112,13 @@ export class ArticleType extends Node {
   @Field(() => String, { nullable: true, simple: false, description: 'Editors only: internal note, never shown to readers.' })
   editorNote: string | null;
 
+  @Authorized()
+  @Field(() => Int, { nullable: true, simple: false, description: 'Editors only: for a translation, the version of its source (`translationSource`) it was made from, or last brought up to; null for an article that is no translation.' })
+  sourceVersion: number | null;
+
   dbId: number;
+  /** A translation: the article it was made from (`Article.translationSource`). */
+  sourceId: number | null;
   categoryId: number | null;
   /** Its lead image (Article.leadImage, resolved by the media module). */
   leadImageId: number | null;
@@ -134,7 +141,8 @@ export class ArticleType extends Node {
       summary: row.summary,
       body: row.body,
       lang: row.lang,
-      dir: row.lang === 'ar' ? TextDirection.RTL : TextDirection.LTR,
+      // Lists read `lang` only when they show it or `dir`.
+      dir: (row.lang && directionOf(row.lang)) as TextDirection,
       status: row.status,
       publishedAt: row.publishedAt,
       updatedAt: row.updatedAt,
@@ -146,6 +154,8 @@ export class ArticleType extends Node {
       updatedUs: row.updatedUs == null ? null : Number(row.updatedUs),
       version: row.version,
       editorNote: row.editorNote,
+      sourceVersion: row.sourceVersion ?? null,
+      sourceId: row.sourceId ?? null,
       regions: row.regions?.map(RegionType.from),
       people: row.people?.map(PersonType.from),
       category: row.category === undefined ? undefined : row.category && CategoryType.from(row.category),

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { ArticleSnapshot, ArticleStatus, RevisionAction } from './article.row';
-import type { ArticleContentInput, CreateArticleInput, UpdateArticleInput } from './article.inputs';
+import type { ArticleContentInput, CreateArticleInput, CreateTranslationInput, UpdateArticleInput } from './article.inputs';
 import { NOTE_RULES } from './article.inputs';
 import type { ArticleRow } from './article.row';
 import { ArticleType } from './article.type';
@@ -12,7 +12,8 @@ import { badInput, conflict, notFound } from '../../shared/errors';
 import { normalizePlainText, requirePlainText } from '../../shared/plain-text';
 import { slugify } from '../../shared/slug';
 import { insertWithFreeSlug } from '../../db/free-slug';
-import { numericIdOf } from '../../shared/global-id';
+import { numericIdOf, toGlobalId } from '../../shared/global-id';
+import { isLang, LANGS_TEXT } from '../../shared/languages';
 import { BlockRules, bodyFrom, hasVideo, NO_EMBEDS } from './article.blocks';
 import { normalizeRegionCode } from '../region/region-code';
 
@@ -59,6 +60,8 @@ const CONTENT_KEYS = ['title', 'kicker', 'summary', 'body', 'lang', 'hasVideo', 
 interface Locked {
   id: number;
   version: number;
+  /** Its translation group, null for an article alone. */
+  translationGroup: number | null;
   updatedAt: Date;
   /** The database clock, so publication times never depend on this process's clock. */
   now: Date;
@@ -68,6 +71,7 @@ interface Locked {
 interface StateRow extends Omit<ArticleSnapshot, 'publishedAt'> {
   id: number;
   version: number;
+  translationGroup: number | null;
   updatedAt: Date;
   publishedAt: Date | null;
   now: Date;
@@ -104,6 +108,54 @@ export class ArticleWriter {
       const slugSource = input.slug != null ? normalizePlainText(input.slug) : draft.title;
       const { id, slug } = await insertWithFreeSlug(tx, 'article', slugify(slugSource), 'article',
         async (free) => ({ id: await insertArticle(tx, { ...draft, slug: free }), slug: free }));
+      const created = { ...draft, slug };
+      await this.insertRevision(tx, id, 1, 'CREATED', author, filledFields(created), created);
+      return this.reload(tx, id);
+    });
+  }
+
+  /**
+   * A draft translation of an article into `lang`, in the article's translation group (which it creates the first time),
+   * made from the article's current version. It copies what does not depend on language (section, places, people, lead
+   * image, the pictures and embeds of the body) and takes the rest from `input`; without a title it starts with the
+   * source's as a placeholder, under the source's slug with the language appended. From there it has its own workflow.
+   */
+  async createTranslation(author: Author, sourceId: number, lang: string, input: CreateTranslationInput = {}): Promise<ArticleType> {
+    if (!isLang(lang)) throw badInput(`lang must be ${LANGS_TEXT}.`, 'lang');
+    if (input.lang != null && input.lang !== lang) throw badInput(`input.lang (${input.lang}) differs from lang (${lang}): leave it out.`, 'lang');
+    return this.db.transaction(async (tx) => {
+      const source = await this.lock(tx, sourceId);
+      const from = source.snapshot;
+      if (from.status === 'RETRACTED' || from.status === 'ARCHIVED') {
+        throw wrongStatus(source, `A ${from.status.toLowerCase()} article cannot be translated.`);
+      }
+      if (from.lang === lang) throw badInput(`The article is itself in "${lang}".`, 'lang');
+      const group = source.translationGroup ?? source.id;
+      const [taken]: { id: number }[] = await tx.query('SELECT id FROM article WHERE translation_group = $1 AND lang = $2', [group, lang]);
+      if (taken) throw badInput(`The story already has a version in "${lang}".`, 'lang', { existing: toGlobalId('Article', taken.id) });
+      const patch = await this.contentPatch(tx, input);
+      const body = patch.body ?? from.body.filter((block) => block.type === 'IMAGE' || block.type === 'EMBED');
+      const draft: ArticleSnapshot = {
+        slug: '',
+        title: patch.title ?? from.title,
+        kicker: patch.kicker ?? null,
+        summary: patch.summary ?? null,
+        body,
+        lang,
+        hasVideo: hasVideo(body),
+        tags: patch.tags ?? [],
+        editorNote: patch.editorNote ?? null,
+        categoryId: patch.categoryId !== undefined ? patch.categoryId : from.categoryId,
+        leadImageId: patch.leadImageId !== undefined ? patch.leadImageId : from.leadImageId ?? null,
+        personIds: patch.personIds ?? from.personIds,
+        regionCodes: patch.regionCodes ?? from.regionCodes,
+        status: 'DRAFT',
+        publishedAt: null,
+      };
+      const slugSource = input.slug != null ? normalizePlainText(input.slug) : patch.title != null ? patch.title : `${from.slug}-${lang}`;
+      const translation = { group, sourceId: source.id, sourceVersion: source.version };
+      const { id, slug } = await insertWithFreeSlug(tx, 'article', slugify(slugSource), 'article',
+        async (free) => ({ id: await insertArticle(tx, { ...draft, slug: free }, translation), slug: free }));
       const created = { ...draft, slug };
       await this.insertRevision(tx, id, 1, 'CREATED', author, filledFields(created), created);
       return this.reload(tx, id);
@@ -246,7 +298,7 @@ export class ArticleWriter {
     const [row]: StateRow[] = await tx.query(
       `SELECT a.id, a.slug, a.title, a.kicker, a.summary, a.body, a.lang, a.has_video AS "hasVideo", a.tags,
               a.editor_note AS "editorNote", a.category_id AS "categoryId", a.lead_image_id AS "leadImageId", a.status, a.published_at AS "publishedAt",
-              a.version, a.updated_at AS "updatedAt", now() AS now,
+              a.version, a.updated_at AS "updatedAt", now() AS now, a.translation_group AS "translationGroup",
               coalesce((SELECT array_agg(ap.person_id ORDER BY ap.position) FROM article_person ap WHERE ap.article_id = a.id), '{}') AS "personIds",
               coalesce((SELECT array_agg(ar.region_code ORDER BY ar.position) FROM article_region ar WHERE ar.article_id = a.id), '{}') AS "regionCodes"
        FROM article a WHERE a.id = $1 FOR UPDATE`, [id]);
@@ -255,14 +307,19 @@ export class ArticleWriter {
       throw conflict(`The article was saved by someone else in the meantime: it is at version ${row.version}, not ${expectedVersion}. Reload it and apply your change again.`,
         { currentVersion: row.version });
     }
-    const { id: _id, version, updatedAt, now, publishedAt, ...rest } = row;
-    return { id, version, updatedAt, now, snapshot: { ...rest, publishedAt: publishedAt ? publishedAt.toISOString() : null } };
+    const { id: _id, version, updatedAt, now, publishedAt, translationGroup, ...rest } = row;
+    return { id, version, updatedAt, now, translationGroup, snapshot: { ...rest, publishedAt: publishedAt ? publishedAt.toISOString() : null } };
   }
 
   /** Writes `after` as the next version with its revision; the state found before it is kept too when no revision has it yet. */
   private async save(tx: EntityManager, locked: Locked, after: ArticleSnapshot, action: RevisionAction, author: Author): Promise<number> {
     const { id, snapshot: before } = locked;
     const version = locked.version + 1;
+    if (after.lang !== before.lang && locked.translationGroup !== null) {
+      const [taken]: { id: number }[] = await tx.query(
+        'SELECT id FROM article WHERE translation_group = $1 AND lang = $2 AND id <> $3', [locked.translationGroup, after.lang, id]);
+      if (taken) throw badInput(`The story already has a version in "${after.lang}".`, 'lang', { existing: toGlobalId('Article', taken.id) });
+    }
     await tx.query(
       `INSERT INTO article_revision (article_id, version, action, changed_fields, snapshot, created_at)
        VALUES ($1, $2, 'IMPORTED', '{}', $3, $4) ON CONFLICT DO NOTHING`, [id, locked.version, JSON.stringify(before), locked.updatedAt]);

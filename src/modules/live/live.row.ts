@@ -1,3 +1,4 @@
+import type { Lang } from '../../shared/languages';
 import type { BodyBlock } from '../article/article.row';
 
 /** A row of `live_coverage`: an article's live blog; it is live from `startedAt` until `endedAt`. */
@@ -21,7 +22,7 @@ export interface LiveEntryRow {
   postedAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
-  lang: 'ar' | 'fr';
+  lang: Lang;
   /** Microseconds since the epoch (bigint as text): the keyset position, which a JS Date would round. */
   postedUs: string;
 }

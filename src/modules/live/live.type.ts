@@ -1,3 +1,4 @@
+import type { Lang } from '../../shared/languages';
 import { ArgsType, Authorized, Field, Int, ObjectType } from 'type-graphql';
 import { Node } from '../../shared/node';
 import { toGlobalId } from '../../shared/global-id';
@@ -53,7 +54,7 @@ export class LiveEntryType extends Node {
   articleId: number;
   /** The stored blocks (`LiveEntry.body` shows them) and the language of the article, for alt texts. */
   blocks: BodyBlock[];
-  lang: 'ar' | 'fr';
+  lang: Lang;
   /** Microseconds since the epoch of `postedAt`: the keyset position. */
   postedUs: number;
   /** Set on an entry read for the feed after it was deleted: its events show no entry. */

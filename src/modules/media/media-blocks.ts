@@ -1,3 +1,5 @@
+import type { Lang } from '../../shared/languages';
+import type { AltLang } from './image.row';
 import { Ctx, Field, FieldResolver, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { ArticleBlockType, BlockRules } from '../article/article.blocks';
@@ -24,7 +26,7 @@ registerEnumType(EmbedProvider, {
 /** The embed rule the article writer is given by the composition root: the allow-list of embed-url.ts. */
 export const MEDIA_BLOCK_RULES: BlockRules = { embed: (url) => parseEmbedUrl(url) };
 
-type Shown = { lang?: 'ar' | 'fr' };
+type Shown = { lang?: Lang };
 
 @ObjectType('ImageBlock', { implements: ArticleBlockType, simpleResolvers: true, description: 'A picture in the body.' })
 export class ImageBlockType extends ArticleBlockType {
@@ -51,10 +53,15 @@ export class EmbedBlockType extends ArticleBlockType {
   posterImageId: number | null;
 }
 
-async function imageShown(ctx: Context, id: number | null, lang: 'ar' | 'fr' | undefined): Promise<ImageType | null> {
+/** Pictures have alternative texts in Arabic and French: an article in Arabic shows the Arabic one first, any other the French one. */
+function altLangFor(lang: Lang): AltLang {
+  return lang === 'ar' ? 'ar' : 'fr';
+}
+
+async function imageShown(ctx: Context, id: number | null, lang: Lang | undefined): Promise<ImageType | null> {
   if (id === null) return null;
   const image = await ctx.loaders.image.load(id);
-  return image && lang ? image.shownIn(lang) : image;
+  return image && lang ? image.shownIn(altLangFor(lang)) : image;
 }
 
 @Resolver(() => ImageBlockType)

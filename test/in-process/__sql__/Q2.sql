@@ -15,6 +15,8 @@ a.tags AS "tags",
 a.version AS "version",
 a.editor_note AS "editorNote",
 (extract(epoch FROM a.published_at) * 1000000)::bigint AS "publishedUs",
+a.source_version AS "sourceVersion",
+a.source_id AS "sourceId",
 a.body,
 (
   SELECT coalesce(json_agg(json_build_object('code', r.code, 'parentCode', r.parent_code, 'nameAr', r.name_ar, 'parent', (

@@ -89,6 +89,8 @@ a.tags AS "tags",
 a.version AS "version",
 a.editor_note AS "editorNote",
 (extract(epoch FROM a.published_at) * 1000000)::bigint AS "publishedUs",
+a.source_version AS "sourceVersion",
+a.source_id AS "sourceId",
 a.body
 FROM article a
 WHERE a.id = ANY($1) AND a.status IN ('PUBLISHED', 'RETRACTED') AND a.published_at <= now();
