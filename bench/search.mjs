@@ -71,6 +71,9 @@ const FIRST_NAMES = `محمد أحمد عبد الله يوسف عمر إدري�
 const LAST_NAMES = `العلمي الفاسي بنعلي التازي الإدريسي بنكيران أخنوش حيار عكرود عمور الوردي البقالي الصقلي الشرقاوي
   المنصوري الرحماني الزياني القادري الكتاني بناني برادة السلاوي المراكشي الودغيري`.split(/\s+/);
 const LATIN_FIRST = ['Mohamed', 'Ahmed', 'Youssef', 'Omar', 'Driss', 'Hassan', 'Rachid', 'Karim', 'Fatima', 'Khadija', 'Aawatif', 'Sanaa', 'Nadia', 'Leila', 'Meryem'];
+/** French names of places in PLACES (regions, prefectures, provinces and their aliases): each names one or two places. */
+const LATIN_PLACES = ['Rabat', 'Salé', 'Kenitra', 'Casablanca', 'Mohammedia', 'Tanger', 'Oujda', 'Fès', 'Marrakech', 'Agadir',
+  'Laâyoune', 'Guelmim', 'Errachidia', 'Khémisset', 'Nouaceur'];
 const LATIN_LAST = ['Alami', 'Fassi', 'Benali', 'Tazi', 'Idrissi', 'Benkirane', 'Akhannouch', 'Hayar', 'Akroud', 'Ammor', 'Ouardi', 'Bakkali', 'Sqalli', 'Cherkaoui', 'Mansouri'];
 
 const VERBS = `أعلن أكد دعا قرر أطلق ترأس افتتح وقع صادق كشف أشار أوضح شدد سجل عرض ناقش استقبل زار أعلنت أكدت دعت قررت
@@ -316,7 +319,12 @@ async function querySets(db) {
     if (kind === 1) return { query: rnd.pick(LATIN_LAST) };
     return { query: `${rnd.pick(LATIN_LAST)}${rnd.pick(['e', 'i', 'a'])}` }; // a misspelling: trigrams
   });
-  return { oneWord, threeWords, prefix, people };
+  // Names in the other script: a French place name, which search expands into the place's Arabic names (the articles
+  // are all Arabic, so every hit comes through the expansion), and a Latin surname the generated people share by the
+  // thousand, too common to stand for one of them (looked up, not expanded).
+  const crossScript = Array.from({ length: QUERIES_PER_KIND }, (_, i) => ({ query: LATIN_PLACES[i % LATIN_PLACES.length] }));
+  const commonSurname = Array.from({ length: QUERIES_PER_KIND }, (_, i) => ({ query: LATIN_LAST[i % LATIN_LAST.length] }));
+  return { oneWord, threeWords, prefix, people, crossScript, commonSurname };
 }
 
 /** How many published articles each query matches (the rows ranking reads), in the order of the set. */
@@ -324,7 +332,8 @@ async function matchCounts(db, set) {
   const counts = [];
   for (const { query, prefix = false } of set) {
     const { rows: [row] } = await db.query(
-      `SELECT count(*)::int AS n FROM article a WHERE a.search_vector @@ public.khabar_tsquery($1, $2)
+      `SELECT count(*)::int AS n FROM article a
+       WHERE a.search_vector @@ coalesce(public.khabar_expanded_tsquery($1, $2), public.khabar_tsquery($1, $2))
        AND a.status = 'PUBLISHED' AND a.published_at <= now()`, [query, prefix]);
     counts.push(row.n);
   }
@@ -399,6 +408,8 @@ async function main() {
         ['three words', SEARCH, sets.threeWords],
         ['prefix (type-ahead)', SEARCH, sets.prefix],
         ['one word, no highlight', SEARCH_WITHOUT_HIGHLIGHT, sets.oneWord],
+        ['one word, French place name → Arabic articles (cross-script)', SEARCH, sets.crossScript],
+        ['one word, Latin surname of ~1,300 people (not expanded)', SEARCH, sets.commonSurname],
         ['people (name)', PEOPLE_QUERY, sets.people],
         ['baseline: articles(first: 20), no search', FEED_QUERY, [{}]],
       ];
@@ -430,6 +441,8 @@ async function main() {
       plans.push(await explain(db, `prefix search "${prefix.query}*" (median matches)`, more[0]));
       plans.push(await explain(db, `people (misspelt) "${sets.people[2].query}"`, more[2]));
       plans.push(await explain(db, `three-word search "${threeWords.query}" (median matches)`, (await capturedStatements(threeWords.query, false, 'x'))[0]));
+      const crossScript = medianQuery(sets.crossScript, counts.get(sets.crossScript));
+      plans.push(await explain(db, `cross-script search "${crossScript.query}" (median matches)`, (await capturedStatements(crossScript.query, false, 'x'))[0]));
       const uses = (name) => plans.some((plan) => plan.includes(name));
       const indexes = ['article_head_search_idx', 'article_search_idx', 'person_search_idx', 'person_names_trgm_idx'];
       console.log(`\nGIN indexes in the plans: ${indexes.map((name) => `${name} ${uses(name) ? 'yes' : 'NO'}`).join(', ')}`);

@@ -16,7 +16,7 @@ export const demoPeople: DemoPerson[] = [
     slug: 'awatif-hayar',
     nameAr: 'عواطف حيار',
     nameLatin: 'Aawatif Hayar',
-    aliases: ['Awatif Hayar', 'حيار'],
+    aliases: ['Awatif Hayar', 'Aouatif Hayar', 'حيار', 'ⵄⵡⴰⵟⵉⴼ ⵃⵉⵢⴰⵔ'],
     roleAr: 'وزيرة التضامن والإدماج الاجتماعي والأسرة',
     roleFr: 'Ministre de la Solidarité, de l\'Insertion sociale et de la Famille',
     bio: 'أكاديمية مغربية رأست جامعة الحسن الثاني بالدار البيضاء قبل تعيينها وزيرة للتضامن والإدماج الاجتماعي والأسرة سنة 2021.',

@@ -160,7 +160,7 @@ describe('search', () => {
   it('refuses a cursor that is not a search cursor', async () => {
     const feedCursor = Buffer.from('["article",1,1]').toString('base64url');
     const notANumber = Buffer.from('["search","NaN",1,1,1]').toString('base64url');
-    const noSuchTier = Buffer.from('["search","0.5",3,1,1]').toString('base64url');
+    const noSuchTier = Buffer.from('["search","0.5",5,1,1]').toString('base64url');
     for (const after of [feedCursor, notANumber, noSuchTier, 'garbage']) {
       expect(failure(await app.gql(SEARCH, { query: 'قرار', after })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     }

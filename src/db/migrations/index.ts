@@ -11,6 +11,7 @@ import { Media1764900000000 } from './1764900000000-Media';
 import { LiveCoverage1765000000000 } from './1765000000000-LiveCoverage';
 import { FasterSearchVectors1765100000000 } from './1765100000000-FasterSearchVectors';
 import { Translations1765200000000 } from './1765200000000-Translations';
+import { CrossScriptNames1765300000000 } from './1765300000000-CrossScriptNames';
 
 /** Every migration, in order; the CLI and the server both run this list. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   LiveCoverage1765000000000,
   FasterSearchVectors1765100000000,
   Translations1765200000000,
+  CrossScriptNames1765300000000,
 ];

@@ -15,7 +15,7 @@ export class PersonType extends Node {
   @Field(() => String, { nullable: true, description: 'Name in French/Latin spelling, e.g. "Aawatif Hayar".' })
   nameLatin: string | null;
 
-  @Field(() => [String], { description: 'Other spellings and names this person is known by.' })
+  @Field(() => [String], { description: 'Other spellings and names this person is known by, in any script (e.g. "Aouatif Hayar", "حيار"), maintained by editors: search finds them, and articles naming them in the other script, by these.' })
   aliases: string[];
 
   @Field(() => String, { nullable: true, description: 'Role or title in Arabic, e.g. "وزيرة التضامن والإدماج الاجتماعي والأسرة".' })

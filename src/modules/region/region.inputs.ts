@@ -51,6 +51,11 @@ export class UpsertRegionInput {
   @IsPlainText({ min: 1, max: 200 }, { each: true })
   altNamesAr?: string[] | null;
 
+  @Field(() => [String], { nullable: true, description: 'Other spellings in any script, e.g. "Kenitra" or "قنيطرة" (up to 20): a search for one of them finds articles naming the place in either script.' })
+  @ArrayMaxSize(20)
+  @IsPlainText({ min: 1, max: 200 }, { each: true })
+  aliases?: string[] | null;
+
   @Field(() => String, { nullable: true, description: 'URL slug; derived from `nameFr` when omitted. Must not belong to another entry.' })
   @IsPlainText({ min: 1, max: 200 })
   slug?: string | null;

@@ -14,6 +14,8 @@ export interface RegionRow {
   capitalAr: string | null;
   capitalFr: string | null;
   altNamesAr: string[];
+  /** Other spellings editors record, in any script ("Kenitra", "قنيطرة"): search finds the place by them. */
+  aliases: string[];
   slug: string;
   /** The parent's row, read with an article's regions when it is shown. */
   parent?: RegionRow | null;

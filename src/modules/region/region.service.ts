@@ -9,7 +9,7 @@ export const REGION = new Projection({
   columns: {
     code: 'r.code', level: 'r.level', parentCode: 'r.parent_code', number: 'r.number', nameAr: 'r.name_ar',
     fullNameAr: 'r.full_name_ar', nameFr: 'r.name_fr', fullNameFr: 'r.full_name_fr', capitalAr: 'r.capital_ar',
-    capitalFr: 'r.capital_fr', altNamesAr: 'r.alt_names_ar', slug: 'r.slug',
+    capitalFr: 'r.capital_fr', altNamesAr: 'r.alt_names_ar', aliases: 'r.aliases', slug: 'r.slug',
   },
   always: ['code', 'parentCode'],
 });

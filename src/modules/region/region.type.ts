@@ -50,6 +50,9 @@ export class RegionType extends Node {
   @Field(() => [String], { description: 'Other Arabic names in use.' })
   altNamesAr: string[];
 
+  @Field(() => [String], { description: 'Other spellings, in any script, that editors record (e.g. "Kenitra", "قنيطرة"): search finds the place, and articles naming it in the other script, by them.' })
+  aliases: string[];
+
   @Field({ description: 'URL slug, e.g. "rabat-sale-kenitra".' })
   slug: string;
 
@@ -70,6 +73,7 @@ export class RegionType extends Node {
       capitalAr: row.capitalAr,
       capitalFr: row.capitalFr,
       altNamesAr: row.altNamesAr,
+      aliases: row.aliases,
       slug: row.slug,
       parentCode: row.parentCode,
       parent: row.parent === undefined ? undefined : row.parent && RegionType.from(row.parent),

@@ -45,14 +45,14 @@ export class RegionWriter {
       const nameFr = normalizePlainText(input.nameFr);
       const [row]: RegionRow[] = await tx.query(
         `INSERT INTO region AS r (code, level, parent_code, path, number, name_ar, full_name_ar, name_fr, full_name_fr,
-                                  capital_ar, capital_fr, alt_names_ar, slug)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                  capital_ar, capital_fr, alt_names_ar, slug, aliases)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (code) DO UPDATE SET level = $2, parent_code = $3, path = $4, number = $5, name_ar = $6, full_name_ar = $7,
-           name_fr = $8, full_name_fr = $9, capital_ar = $10, capital_fr = $11, alt_names_ar = $12, slug = $13
+           name_fr = $8, full_name_fr = $9, capital_ar = $10, capital_fr = $11, alt_names_ar = $12, slug = $13, aliases = $14
          RETURNING ${REGION_COLUMNS}`,
         [code, input.level, parentCode, parentCode === null ? [code] : [parentCode, code], input.number ?? null,
           nameAr, text(input.fullNameAr) ?? nameAr, nameFr, text(input.fullNameFr) ?? nameFr, text(input.capitalAr), text(input.capitalFr),
-          [...new Set((input.altNamesAr ?? []).map(normalizePlainText))], slug]);
+          [...new Set((input.altNamesAr ?? []).map(normalizePlainText))], slug, [...new Set((input.aliases ?? []).map(normalizePlainText))]]);
       // Articles show a place with its parent and the parent's places: the old parent's pages change too when it moves.
       // Pages of places carry their code and their parent's, and lists filtered by a place its code: these codes reach all that changed.
       const touched = [...new Set([code, parentCode, existing?.parentCode].filter((c): c is string => !!c))];

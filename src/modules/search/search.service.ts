@@ -36,20 +36,28 @@ const CURSOR_KIND = 'search';
 
 type HitRow = ArticleRow & { rankText: string; tier: number; recencyUs: string };
 
-/** Hits come in two tiers: articles whose headline, kicker or summary hold every word, then those that need the body. */
+/**
+ * Hits come in tiers: articles that hold the query as written (every word in its own script), their headline, kicker or
+ * summary first, then those that need the body; then the same two for articles found only through a name in the other
+ * script (the person or place a word names: "Hayar" → حيار), so an article naming them in the query's own script ranks
+ * first.
+ */
 const HEAD = 1;
 const BODY = 2;
+const NAMED_HEAD = 3;
+const NAMED_BODY = 4;
+const TIERS = [HEAD, BODY, NAMED_HEAD, NAMED_BODY];
 
 /** Full-text search over articles: head matches first, then by relevance, then the newest, then the highest id. */
 export class SearchService {
   constructor(private readonly sql: Sql) {}
 
   /**
-   * One page of hits in one statement. The tsquery is built once (`q`). Each tier ranks its matches once (OFFSET 0
-   * keeps the keyset condition from ranking them again) and keeps its best `limit + 1`; the body tier runs only when the
-   * head tier cannot fill the page, so a common word costs its head matches, not its thousands of body matches. Only
-   * the page's rows are joined back for their columns. Ranks are real (float4) and travel in cursors as PostgreSQL's
-   * exact text for them.
+   * One page of hits in one statement. The tsqueries are built once (`q`: as written, and expanded through names). Each
+   * tier ranks its matches once (OFFSET 0 keeps the keyset condition from ranking them again) and keeps its best
+   * `limit + 1`; a tier runs only when those before it cannot fill the page (an InitPlan, so a common word costs its head
+   * matches, not its thousands of body matches), and the tiers of names only when a word names someone. Only the page's
+   * rows are joined back for their columns. Ranks are real (float4) and travel in cursors as PostgreSQL's exact text for them.
    */
   async page(search: ArticleSearch, args: ForwardPageArgs, shape: ArticleShape): Promise<{ hits: FoundArticle[]; pageInfo: PageInfo }> {
     const slice = sliceOf(args, decodeSearchCursor);
@@ -66,19 +74,37 @@ export class SearchService {
         timestamptz 'epoch' + ${c.param(recencyUs)}::bigint * interval '1 microsecond', ${c.param(id)}::int)`;
     }
     const limit = slice.limit + 1;
-    const ranked = (match: string, keyset: string) => `
+    // What each tier matches, ranked by which tsquery, and when it runs at all (evaluated once, before its scan).
+    const found = (earlier: number[]) => earlier.map((t) => `(SELECT count(*) FROM t${t})`).join(' + ');
+    const tiers: Record<number, { match: string; by: string; runs: string }> = {
+      [HEAD]: { match: 'a.head_vector @@ q.tsquery', by: 'q.tsquery', runs: 'true' },
+      [BODY]: { match: 'a.search_vector @@ q.tsquery AND NOT (a.head_vector @@ q.tsquery)', by: 'q.tsquery', runs: `${found([HEAD])} < ${limit}` },
+      [NAMED_HEAD]: {
+        match: 'a.head_vector @@ q.expanded AND NOT (a.search_vector @@ q.tsquery)',
+        by: 'q.expanded',
+        runs: `(SELECT q.expanded IS NOT NULL FROM q) AND ${found([HEAD, BODY])} < ${limit}`,
+      },
+      [NAMED_BODY]: {
+        match: 'a.search_vector @@ q.expanded AND NOT (a.head_vector @@ q.expanded) AND NOT (a.search_vector @@ q.tsquery)',
+        by: 'q.expanded',
+        runs: `(SELECT q.expanded IS NOT NULL FROM q) AND ${found([HEAD, BODY, NAMED_HEAD])} < ${limit}`,
+      },
+    };
+    const ranked = (t: number) => {
+      const { match, by, runs } = tiers[t];
+      const keyset = t === tier ? after : 'true';
+      return `
       SELECT id, rank, recency FROM (
-        SELECT a.id, ts_rank(a.search_vector, q.tsquery) AS rank, coalesce(a.published_at, a.updated_at) AS recency
-        FROM article a, q WHERE ${match} AND ${visible} OFFSET 0
+        SELECT a.id, ts_rank(a.search_vector, ${by}) AS rank, coalesce(a.published_at, a.updated_at) AS recency
+        FROM article a, q WHERE ${t < tier ? 'false' : `${runs} AND ${match}`} AND ${visible} OFFSET 0
       ) ranked WHERE ${keyset}
       ORDER BY rank DESC, recency DESC, id DESC LIMIT ${limit}`;
+    };
     const rows: HitRow[] = await this.sql.query(
-      `WITH q AS MATERIALIZED (SELECT ${bound.tsquery} AS tsquery),
-       head AS MATERIALIZED (${ranked(tier === HEAD ? 'a.head_vector @@ q.tsquery' : 'false', after)}),
-       body AS MATERIALIZED (${ranked(`(SELECT count(*) FROM head) < ${limit}
-         AND a.search_vector @@ q.tsquery AND NOT (a.head_vector @@ q.tsquery)`, tier === BODY ? after : 'true')}),
+      `WITH q AS MATERIALIZED (SELECT ${bound.tsquery} AS tsquery, ${bound.expanded} AS expanded),
+       ${TIERS.map((t) => `t${t} AS MATERIALIZED (${ranked(t)})`).join(',\n       ')},
        page AS (
-         SELECT ${HEAD} AS tier, * FROM head UNION ALL SELECT ${BODY}, * FROM body
+         ${TIERS.map((t) => `SELECT ${t} AS tier, * FROM t${t}`).join(' UNION ALL ')}
          ORDER BY tier, rank DESC, recency DESC, id DESC LIMIT ${limit}
        )
        SELECT ${articleListColumns(shape)}, page.rank::text AS "rankText", page.tier,
@@ -105,6 +131,6 @@ export class SearchService {
 /** [rank, tier, recency in microseconds, id] */
 function decodeSearchCursor(cursor: string, field: string): [string, number, number, number] {
   const key = decodeRankedCursor(CURSOR_KIND, cursor, field, ['number', 'number', 'number']) as [string, number, number, number];
-  if (key[1] !== HEAD && key[1] !== BODY) throw badInput(`Invalid cursor "${cursor.slice(0, 60)}".`, field);
+  if (!TIERS.includes(key[1])) throw badInput(`Invalid cursor "${cursor.slice(0, 60)}".`, field);
   return key;
 }

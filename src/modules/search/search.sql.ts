@@ -35,23 +35,28 @@ export interface BoundSearch {
   prefix: string;
   /** The query as a tsquery: every word must match (AND), by any of its forms. */
   tsquery: string;
+  /**
+   * The query with each word naming a person or place also matching any of their names, in either script (NULL when
+   * no word names anyone): what finds "Hayar" in an Arabic article that says حيار.
+   */
+  expanded: string;
 }
 
 /** Binds a query that passed searchQueryError as parameters of `c`. */
 export function bindSearch(c: Conditions, query: string, prefix: boolean): BoundSearch {
   const text = `${c.param(cleanSearchQuery(query))}::text`;
   const flag = `${c.param(prefix)}::boolean`;
-  return { query: text, prefix: flag, tsquery: `public.khabar_tsquery(${text}, ${flag})` };
+  return { query: text, prefix: flag, tsquery: `public.khabar_tsquery(${text}, ${flag})`, expanded: `public.khabar_expanded_tsquery(${text}, ${flag})` };
 }
 
 /**
- * Highlighting `article a`: `q` is one row (the query's words as one tsquery, and their cores) computed once per
- * statement; `highlight` a short snippet of the title, kicker, summary or body, HTML-escaped, matched words in <mark>…</mark>.
+ * Highlighting `article a`: `q` is one row (the query's words as one tsquery, with the names in either script of the
+ * people and places they name, and their cores) computed once per statement; `highlight` a short snippet of the title, kicker, summary or body, HTML-escaped, matched words in <mark>…</mark>.
  */
 export function articleHighlight(search: BoundSearch): { q: string; highlight: string } {
   return {
     q: `SELECT t.any_word, public.khabar_highlight_cores(t.any_word) AS cores
-      FROM (SELECT public.khabar_highlight_tsquery(${search.query}, ${search.prefix}) AS any_word) t`,
+      FROM (SELECT coalesce(public.khabar_any_word(${search.expanded}), public.khabar_highlight_tsquery(${search.query}, ${search.prefix})) AS any_word) t`,
     highlight: `public.khabar_highlight(public.khabar_article_text(a.title, a.kicker, a.summary, a.body), a.highlight_text,
       a.lang, q.any_word, q.cores)`,
   };
