@@ -13,8 +13,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['realtime'],
   // Durable jobs to the outside world (push, webhooks, purges): outbox consumers, claim, retry, dead-letter.
   ['delivery'],
-  // Reference data.
-  ['region', 'person', 'category'],
+  // Reference data (the calendar: the Hijri months as announced).
+  ['region', 'person', 'category', 'calendar'],
   ['article'],
   // Built on article and the reference data.
   ['ticker', 'search', 'node', 'media'],

@@ -5,6 +5,7 @@ import type { ArticleType } from './modules/article/article.type';
 import type { ParentKind, Visibility } from './modules/article/article.service';
 import type { ArticleShape } from './modules/article/article.shape';
 import type { Page, ForwardPageArgs } from './shared/relay';
+import { monthStartsFrom } from './shared/hijri';
 import type { LiveEntriesArgs, LiveEntryType } from './modules/live/live.type';
 
 /**
@@ -29,6 +30,8 @@ export class Loaders {
   readonly articleCorrections;
   readonly articleTranslations;
   readonly articleStaleness;
+  /** The announced Hijri month starts (one key, `all`): read once per request, only when a date line shows the Hijri date. */
+  readonly hijriMonthStarts;
   readonly image;
   readonly liveCoverage;
   readonly liveEntry;
@@ -53,6 +56,10 @@ export class Loaders {
     this.articleCorrections = new DataLoader((ids: readonly number[]) => services.articles.correctionsFor(ids));
     this.articleTranslations = new DataLoader((ids: readonly number[]) => services.articles.translationsFor(ids, visibility));
     this.articleStaleness = new DataLoader((ids: readonly number[]) => services.articles.stalenessFor(ids));
+    this.hijriMonthStarts = new DataLoader(async (keys: readonly 'all'[]) => {
+      const starts = monthStartsFrom(await services.calendar.monthStarts());
+      return keys.map(() => starts);
+    });
     this.image = new DataLoader((ids: readonly number[]) => services.images.byIds(ids, visibility));
     this.liveCoverage = new DataLoader((ids: readonly number[]) => services.live.coverageFor(ids, visibility));
     this.liveEntry = new DataLoader((ids: readonly number[]) => services.live.entriesByIds(ids, visibility));

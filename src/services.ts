@@ -21,6 +21,8 @@ import { MEDIA_BLOCK_RULES } from './modules/media/media-blocks';
 import type { MediaLibrary } from './modules/media/media-library';
 import { LiveService } from './modules/live/live.service';
 import { LiveWriter } from './modules/live/live.writer';
+import { CalendarService } from './modules/calendar/calendar.service';
+import { CalendarWriter } from './modules/calendar/calendar.writer';
 
 /** Services of one request (or subscription event), reading through that request's statement-counting Sql. */
 export interface Services {
@@ -45,6 +47,9 @@ export interface Services {
   /** Live blogs: coverage, entries, corrections. */
   live: LiveService;
   liveWriter: LiveWriter;
+  /** The Hijri months as announced. */
+  calendar: CalendarService;
+  calendarWriter: CalendarWriter;
 }
 
 export function makeServices(sql: Sql, tokens: TokenService, db: DataSource, searchSupport: SearchSupport, media: MediaLibrary): Services {
@@ -66,5 +71,7 @@ export function makeServices(sql: Sql, tokens: TokenService, db: DataSource, sea
     imageWriter: new ImageWriter(db, media),
     live: new LiveService(sql),
     liveWriter: new LiveWriter(db, MEDIA_BLOCK_RULES),
+    calendar: new CalendarService(sql),
+    calendarWriter: new CalendarWriter(db),
   };
 }

@@ -14,6 +14,7 @@ import { ArticleEditorialResolver } from '../modules/article/article.mutations';
 import { CategoryMutations } from '../modules/category/category.mutations';
 import { PersonMutations } from '../modules/person/person.mutations';
 import { RegionMutations } from '../modules/region/region.mutations';
+import { CalendarMutations } from '../modules/calendar/calendar.mutations';
 import { TokenResolver } from '../auth/token.resolver';
 import { TickerSubscriptions } from '../modules/ticker/ticker.subscription';
 import { ArticleEventResolver, ArticleSubscriptions } from '../modules/article/article.subscription';
@@ -41,6 +42,7 @@ export const resolvers = [
   CategoryMutations,
   PersonMutations,
   RegionMutations,
+  CalendarMutations,
   TokenResolver,
   TickerSubscriptions,
   ArticleSubscriptions,

@@ -12,6 +12,7 @@ import { LiveCoverage1765000000000 } from './1765000000000-LiveCoverage';
 import { FasterSearchVectors1765100000000 } from './1765100000000-FasterSearchVectors';
 import { Translations1765200000000 } from './1765200000000-Translations';
 import { CrossScriptNames1765300000000 } from './1765300000000-CrossScriptNames';
+import { HijriMonthStarts1765400000000 } from './1765400000000-HijriMonthStarts';
 
 /** Every migration, in order; the CLI and the server both run this list. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   FasterSearchVectors1765100000000,
   Translations1765200000000,
   CrossScriptNames1765300000000,
+  HijriMonthStarts1765400000000,
 ];

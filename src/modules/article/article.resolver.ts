@@ -8,6 +8,7 @@ import { ArticleFilter } from './article.inputs';
 import { ArticleCorrectionType } from './article-history.type';
 import type { BodyBlock } from './article.row';
 import { CategoryType } from '../category/category.type';
+import { DisplayCalendar } from '../calendar/calendar.type';
 import { PersonType } from '../person/person.type';
 import { RegionType } from '../region/region.type';
 import type { Context } from '../../context';
@@ -83,13 +84,19 @@ export class ArticleResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: 'Publication date as Moroccan newsrooms print it, in Casablanca time, e.g. "الجمعة 04 فبراير 2022 على الساعة 18:00".',
+    description: 'Publication date as Moroccan newsrooms print it, in Casablanca time, e.g. "الجمعة 04 فبراير 2022 على الساعة 18:00"; '
+      + 'with `calendar: BOTH` followed by the Hijri date, "(3 رجب 1443 هـ)", its months starting as Morocco announced them (`setHijriMonthStart`).',
   })
   displayDate(
     @Root() article: ArticleType,
-    @Arg('locale', () => DisplayLocale, { defaultValue: DisplayLocale.AR, description: 'Language of the date line.' }) locale: DisplayLocale,
-  ): string | null {
-    return article.publishedAt ? moroccanDisplayDate(article.publishedAt, locale) : null;
+    @Ctx() ctx: Context,
+    @Arg('locale', () => DisplayLocale, { defaultValue: DisplayLocale.AR, description: 'Language of the date line; FR prints the Hijri months in French transliteration.' }) locale: DisplayLocale,
+    @Arg('calendar', () => DisplayCalendar, { defaultValue: DisplayCalendar.GREGORIAN, description: 'Gregorian, Hijri, or both.' }) calendar: DisplayCalendar,
+  ): string | null | Promise<string> {
+    const at = article.publishedAt;
+    if (!at) return null;
+    if (calendar === DisplayCalendar.GREGORIAN) return moroccanDisplayDate(at, locale);
+    return ctx.loaders.hijriMonthStarts.load('all').then((announced) => moroccanDisplayDate(at, locale, calendar, announced));
   }
 }
 
