@@ -10,6 +10,7 @@ r.full_name_fr AS "fullNameFr",
 r.capital_ar AS "capitalAr",
 r.capital_fr AS "capitalFr",
 r.alt_names_ar AS "altNamesAr",
+r.aliases AS "aliases",
 r.slug AS "slug"
 FROM region r
 WHERE r.code = ANY($1);
