@@ -1,5 +1,6 @@
-import { startTestApp, TestApp } from '../support/test-app';
-import { factories } from '../support/factories';
+import type { TestApp } from '../support/test-app';
+import { newsroomSuite } from '../support/newsroom-suite';
+import type { factories } from '../support/factories';
 import { A_BODY, CORRECT, CREATE, failure, ok, outboxEvents, PUBLISH, RESTORE, RETRACT, UPDATE } from '../support/editorial';
 
 const READER_VIEW = `query($slug: String!) { article(slug: $slug) { id title status summary body { text } corrections { kind note at } } }`;
@@ -10,13 +11,7 @@ describe('corrections, retractions and revisions', () => {
   let make: ReturnType<typeof factories>;
   let editor: string;
 
-  beforeAll(async () => {
-    app = await startTestApp();
-    make = factories(app);
-    editor = await app.token('EDITOR', 'Salma Editor');
-  });
-  afterAll(() => app.stop());
-  beforeEach(() => app.sql('TRUNCATE article, ticker, person, category, event_outbox CASCADE'));
+  newsroomSuite('Salma Editor', (suite) => ({ app, make, editor } = suite));
 
   async function published(input: object = {}) {
     const { createArticle } = await ok(app, CREATE, { input: { title: 'حيار تعرض استراتيجية وزارتها', summary: 'ملخص', body: A_BODY, ...input } }, editor);

@@ -1,5 +1,6 @@
-import { startTestApp, TestApp } from '../support/test-app';
-import { factories } from '../support/factories';
+import type { TestApp } from '../support/test-app';
+import { newsroomSuite } from '../support/newsroom-suite';
+import type { factories } from '../support/factories';
 import { A_BODY, ARCHIVE, CREATE, failure, ok, outboxEvents, PUBLISH, RETRACT, UNPUBLISH, UPDATE } from '../support/editorial';
 import { eventually } from '../support/eventually';
 
@@ -12,13 +13,7 @@ describe('editorial workflow', () => {
   let make: ReturnType<typeof factories>;
   let editor: string;
 
-  beforeAll(async () => {
-    app = await startTestApp();
-    make = factories(app);
-    editor = await app.token('EDITOR', 'Salma Editor');
-  });
-  afterAll(() => app.stop());
-  beforeEach(() => app.sql('TRUNCATE article, ticker, person, category, event_outbox CASCADE'));
+  newsroomSuite('Salma Editor', (suite) => ({ app, make, editor } = suite));
 
   it('creates a draft readers cannot see, publishes it, and readers then find it in the feed and at its URL', async () => {
     await make.person({ slug: 'awatif-hayar' });

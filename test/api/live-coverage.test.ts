@@ -1,5 +1,6 @@
-import { startTestApp, TestApp } from '../support/test-app';
-import { factories } from '../support/factories';
+import type { TestApp } from '../support/test-app';
+import { newsroomSuite } from '../support/newsroom-suite';
+import type { factories } from '../support/factories';
 import { failure, ok } from '../support/editorial';
 import { eventually } from '../support/eventually';
 
@@ -23,13 +24,7 @@ describe('live coverage: live blogs editors post to and readers read', () => {
   let make: ReturnType<typeof factories>;
   let editor: string;
 
-  beforeAll(async () => {
-    app = await startTestApp();
-    make = factories(app);
-    editor = await app.token('EDITOR', 'Salma Bennani');
-  });
-  afterAll(() => app.stop());
-  beforeEach(() => app.sql('TRUNCATE article, ticker, person, category, event_outbox CASCADE'));
+  newsroomSuite('Salma Bennani', (suite) => ({ app, make, editor } = suite));
 
   async function liveBlog(seed: object = {}) {
     const article = await make.article({ title: 'زلزال الحوز: تغطية مباشرة', ...seed });

@@ -1,5 +1,6 @@
-import { startTestApp, TestApp } from '../support/test-app';
-import { factories } from '../support/factories';
+import type { TestApp } from '../support/test-app';
+import { newsroomSuite } from '../support/newsroom-suite';
+import type { factories } from '../support/factories';
 import { A_BODY, failure, ok, PUBLISH, RETRACT, UNPUBLISH, UPDATE } from '../support/editorial';
 import { telltaleJpeg } from '../support/images';
 import { upload } from '../support/media';
@@ -20,13 +21,7 @@ describe('one story in several languages', () => {
   let make: ReturnType<typeof factories>;
   let editor: string;
 
-  beforeAll(async () => {
-    app = await startTestApp();
-    make = factories(app);
-    editor = await app.token('EDITOR', 'Salma Editor');
-  });
-  afterAll(() => app.stop());
-  beforeEach(() => app.sql('TRUNCATE article, ticker, person, category, event_outbox CASCADE'));
+  newsroomSuite('Salma Editor', (suite) => ({ app, make, editor } = suite));
 
   it('a translation is a draft in the group that copies section, places, people and pictures, and not the text', async () => {
     const person = await make.person({ slug: 'awatif-hayar' });
