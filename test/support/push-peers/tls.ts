@@ -51,7 +51,7 @@ export function makeTestCertificate(commonName = 'khabar test peer'): TestCertif
   const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const name = sequence(set(sequence(oid('2.5.4.3'), utf8(commonName))));
   const serial = crypto.randomBytes(16);
-  serial[0] &= 0x7f;
+  serial[0] = (serial[0] & 0x3f) | 0x40; // positive and minimal: DER refuses a leading zero byte (OpenSSL: "illegal padding")
   const now = Date.now();
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))),
