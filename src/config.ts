@@ -46,6 +46,8 @@ export interface Config {
   readonly introspection: 'public' | 'editors' | 'off';
   /** The site's public origin (links in notifications), e.g. https://khabar.ma. */
   readonly publicUrl: string;
+  /** WebSub hubs every feed names (rel="hub") and a publication pings for the feeds it changed (docs/feeds.md). */
+  readonly websubHubs: readonly string[];
   /** Breaking news as push notifications (docs/push.md). */
   readonly push: PushConfig;
 }
@@ -295,6 +297,7 @@ export function loadConfig(env: Env = process.env, { edge, push, ...overrides }:
     playground: flag(env, 'PLAYGROUND', true),
     introspection: introspectionFrom(env.GRAPHQL_INTROSPECTION, nodeEnv),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${intFrom(env, 'PORT', 4000)}`).replace(/\/+$/, ''),
+    websubHubs: websubHubsFrom(env.WEBSUB_HUBS),
     push: Object.freeze({ ...pushConfig(env), ...push }),
     ...overrides,
   });
@@ -322,6 +325,19 @@ function mediaConfig(env: Env, dataDir: string): MediaConfig {
     cacheBytes: intFrom(env, 'MEDIA_CACHE_MB', 64) * 1024 * 1024,
     publicUrl: (env.MEDIA_PUBLIC_URL || '').replace(/\/+$/, ''),
   });
+}
+
+/** WEBSUB_HUBS: comma-separated http(s) URLs of WebSub hubs; none by default. */
+function websubHubsFrom(raw: string | undefined): readonly string[] {
+  const hubs = (raw ?? '').split(',').map((hub) => hub.trim()).filter(Boolean);
+  for (const hub of hubs) {
+    let url: URL | null = null;
+    try {
+      url = new URL(hub);
+    } catch { /* refused below */ }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new Error(`WEBSUB_HUBS must be comma-separated http(s) URLs, got "${hub}"`);
+  }
+  return Object.freeze(hubs);
 }
 
 /** GRAPHQL_INTROSPECTION: `public` (or `true`), `editors`, or `off` (or `false`); editors only by default in production. */

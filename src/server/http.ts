@@ -35,6 +35,9 @@ import { attachWebSocketServer } from './ws';
 import { graphqlWsOperations } from './ws-operations';
 import { renditionRoute } from '../modules/media/rendition.route';
 import { multipartUploads } from '../modules/media/upload';
+import { feedRoutes } from '../modules/feeds/feed.route';
+import { purgeChangedFeeds } from '../modules/feeds/feeds';
+import { entityTag } from './cache/entity-tags';
 
 export interface HttpServer {
   url: string;
@@ -116,6 +119,12 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     });
     app.use(webRoutes(config, logger));
     app.get('/media/*path', renditionRoute({ sql: contextDeps.sql, media: contextDeps.media, logger }));
+    app.use(feedRoutes({
+      sql: contextDeps.sql, logger, publicUrl: config.publicUrl, mediaPublicUrl: config.media.publicUrl, hubs: config.websubHubs,
+      exposeSqlCount: config.exposeSqlCount,
+      cache: cache && { lookup: (key) => cache.store.lookup(key), store: (...args) => cache.store.store(...args), entityTag },
+    }));
+    if (cache) feed.onEvents(purgeChangedFeeds(contextDeps.sql, (tags) => cache.purgeTags(tags), logger));
     // Uploads (GraphQL multipart requests) become ordinary operations before the /graphql route reads them.
     app.use('/graphql', multipartUploads({ maxFileBytes: config.media.maxUploadBytes, maxFiles: 10 }));
     app.use('/graphql', ...graphqlRoute({

@@ -41,6 +41,20 @@ export class ResponseCache {
     deps.feed.onEvents(async (records) => void (await this.purge(records)));
   }
 
+  /** The store itself, for documents other routes keep with the same tags and purges (feeds). */
+  get store(): ResponseStore {
+    return this.deps.store;
+  }
+
+  /** Evicts the responses and documents holding any of these tags (a feed a publication joined). */
+  async purgeTags(tags: string[]): Promise<number> {
+    if (tags.length === 0) return 0;
+    const purged = await this.deps.store.purge(tags);
+    this.deps.metrics?.cachePurges.inc(purged);
+    this.deps.logger.debug({ tags, purged }, 'response cache purged');
+    return purged;
+  }
+
   /** Evicts every cached response that holds what changed, on this instance (and, with Redis, for all). */
   async purge(changes: Pick<OutboxRecord, 'topic' | 'kind' | 'entityId' | 'regionCodes'>[]): Promise<number> {
     if (changes.length === 0) return 0;

@@ -8,6 +8,8 @@ export interface CachedResponse {
   maxAge: number;
   /** Name of the operation, for the logs and metrics of hits. */
   operation?: string;
+  /** A feed's Last-Modified (milliseconds since the epoch): documents other than GraphQL answers are kept here too. */
+  lastModified?: number;
 }
 
 /**
@@ -141,14 +143,17 @@ export class RedisResponseStore implements ResponseStore {
   }
 }
 
-/** "storedAt maxAge etag operation\nbody": the body is kept as sent, without a JSON round trip. */
+/** "storedAt maxAge etag operation lastModified\nbody": the body is kept as sent, without a JSON round trip. */
 function encode(response: CachedResponse): string {
-  return `${response.storedAt} ${response.maxAge} ${response.etag} ${response.operation ?? ''}\n${response.body}`;
+  return `${response.storedAt} ${response.maxAge} ${response.etag} ${response.operation ?? ''} ${response.lastModified ?? ''}\n${response.body}`;
 }
 
 function decode(raw: string): CachedResponse | undefined {
   const newline = raw.indexOf('\n');
-  const [storedAt, maxAge, etag, operation] = raw.slice(0, newline).split(' ');
+  const [storedAt, maxAge, etag, operation, lastModified] = raw.slice(0, newline).split(' ');
   if (newline < 0 || !etag) return undefined;
-  return { storedAt: Number(storedAt), maxAge: Number(maxAge), etag, operation: operation || undefined, body: raw.slice(newline + 1) };
+  return {
+    storedAt: Number(storedAt), maxAge: Number(maxAge), etag, operation: operation || undefined, body: raw.slice(newline + 1),
+    ...(lastModified ? { lastModified: Number(lastModified) } : {}),
+  };
 }
