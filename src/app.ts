@@ -24,6 +24,7 @@ import { dropStaleFiles } from './modules/media/media-purge';
 import { seedDemoPictures } from './modules/media/demo-pictures';
 import { LiveWriter } from './modules/live/live.writer';
 import { startIdleCoverageEnder } from './modules/live/live-idle';
+import { startWebSub } from './modules/feeds/websub';
 
 export interface Khabar {
   /** GraphQL endpoint, e.g. http://localhost:4000/graphql */
@@ -86,6 +87,11 @@ export async function startKhabar(config: Config, options: { logger?: Logger } =
       stops.push(push.stop);
       Object.assign(contextDeps, { push: push.service });
       live.feed.onEvents(async () => push.service.delivery.wake());
+    }
+    if (config.websubHubs.length > 0) {
+      const websub = await startWebSub(db, { hubs: config.websubHubs, publicUrl: config.publicUrl }, logger);
+      stops.push(websub.stop);
+      live.feed.onEvents(async () => websub.wake());
     }
     return { url: http.url, port: http.port, db, contextDeps, feed: live.feed, logger, stop };
   } catch (error) {

@@ -1,5 +1,6 @@
 import { feedPath, feedTag, parseFeedPath } from '../../src/modules/feeds/feed-address';
 import { xmlText } from '../../src/modules/feeds/feed.render';
+import { hubTarget } from '../../src/modules/feeds/websub';
 
 describe('feed addresses (src/modules/feeds/feed-address.ts)', () => {
   it('parses each kind of feed in each format, keys in their stored form', () => {
@@ -33,5 +34,12 @@ describe('feed addresses (src/modules/feeds/feed-address.ts)', () => {
 
   it('escapes the five XML specials and drops characters XML forbids', () => {
     expect(xmlText('حيار & <b>"x"</b> \'y\'\u0001')).toBe('حيار &amp; &lt;b&gt;&quot;x&quot;&lt;/b&gt; &apos;y&apos;');
+  });
+
+  it('gives each WebSub hub the same delivery target on every instance, within a safe integer', () => {
+    const target = hubTarget('https://pubsubhubbub.appspot.com/');
+    expect(target).toBe(hubTarget('https://pubsubhubbub.appspot.com/'));
+    expect(target).not.toBe(hubTarget('https://websub.example/hub'));
+    expect(Number.isSafeInteger(target) && target >= 0 && target < 2 ** 48).toBe(true);
   });
 });
