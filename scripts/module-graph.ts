@@ -21,6 +21,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   // Built on those: live blogs (a breaking-news item can point at one: live resolves Ticker.liveCoverage), push
   // (notifies breaking news, from ticker events); the features to come (feeds, webhooks).
   ['live', 'push', 'feeds', 'webhooks'],
+  // What readers and crawlers get as documents (article pages, their structured data, sitemaps): built on all of the above.
+  ['pages'],
   ['app', 'server', 'cli', 'demo'],
 ];
 

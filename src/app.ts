@@ -68,7 +68,7 @@ export async function startKhabar(config: Config, options: { logger?: Logger } =
     const media = await MediaLibrary.start(config.media);
     stops.push(() => media.stop());
     if (config.migrateOnStart && config.seed === 'demo') await seedDemoPictures(db, media, logger);
-    const contextDeps = { sql, tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)), db, searchSupport, media };
+    const contextDeps = { sql, tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)), db, searchSupport, media, publicUrl: config.publicUrl };
     if (config.schedulerIntervalMs > 0) {
       const scheduler = startPublishScheduler(new ArticleWriter(db), config.schedulerIntervalMs, logger);
       stops.push(scheduler.stop);

@@ -25,6 +25,8 @@ export interface Context {
   push?: PushService | null;
   /** Pictures: rendition URLs, uploads. */
   media: MediaLibrary;
+  /** The site's public origin (PUBLIC_URL), for the absolute addresses of structured data. */
+  publicUrl: string;
 }
 
 /** The long-lived pieces a context is built from. */
@@ -38,10 +40,12 @@ export interface ContextDeps {
   /** Push notifications, when on (set once push has started). */
   push?: PushService | null;
   media: MediaLibrary;
+  /** PUBLIC_URL, without its trailing slash. */
+  publicUrl: string;
 }
 
 export function makeContext(deps: ContextDeps, viewer: Viewer, requestId: string): Context {
   const sql = new CountingSql(deps.sql);
   const services = makeServices(sql, deps.tokens, deps.db, deps.searchSupport, deps.media);
-  return { requestId, viewer, services, sql, media: deps.media, loaders: new Loaders(services, viewer), push: deps.push ?? null };
+  return { requestId, viewer, services, sql, media: deps.media, publicUrl: deps.publicUrl, loaders: new Loaders(services, viewer), push: deps.push ?? null };
 }

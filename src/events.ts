@@ -43,8 +43,8 @@ export function feedSource(deps: ContextDeps): FeedSource {
     sql: deps.sql,
     services: makeServices(deps.sql, deps.tokens, deps.db, deps.searchSupport, deps.media),
     scope: (viewer, label) => {
-      const { services, loaders, sql, media } = makeContext(deps, viewer, label);
-      return { services, loaders, sql, media };
+      const { services, loaders, sql, media, publicUrl } = makeContext(deps, viewer, label);
+      return { services, loaders, sql, media, publicUrl };
     },
     topics: FEED_TOPICS,
   };

@@ -18,7 +18,7 @@ export type OutboxRecord<N extends EventName = EventName> = N & {
 };
 
 /** What a subscriber's resolvers read an event through: the services and loaders of one request. */
-export type ReadScope = Pick<Context, 'services' | 'loaders' | 'sql' | 'media'>;
+export type ReadScope = Pick<Context, 'services' | 'loaders' | 'sql' | 'media' | 'publicUrl'>;
 
 /**
  * How the feed reads the entities of one topic's events, once per instance for all subscribers: a feature's

@@ -31,6 +31,7 @@ import { throttledWarn } from '../shared/throttled-warn';
 import { Tracing } from './tracing';
 import { tracingPlugin } from './tracing-plugin';
 import { webRoutes } from './web';
+import { pageRoutes } from './pages-route';
 import { attachWebSocketServer } from './ws';
 import { graphqlWsOperations } from './ws-operations';
 import { renditionRoute } from '../modules/media/rendition.route';
@@ -118,6 +119,7 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
       }
     });
     app.use(webRoutes(config, logger));
+    app.use(pageRoutes({ config, schema, contextDeps, cache, logger }));
     app.get('/media/*path', renditionRoute({ sql: contextDeps.sql, media: contextDeps.media, logger }));
     app.use(feedRoutes({
       sql: contextDeps.sql, logger, publicUrl: config.publicUrl, mediaPublicUrl: config.media.publicUrl, hubs: config.websubHubs,

@@ -28,6 +28,7 @@ import { TextBlockType } from '../modules/article/article.blocks';
 import { ArticleLiveResolver, LiveCoverageResolver, LiveEntryResolver, TickerLiveResolver } from '../modules/live/live.resolver';
 import { LiveMutations } from '../modules/live/live.mutations';
 import { LiveSubscriptions } from '../modules/live/live.subscription';
+import { StructuredDataResolver } from '../modules/pages/structured-data.resolver';
 
 export const resolvers = [
   ArticleResolver,
@@ -60,6 +61,7 @@ export const resolvers = [
   ArticleLiveResolver,
   TickerLiveResolver,
   LiveCoverageResolver,
+  StructuredDataResolver,
   LiveEntryResolver,
   LiveMutations,
   LiveSubscriptions,

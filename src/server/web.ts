@@ -12,7 +12,7 @@ const HASHED_ASSET = /-[A-Z0-9]{8}\.(js|css|ttf|woff2?)$/;
  * Strict policy for the front page: files from Khabar only (pictures from MEDIA_PUBLIC_URL too), API calls and
  * graphql-ws to the same origin; frames only from the embed providers' players, which load when a reader asks.
  */
-function frontCsp(config: Config): string {
+export function frontCsp(config: Config): string {
   const pictures = config.media.publicUrl ? ` ${new URL(config.media.publicUrl).origin}` : '';
   return [
     "default-src 'self'", "connect-src 'self'", `img-src 'self' data:${pictures}`, `frame-src ${EMBED_PLAYER_ORIGINS.join(' ')}`,

@@ -13,7 +13,7 @@ const message = (over: Partial<PushMessage> = {}): PushMessage => ({
   collapseId: 'ticker-7',
   title: 'عاجل',
   body: 'زلزال بقوة 5 درجات يضرب إقليم الحوز',
-  url: 'https://khabar.test/#article=zilzal',
+  url: 'https://khabar.test/article/zilzal',
   urgency: 1,
   kind: 'PUSHED',
   cursor: 'YnJlYWtpbmdOZXdzOjQy',

@@ -66,7 +66,7 @@ export async function startInProcess(): Promise<InProcess> {
     };
     media = await MediaLibrary.start({ ...loadConfig({}).media, localDir: mediaDir, concurrency: 1 });
     const tokens = new TokenService(TEST_JWT_SECRET);
-    const deps: ContextDeps = { sql, tokens, db, searchSupport: await checkSearchSupport(pool), media };
+    const deps: ContextDeps = { sql, tokens, db, searchSupport: await checkSearchSupport(pool), media, publicUrl: loadConfig({}).publicUrl };
     schemaOnce ??= buildKhabarSchema();
     const schema = await schemaOnce;
     const library = media;

@@ -47,6 +47,17 @@ describe('the part of the picture each ratio shows', () => {
     expect(renditionFor(photo, { ratio: 'R4_3', width: 320, format: 'AVIF' })).toMatchObject({ width: 320, height: 240 });
     expect(renditionFor(photo, { ratio: 'ORIGINAL', width: 640, format: 'JPEG' })).toMatchObject({ width: 640, height: 480 });
   });
+
+  it('the share card of OpenGraph and Twitter is 1200 × 630 whatever width is asked, and served at its own URL', () => {
+    for (const width of [undefined, 320, 1200, 2048]) {
+      expect(renditionFor(photo, { ratio: 'SOCIAL', width, format: 'JPEG' })).toMatchObject({ width: 1200, height: 630 });
+    }
+    expect(regionFor(photo, 'SOCIAL')).toEqual({ left: 0, top: 450, width: 4000, height: 2100 });
+    const path = renditionPath(12, renditionFor(photo, { ratio: 'SOCIAL', format: 'JPEG' }));
+    expect(parseRenditionPath(path)).toMatchObject({ imageId: 12, ratio: 'SOCIAL', width: 1200, format: 'JPEG' });
+    // A picture narrower than the card gets one at its own width, never an enlargement.
+    expect(renditionFor({ ...photo, width: 800, height: 600 }, { ratio: 'SOCIAL', format: 'JPEG' })).toMatchObject({ width: 800, height: 420 });
+  });
 });
 
 describe('rendition URLs are immutable', () => {

@@ -277,6 +277,12 @@ async function showSearch(query: string): Promise<void> {
 // ---------- routing: #article=slug, #search=q, #region=code, #person=slug ----------
 
 const VIEWS = ['latest-view', 'search-view', 'article-view'] as const;
+const ARTICLE_PATH = /^\/article\/([^/]+)$/;
+
+/** The article view as the server rendered it, before the reader went elsewhere. */
+function serverRendered(): boolean {
+  return byId('article-view').dataset.serverRendered !== undefined && !byId('article-view').hidden;
+}
 
 function show(view: (typeof VIEWS)[number] | null): void {
   for (const id of VIEWS) byId(id).hidden = id !== view;
@@ -289,12 +295,14 @@ async function route(): Promise<void> {
   stopLiveBlog = null;
   hideLiveBlog();
   document.title = 'خبر · آخر الأخبار';
-  const [key, ...rest] = location.hash.slice(1).split('=');
+  // A server-rendered article page (/article/<slug>) is the article's route until the reader navigates by hash.
+  const [key, ...rest] = location.hash.length > 1 ? location.hash.slice(1).split('=') : ['article', ARTICLE_PATH.exec(location.pathname)?.[1] ?? ''];
   const value = decodeURIComponent(rest.join('='));
   try {
     if (key === 'article' && value) {
-      // Shown once filled: an empty article view whose parts then move down would be a layout shift.
-      show(null);
+      // Shown once filled: an empty article view whose parts then move down would be a layout shift (the server's
+      // rendering stays in view while the script fills it again).
+      if (!serverRendered()) show(null);
       await showArticle(value);
       if (ticket === navigation) show('article-view');
     } else if (key === 'search' && value) {

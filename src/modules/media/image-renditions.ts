@@ -11,12 +11,16 @@ export const WIDTH_LADDER = [320, 480, 640, 768, 1024, 1280, 1600, 2048] as cons
 /** The width `url` gives when none is asked for: a full-width column on most screens. */
 export const DEFAULT_WIDTH = 1024;
 
-export const IMAGE_RATIOS = ['ORIGINAL', 'R16_9', 'R4_3', 'R1_1'] as const;
+export const IMAGE_RATIOS = ['ORIGINAL', 'R16_9', 'R4_3', 'R1_1', 'SOCIAL'] as const;
 export type ImageRatio = (typeof IMAGE_RATIOS)[number];
+/** The share card of OpenGraph and Twitter (`summary_large_image`): 1200 × 630, one width only. */
+export const SOCIAL_CARD = { width: 1200, height: 630 } as const;
 /** Width over height of each cropped ratio (ORIGINAL keeps the picture's own). */
-export const RATIO_VALUES: Record<Exclude<ImageRatio, 'ORIGINAL'>, number> = { R16_9: 16 / 9, R4_3: 4 / 3, R1_1: 1 };
+export const RATIO_VALUES: Record<Exclude<ImageRatio, 'ORIGINAL'>, number> = {
+  R16_9: 16 / 9, R4_3: 4 / 3, R1_1: 1, SOCIAL: SOCIAL_CARD.width / SOCIAL_CARD.height,
+};
 /** How a ratio is written in a rendition's URL. */
-export const RATIO_SLUGS: Record<ImageRatio, string> = { ORIGINAL: 'o', R16_9: '16x9', R4_3: '4x3', R1_1: '1x1' };
+export const RATIO_SLUGS: Record<ImageRatio, string> = { ORIGINAL: 'o', R16_9: '16x9', R4_3: '4x3', R1_1: '1x1', SOCIAL: 'social' };
 
 export const IMAGE_FORMATS = ['AVIF', 'WEBP', 'JPEG'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
@@ -99,23 +103,33 @@ export function regionFor(source: RenditionSource, ratio: ImageRatio): PixelBox 
   return { left, top, width, height };
 }
 
-/** The ladder widths a region can be shown at: never wider than the region itself (its own width when it is narrower than the whole ladder). */
-export function widthsFor(region: PixelBox): number[] {
-  const widths = WIDTH_LADDER.filter((width) => width <= region.width);
+/**
+ * The ladder widths a region can be shown at: never wider than the region itself (its own width when it is narrower
+ * than the whole ladder). The share card has one width, the size OpenGraph asks for.
+ */
+export function widthsFor(region: PixelBox, ratio?: ImageRatio): number[] {
+  const ladder: readonly number[] = ratio === 'SOCIAL' ? [SOCIAL_CARD.width] : WIDTH_LADDER;
+  const widths = ladder.filter((width) => width <= region.width);
   return widths.length > 0 ? widths : [region.width];
 }
 
 /** The ladder width a request gets: the smallest at least as wide as asked, or the widest there is. */
-export function ladderWidth(requested: number | null | undefined, region: PixelBox): number {
-  const widths = widthsFor(region);
+export function ladderWidth(requested: number | null | undefined, region: PixelBox, ratio?: ImageRatio): number {
+  const widths = widthsFor(region, ratio);
   const wanted = requested ?? DEFAULT_WIDTH;
   return widths.find((width) => width >= wanted) ?? widths[widths.length - 1];
 }
 
+/** The height of a rendition `width` wide; the share card is exactly its size (its region's rounding is not carried over). */
+export function heightAt(region: PixelBox, width: number, ratio: ImageRatio): number {
+  if (ratio === 'SOCIAL' && width === SOCIAL_CARD.width) return SOCIAL_CARD.height;
+  return Math.max(1, Math.round((width * region.height) / region.width));
+}
+
 export function renditionFor(source: RenditionSource, spec: { ratio: ImageRatio; width?: number | null; format: ImageFormat }): Rendition {
   const region = regionFor(source, spec.ratio);
-  const width = ladderWidth(spec.width, region);
-  const height = Math.max(1, Math.round((width * region.height) / region.width));
+  const width = ladderWidth(spec.width, region, spec.ratio);
+  const height = heightAt(region, width, spec.ratio);
   const signature = crypto.createHash('sha256')
     .update(`${RENDITION_VERSION}|${source.originalHash}|${region.left},${region.top},${region.width},${region.height}|${width}|${spec.format}`)
     .digest('base64url').slice(0, 16);
@@ -129,7 +143,7 @@ export function renditionPath(imageId: number, rendition: Pick<Rendition, 'ratio
 
 const RATIO_BY_SLUG = new Map(Object.entries(RATIO_SLUGS).map(([ratio, slug]) => [slug, ratio as ImageRatio]));
 const FORMAT_BY_EXTENSION = new Map(Object.entries(FORMAT_EXTENSIONS).map(([format, ext]) => [ext, format as ImageFormat]));
-const RENDITION_PATH = /^\/media\/([1-9][0-9]{0,9})\/(o|16x9|4x3|1x1)-([1-9][0-9]{0,4})-([A-Za-z0-9_-]{16})\.(avif|webp|jpg)$/;
+const RENDITION_PATH = /^\/media\/([1-9][0-9]{0,9})\/(o|16x9|4x3|1x1|social)-([1-9][0-9]{0,4})-([A-Za-z0-9_-]{16})\.(avif|webp|jpg)$/;
 
 /** The rendition a URL path asks for, or null when it cannot be one. */
 export function parseRenditionPath(path: string): { imageId: number; ratio: ImageRatio; width: number; signature: string; format: ImageFormat } | null {
@@ -141,7 +155,7 @@ export function parseRenditionPath(path: string): { imageId: number; ratio: Imag
 
 /** `srcset` for one ratio and format: every ladder width the region allows. */
 export function srcSet(imageId: number, source: RenditionSource, ratio: ImageRatio, format: ImageFormat, base = ''): string {
-  return widthsFor(regionFor(source, ratio))
+  return widthsFor(regionFor(source, ratio), ratio)
     .map((width) => `${base}${renditionPath(imageId, renditionFor(source, { ratio, width, format }))} ${width}w`)
     .join(', ');
 }

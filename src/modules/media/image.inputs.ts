@@ -30,8 +30,8 @@ export class FocalPointInput {
 
 @InputType('ImageCropInput', { description: 'The part of the picture to show at one ratio, as fractions of its width and height; a box of another shape is trimmed to the ratio around the focal point.' })
 export class ImageCropInput {
-  @Field(() => ImageRatio, { description: 'R16_9, R4_3 or R1_1 (ORIGINAL is never cropped).' })
-  @IsIn(['R16_9', 'R4_3', 'R1_1'], { message: 'crops can be given for R16_9, R4_3 and R1_1 only' })
+  @Field(() => ImageRatio, { description: 'R16_9, R4_3, R1_1 or SOCIAL (ORIGINAL is never cropped).' })
+  @IsIn(['R16_9', 'R4_3', 'R1_1', 'SOCIAL'], { message: 'crops can be given for R16_9, R4_3, R1_1 and SOCIAL only' })
   ratio: ImageRatio;
 
   @Field(() => Float, { description: 'Left edge, 0–1.' }) @Min(0) @Max(1) x: number;

@@ -4,7 +4,7 @@ import { badInput } from '../../shared/errors';
 import { numericIdOf } from '../../shared/global-id';
 import { ImageFormat, ImageRatio, ImageType } from './image.type';
 import { UpdateImageInput, UploadImageInput } from './image.inputs';
-import { srcSet, widthsFor, regionFor, WIDTH_LADDER } from './image-renditions';
+import { heightAt, srcSet, widthsFor, regionFor, WIDTH_LADDER } from './image-renditions';
 import { UploadedFile, UploadScalar } from './upload';
 
 const imageId = (id: string) => numericIdOf('Image', id);
@@ -48,7 +48,7 @@ export class ImageResolver {
 
   @FieldResolver(() => [Int], { description: 'The rendition widths this picture has at a ratio (ladder widths up to its own width).' })
   widths(@Root() image: ImageType, @Arg('ratio', () => ImageRatio, { defaultValue: ImageRatio.ORIGINAL, description: 'Shape of the renditions.' }) ratio: ImageRatio = ImageRatio.ORIGINAL): number[] {
-    return widthsFor(regionFor(image.rendition, ratio));
+    return widthsFor(regionFor(image.rendition, ratio), ratio);
   }
 
   @FieldResolver(() => Int, { description: 'The height of a rendition at this ratio and width (for `<img width height>`: no layout shift).' })
@@ -57,8 +57,7 @@ export class ImageResolver {
     @Arg('width', () => Int, { description: 'A rendition width.' }) width: number,
     @Arg('ratio', () => ImageRatio, { defaultValue: ImageRatio.ORIGINAL, description: 'Shape of the rendition.' }) ratio: ImageRatio = ImageRatio.ORIGINAL,
   ): number {
-    const region = regionFor(image.rendition, ratio);
-    return Math.max(1, Math.round((width * region.height) / region.width));
+    return heightAt(regionFor(image.rendition, ratio), width, ratio);
   }
 
   @Authorized()

@@ -9,6 +9,7 @@ export enum ImageRatio {
   R16_9 = 'R16_9',
   R4_3 = 'R4_3',
   R1_1 = 'R1_1',
+  SOCIAL = 'SOCIAL',
 }
 registerEnumType(ImageRatio, {
   name: 'ImageRatio',
@@ -18,6 +19,7 @@ registerEnumType(ImageRatio, {
     R16_9: { description: '16:9, cropped by the editor or around the focal point.' },
     R4_3: { description: '4:3, cropped by the editor or around the focal point.' },
     R1_1: { description: 'Square, cropped by the editor or around the focal point.' },
+    SOCIAL: { description: 'The share card of OpenGraph and Twitter, 1200 × 630 (1.91:1), one width only; cropped by the editor or around the focal point.' },
   },
 });
 

@@ -64,7 +64,7 @@ export function renditionRoute(deps: { sql: Sql; media: MediaLibrary; logger: Lo
       if (!row) return refuse(res, 404, 'No such picture.', 60);
       if (row.expired) return refuse(res, 410, 'This picture is no longer available.', 300);
       const source = renditionSourceOf(row);
-      if (!widthsFor(regionFor(source, asked.ratio)).includes(asked.width)) return refuse(res, 404, 'No rendition of this width.', 60);
+      if (!widthsFor(regionFor(source, asked.ratio), asked.ratio).includes(asked.width)) return refuse(res, 404, 'No rendition of this width.', 60);
       const rendition = renditionFor(source, asked);
       if (rendition.signature !== asked.signature) {
         // An outdated URL (the picture was reframed since): the current one, not cached for long, as the page may change again.

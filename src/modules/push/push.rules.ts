@@ -1,3 +1,4 @@
+import { sitePaths, siteUrl } from '../../shared/site-paths';
 import crypto from 'node:crypto';
 import type { PushConfig } from '../../config';
 import type { DevicePlatform } from './device.type';
@@ -36,10 +37,10 @@ export function webPushEndpointAllowed(endpoint: string, config: Pick<PushConfig
 
 export const PLATFORMS: readonly DevicePlatform[] = ['WEB', 'ANDROID', 'IOS'];
 
-/** Where a notification leads: the article's page on the front page, the item's external link, or the live front page. */
+/** Where a notification leads: the article's page, the item's external link, or the live front page. */
 export function notificationUrl(publicUrl: string, articleSlug: string | null, externalUrl: string | null): string {
-  if (articleSlug) return `${publicUrl}/#article=${encodeURIComponent(articleSlug)}`;
-  return externalUrl ?? `${publicUrl}/`;
+  if (articleSlug) return siteUrl(publicUrl, sitePaths.article(articleSlug));
+  return externalUrl ?? siteUrl(publicUrl, sitePaths.front());
 }
 
 /** A UUID that is the same for every attempt of one job (APNs apns-id; receivers can drop repeats by it). */

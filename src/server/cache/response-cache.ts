@@ -105,6 +105,27 @@ export class ResponseCache {
   }
 
   /**
+   * A server-rendered page (or another response that is not GraphQL) by its own key: the entry while it is fresh, with
+   * its age, and the epoch to keep a miss under; null when the store cannot answer (the page is made without it).
+   */
+  async lookupPage(key: string): Promise<{ entry?: CachedResponse; age: number; epoch: string } | null> {
+    try {
+      const { entry, epoch } = await this.deps.store.lookup(key);
+      const age = entry ? Math.floor((Date.now() - entry.storedAt) / 1000) : 0;
+      return entry && age < entry.maxAge ? { entry, age, epoch } : { age: 0, epoch };
+    } catch (error) {
+      this.warnLookup(error);
+      return null;
+    }
+  }
+
+  /** Keeps a page for its max-age under the tags of what it shows; as `keep`, not when a purge came since its lookup. */
+  keepPage(key: string, epoch: string, entry: CachedResponse, tags: Iterable<string>): void {
+    if (entry.maxAge <= 0) return;
+    this.deps.store.store(key, entry, [...tags], epoch).catch(this.warnStore);
+  }
+
+  /**
    * Keeps a public response that missed, for its max-age, tagged with what it contains; not when a purge happened
    * since its lookup (it may hold what was purged). Not awaited by the response.
    */
