@@ -5,11 +5,14 @@ import { Router, type Request, type Response } from 'express';
 import { execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { type ContextDeps, makeContext } from '../context';
+import { type Context, type ContextDeps, makeContext } from '../context';
 import { ANONYMOUS } from '../auth/viewer';
 import { isDatabaseUnavailable } from '../db/unavailable';
-import { ARTICLE_PAGE_QUERY, renderArticlePage, renderNotFoundPage, type ArticlePageData } from '../modules/pages/article-page';
+import { ARTICLE_NOT_FOUND, ARTICLE_PAGE_QUERY, renderArticlePage, renderNotFoundPage, type ArticlePageData } from '../modules/pages/article-page';
 import { absoluteUrl } from '../modules/pages/structured-data.resolver';
+import {
+  newsSitemap, renderDaySitemap, renderNewsSitemap, renderRobots, renderSitemapIndex, SITEMAP_DAY, SITEMAP_PATHS, sitemapDays, sitemapOfDay,
+} from '../modules/pages/sitemaps';
 import { normalizeSlugInput } from '../shared/slug';
 import { numericIdOf } from '../shared/global-id';
 import { sitePaths } from '../shared/site-paths';
@@ -29,10 +32,12 @@ interface Deps {
   logger: Logger;
 }
 
-/** What a page request produced: its status, HTML, the tags of what it shows, and the statements it ran. */
+/** What a page request produced: its status, body, the tags of what it shows, and the statements it ran. */
 interface Rendered {
   status: number;
   body: string;
+  /** HTML unless said. */
+  type?: 'html' | 'xml';
   tags: Set<string>;
   statements: number;
   /** A canonical address to redirect to instead. */
@@ -41,9 +46,10 @@ interface Rendered {
 
 const ARTICLE_PAGE: DocumentNode = parse(ARTICLE_PAGE_QUERY);
 
+
 /**
- * The server-rendered pages for readers, crawlers and link previews: GET /article/<slug> (raw or percent-encoded;
- * another spelling of the address redirects to the canonical one with 301). Each page is read through the schema like
+ * The server-rendered pages for readers, crawlers and link previews: GET /article/<slug> (percent-encoded; another
+ * spelling of the address redirects to the canonical one with 301), the sitemaps and robots.txt. Each page is read through the schema like
  * any anonymous query, tagged with what it shows, kept in the response cache and given an ETag (304 on a match).
  */
 export function pageRoutes(deps: Deps): Router {
@@ -59,7 +65,42 @@ export function pageRoutes(deps: Deps): Router {
     if (requested !== canonical) return res.redirect(301, canonical);
     await servePage(deps, req, res, `page:${canonical}`, () => articlePage(deps, res, html, slug));
   });
+
+
+  // Sitemaps: tagged with the list of articles (a publication or correction purges them) and with each article they
+  // name (its retraction or withdrawal does).
+  const sitemap = (read: (reader: Context, req: Request) => Promise<{ body: string; ids: number[] } | null>) => async (req: Request, res: Response) => {
+    await servePage(deps, req, res, `page:${req.path}`, async () => {
+      const reader = makeContext(deps.contextDeps, ANONYMOUS, `sitemap-${crypto.randomUUID()}`);
+      const found = await read(reader, req);
+      const tags = new Set(['Article', ...(found?.ids ?? []).map((id) => entityTag('Article', id))]);
+      return { status: found ? 200 : 404, body: found?.body ?? 'No sitemap for this day.\n', type: 'xml', tags, statements: reader.sql.statements };
+    });
+  };
+  const { publicUrl } = deps.config;
+  router.get(SITEMAP_PATHS.index, sitemap(async (reader) => ({ body: renderSitemapIndex(await sitemapDays(reader), publicUrl), ids: [] })));
+  router.get(SITEMAP_PATHS.news, sitemap(async (reader) => {
+    const articles = await newsSitemap(reader);
+    return { body: renderNewsSitemap(articles, publicUrl), ids: articles.map((a) => a.id) };
+  }));
+  router.get(SITEMAP_PATHS.day(':day'), sitemap(async (reader, req) => {
+    const day = calendarDay(String(req.params.day));
+    if (!day) return null;
+    const articles = await sitemapOfDay(reader, day);
+    return articles.length ? { body: renderDaySitemap(articles, publicUrl), ids: articles.map((a) => a.id) } : null;
+  }));
+  router.get(SITEMAP_PATHS.robots, (_req, res) => {
+    res.set({ 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' }).type('text/plain').send(renderRobots(publicUrl));
+  });
   return router;
+}
+
+/** "2022-02-04" when it is a day of the calendar, else null. */
+function calendarDay(value: string): string | null {
+  const match = SITEMAP_DAY.exec(value);
+  if (!match) return null;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.toISOString().slice(0, 10) === value ? value : null;
 }
 
 /** A path segment as sent: percent-encoded in any case, in any Unicode normalization form. */
@@ -67,16 +108,22 @@ function slugOf(segment: string): string {
   return normalizeSlugInput(segment);
 }
 
-async function articlePage(deps: Deps, res: Response, html: string, slug: string): Promise<Rendered> {
+/** Runs a page's operation as an anonymous reader's, collecting the tags of what it reads; an error fails the page. */
+async function read<T>(deps: Deps, res: Response, document: DocumentNode, variableValues: Record<string, unknown>): Promise<{ data: T; tags: Set<string>; ctx: Context }> {
   const requestId = `page-${crypto.randomUUID()}`;
   const ctx = makeContext(deps.contextDeps, ANONYMOUS, requestId);
   // The schema's tag collector reads the request state's `tags`, as for an anonymous query over HTTP.
   const http = beginRequestState(res, requestId);
   const tags = (http.tags = new Set<string>());
-  const result = await execute({ schema: deps.schema, document: ARTICLE_PAGE, contextValue: { ...ctx, http }, variableValues: { slug } });
+  const result = await execute({ schema: deps.schema, document, contextValue: { ...ctx, http }, variableValues });
   if (result.errors?.length) throw result.errors[0].originalError ?? result.errors[0];
-  const article = (result.data as { article: ArticlePageData | null }).article;
-  if (!article) return { status: 404, body: renderNotFoundPage(html), tags, statements: ctx.sql.statements };
+  return { data: result.data as T, tags, ctx };
+}
+
+async function articlePage(deps: Deps, res: Response, html: string, slug: string): Promise<Rendered> {
+  const { data, tags, ctx } = await read<{ article: ArticlePageData | null }>(deps, res, ARTICLE_PAGE, { slug });
+  const { article } = data;
+  if (!article) return { status: 404, body: renderNotFoundPage(html, ARTICLE_NOT_FOUND), tags, statements: ctx.sql.statements };
   if (article.slug !== slug) return { status: 301, body: '', tags, statements: ctx.sql.statements, redirect: sitePaths.article(article.slug) };
   const [alternates] = await ctx.services.articles.alternatesFor([numericIdOf('Article', article.id)]);
   // A translation published, changed or withdrawn changes this page's hreflang links.
@@ -93,10 +140,12 @@ async function servePage(deps: Deps, req: Request, res: Response, key: string, r
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('vary', 'accept-encoding');
   const found = cache ? await cache.lookupPage(key) : null;
+  // Kept pages are HTML or XML as their key says (pages under /article/, documents named .xml).
+  const cachedType = key.endsWith('.xml') ? 'xml' : 'html';
   if (found?.entry) {
     res.setHeader('x-khabar-cache', 'HIT');
     if (config.exposeSqlCount) res.setHeader('x-khabar-sql-statements', '0');
-    return send(req, res, 200, found.entry.body, found.entry.etag, `public, max-age=${found.entry.maxAge - found.age}`);
+    return send(req, res, cachedType, found.entry.body, found.entry.etag, `public, max-age=${found.entry.maxAge - found.age}`);
   }
   let page: Rendered;
   try {
@@ -116,20 +165,20 @@ async function servePage(deps: Deps, req: Request, res: Response, key: string, r
     // Not found now may be published in a minute: kept by nobody, never indexed.
     res.setHeader('x-robots-tag', 'noindex');
     res.setHeader('cache-control', 'no-cache');
-    res.status(page.status).type('html').send(page.body);
+    res.status(page.status).type(page.type === 'xml' ? 'text/plain' : 'html').send(page.body);
     return;
   }
   const maxAge = maxAgeFor(page.tags, config.edge);
   const etag = etagOf(page.body);
   if (cache && found) cache.keepPage(key, found.epoch, { body: page.body, etag, storedAt: Date.now(), maxAge, operation: 'page' }, page.tags);
-  send(req, res, 200, page.body, etag, `public, max-age=${maxAge}`);
+  send(req, res, page.type ?? 'html', page.body, etag, `public, max-age=${maxAge}`);
 }
 
-function send(req: Request, res: Response, status: number, body: string, etag: string, cacheControl: string): void {
+function send(req: Request, res: Response, type: 'html' | 'xml', body: string, etag: string, cacheControl: string): void {
   res.setHeader('cache-control', cacheControl);
   res.setHeader('etag', etag);
   if (matchesEtag(req, etag)) return void res.status(304).end();
-  res.status(status).type('html').send(body);
+  res.status(200).type(type === 'xml' ? 'application/xml; charset=utf-8' : 'html').send(body);
 }
 
 /** The built front page, read once (`npm run build` writes it); null while it is not built. */

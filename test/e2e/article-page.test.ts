@@ -78,6 +78,17 @@ describe('an article page in Chromium', () => {
     }
   });
 
+  it("lists the seed article in its day's sitemap with its picture", async () => {
+    const [{ day }] = await app.sql<{ day: string }>(`SELECT to_char(published_at AT TIME ZONE 'Africa/Casablanca', 'YYYY-MM-DD') AS day FROM article WHERE slug = $1`, [SEED_SLUG]);
+    const index = await (await fetch(`${origin}/sitemap.xml`)).text();
+    expect(index).toContain(`/sitemaps/${day}.xml</loc>`);
+    const sitemap = await (await fetch(`${origin}/sitemaps/${day}.xml`)).text();
+    const entry = sitemap.split('<url>').find((url) => url.includes(`<loc>${app.khabar.contextDeps.publicUrl}${sitePaths.article(SEED_SLUG)}</loc>`));
+    const picture = /<image:loc>([^<]+)<\/image:loc>/.exec(entry ?? '')?.[1];
+    expect(picture).toMatch(/\/media\/\d+\/o-1280-[A-Za-z0-9_-]{16}\.jpg$/);
+    expect((await fetch(`${origin}${new URL(picture!).pathname}`)).status).toBe(200);
+  });
+
   it('gives live coverage as LiveBlogPosting with its coverage times and updates', async () => {
     const [blog] = await app.sql<{ slug: string; entries: number }>(
       'SELECT a.slug, (SELECT count(*)::int FROM live_entry e WHERE e.article_id = a.id) AS entries FROM article a JOIN live_coverage c ON c.article_id = a.id LIMIT 1');

@@ -134,13 +134,16 @@ export function renderArticlePage(template: string, article: ArticlePageData, al
     .toString();
 }
 
+export const ARTICLE_NOT_FOUND = 'هذا المقال غير موجود أو لم يُنشر بعد.';
+export const PAGE_NOT_FOUND = 'هذه الصفحة غير موجودة.';
+
 /** The 404 page: the front page's markup with a notice, never indexed. */
-export function renderNotFoundPage(template: string): string {
+export function renderNotFoundPage(template: string, notice: string): string {
   return new PageTemplate(template)
     .title(`الصفحة غير موجودة · ${SITE.name}`)
     .head(meta('name', 'robots', 'noindex'))
     .attribute('notice', 'hidden', null)
-    .fill('notice', escapeHtml('هذا المقال غير موجود أو لم يُنشر بعد.'))
+    .fill('notice', escapeHtml(notice))
     .links('#', sitePaths.front())
     .toString();
 }
