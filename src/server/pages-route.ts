@@ -8,7 +8,9 @@ import type { Config } from '../config';
 import { type Context, type ContextDeps, makeContext } from '../context';
 import { ANONYMOUS } from '../auth/viewer';
 import { isDatabaseUnavailable } from '../db/unavailable';
-import { ARTICLE_NOT_FOUND, ARTICLE_PAGE_QUERY, renderArticlePage, renderNotFoundPage, type ArticlePageData } from '../modules/pages/article-page';
+import { ARTICLE_NOT_FOUND, ARTICLE_PAGE_QUERY, PAGE_NOT_FOUND, renderArticlePage, renderNotFoundPage, type ArticlePageData } from '../modules/pages/article-page';
+import { LIST_PAGE_QUERIES, listPath, renderListPage, type ListKind, type ListPageData } from '../modules/pages/list-page';
+import { parseRegionCode } from '../modules/region/region-code';
 import { absoluteUrl } from '../modules/pages/structured-data.resolver';
 import {
   newsSitemap, renderDaySitemap, renderNewsSitemap, renderRobots, renderSitemapIndex, SITEMAP_DAY, SITEMAP_PATHS, sitemapDays, sitemapOfDay,
@@ -45,7 +47,11 @@ interface Rendered {
 }
 
 const ARTICLE_PAGE: DocumentNode = parse(ARTICLE_PAGE_QUERY);
-
+const LIST_PAGES = Object.fromEntries(Object.entries(LIST_PAGE_QUERIES).map(([kind, query]) => [kind, parse(query)])) as Record<ListKind, DocumentNode>;
+/** The filter of each list page's articles, by its key. */
+const LIST_FILTERS: Record<ListKind, (key: string) => Record<string, string>> = {
+  front: () => ({}), region: (regionCode) => ({ regionCode }), person: (personSlug) => ({ personSlug }), category: (categorySlug) => ({ categorySlug }),
+};
 
 /**
  * The server-rendered pages for readers, crawlers and link previews: GET /article/<slug> (percent-encoded; another
@@ -66,6 +72,19 @@ export function pageRoutes(deps: Deps): Router {
     await servePage(deps, req, res, `page:${canonical}`, () => articlePage(deps, res, html, slug));
   });
 
+  // The front page and the pages of a place, a person and a section: their first screen, server-rendered.
+  const listRoute = (kind: ListKind) => async (req: Request, res: Response) => {
+    const html = template();
+    if (html === null) return notBuilt(res);
+    const segment = req.path.slice(`/${kind}/`.length);
+    const key = kind === 'front' ? '' : kind === 'region' ? parseRegionCode(normalizeSlugInput(segment)) : slugOf(segment);
+    if (key === null) return void res.status(404).set('x-robots-tag', 'noindex').type('html').send(renderNotFoundPage(html, PAGE_NOT_FOUND));
+    const canonical = listPath(kind, key);
+    if (req.path !== canonical) return res.redirect(301, canonical);
+    await servePage(deps, req, res, `page:${canonical}`, () => listPage(deps, res, html, kind, key));
+  };
+  router.get('/', listRoute('front'));
+  for (const kind of ['region', 'person', 'category'] as const) router.get(`/${kind}/*rest`, listRoute(kind));
 
   // Sitemaps: tagged with the list of articles (a publication or correction purges them) and with each article they
   // name (its retraction or withdrawal does).
@@ -118,6 +137,13 @@ async function read<T>(deps: Deps, res: Response, document: DocumentNode, variab
   const result = await execute({ schema: deps.schema, document, contextValue: { ...ctx, http }, variableValues });
   if (result.errors?.length) throw result.errors[0].originalError ?? result.errors[0];
   return { data: result.data as T, tags, ctx };
+}
+
+async function listPage(deps: Deps, res: Response, html: string, kind: ListKind, key: string): Promise<Rendered> {
+  const variables = { ...(kind === 'region' ? { code: key } : kind === 'front' ? {} : { slug: key }), filter: LIST_FILTERS[kind](key) };
+  const { data, tags, ctx } = await read<ListPageData>(deps, res, LIST_PAGES[kind], variables);
+  if (kind !== 'front' && !data.subject) return { status: 404, body: renderNotFoundPage(html, PAGE_NOT_FOUND), tags, statements: ctx.sql.statements };
+  return { status: 200, body: renderListPage(html, kind, key, data, deps.config.publicUrl), tags, statements: ctx.sql.statements };
 }
 
 async function articlePage(deps: Deps, res: Response, html: string, slug: string): Promise<Rendered> {

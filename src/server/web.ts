@@ -28,8 +28,9 @@ const PLAYGROUND_CSP = [
 ].join('; ');
 
 /**
- * The reader front page at `/`, the GraphiQL playground at GET `/graphql` (browsers asking for HTML) and their
- * bundles under `/assets`, all from `config.webDir` (built by `npm run build`); nothing is fetched from elsewhere.
+ * The GraphiQL playground at GET `/graphql` (browsers asking for HTML), the front page's service worker, and the
+ * bundles under `/assets`, all from `config.webDir` (built by `npm run build`); nothing is fetched from elsewhere. The
+ * front page and the other reader pages are server-rendered from its index.html (./pages-route.ts).
  */
 export function webRoutes(config: Config, logger: Logger): Router {
   const router = Router();
@@ -50,7 +51,6 @@ export function webRoutes(config: Config, logger: Logger): Router {
     res.type('html').send(html);
   };
 
-  router.get('/', page('index.html', frontCsp(config)));
   // The front page's service worker: one stable URL at the root, so its scope is the whole site.
   router.get('/sw.js', (_req, res) => {
     res.set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });

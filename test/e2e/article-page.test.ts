@@ -62,6 +62,24 @@ describe('an article page in Chromium', () => {
     }
   });
 
+  it("with JavaScript disabled the front page and a place's page show their first cards, linking to the articles' pages", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      for (const path of ['/', '/region/MA-04']) {
+        expect((await page.goto(`${origin}${path}`))?.status()).toBe(200);
+        const links = await page.locator('#articles .card-title a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+        expect(links.length).toBeGreaterThan(0);
+        expect(links.every((href) => /^\/article\/[^/]+$/.test(href ?? ''))).toBe(true);
+      }
+      expect(await textOf(page.locator('#latest-title'))).toBe('أخبار جهة الرباط-سلا-القنيطرة');
+      await page.locator('#articles .card-title a').first().click();
+      expect(await page.locator('#article-title').isVisible()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('with JavaScript on, the front page script takes the page over without an error and keeps the article in view', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {

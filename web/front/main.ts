@@ -274,10 +274,11 @@ async function showSearch(query: string): Promise<void> {
   }
 }
 
-// ---------- routing: #article=slug, #search=q, #region=code, #person=slug ----------
+// ---------- routing: #article=slug, #search=q, #region=code, #person=slug, #category=slug (or the page's own path) ----------
 
 const VIEWS = ['latest-view', 'search-view', 'article-view'] as const;
-const ARTICLE_PATH = /^\/article\/([^/]+)$/;
+/** The server's page addresses (src/shared/site-paths.ts) as the routes they show. */
+const PAGE_PATH = /^\/(article|region|person|category)\/([^/]+)$/;
 
 /** The article view as the server rendered it, before the reader went elsewhere. */
 function serverRendered(): boolean {
@@ -295,8 +296,8 @@ async function route(): Promise<void> {
   stopLiveBlog = null;
   hideLiveBlog();
   document.title = 'خبر · آخر الأخبار';
-  // A server-rendered article page (/article/<slug>) is the article's route until the reader navigates by hash.
-  const [key, ...rest] = location.hash.length > 1 ? location.hash.slice(1).split('=') : ['article', ARTICLE_PATH.exec(location.pathname)?.[1] ?? ''];
+  // A server-rendered page (/article/<slug>, /region/<code>, …) is its own route until the reader navigates by hash.
+  const [key, ...rest] = location.hash.length > 1 ? location.hash.slice(1).split('=') : PAGE_PATH.exec(location.pathname)?.slice(1) ?? [''];
   const value = decodeURIComponent(rest.join('='));
   try {
     if (key === 'article' && value) {
@@ -314,6 +315,12 @@ async function route(): Promise<void> {
         'query RegionName($code: String!) { region(code: $code) { fullNameAr } }', { code: value })
         .then(({ region }) => (region ? `أخبار ${region.fullNameAr}` : 'أخبار الجهة'));
       await showLatest({ regionCode: value }, title);
+    } else if (key === 'category' && value) {
+      show('latest-view');
+      const title = gql<{ category: { nameAr: string } | null }>(
+        'query CategoryName($slug: String!) { category(slug: $slug) { nameAr } }', { slug: value })
+        .then(({ category }) => (category ? `أخبار ${category.nameAr}` : 'أخبار القسم'));
+      await showLatest({ categorySlug: value }, title);
     } else if (key === 'person' && value) {
       show('latest-view');
       const title = gql<{ person: { nameAr: string } | null }>(

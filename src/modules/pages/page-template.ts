@@ -22,9 +22,9 @@ export class PageTemplate {
     return this.replace(/<\/head>/, `${markup}\n</head>`);
   }
 
-  /** Puts markup inside the element with this id, which the template leaves empty. */
+  /** Puts markup inside the element with this id, in place of the plain text (or nothing) the template has there. */
   fill(id: string, markup: string): this {
-    return this.replace(new RegExp(`(<([a-z0-9]+)[^>]*\\bid="${id}"[^>]*>)(</\\2>)`), (_m, open: string, _tag: string, close: string) => `${open}${markup}${close}`);
+    return this.replace(new RegExp(`(<([a-z0-9]+)[^>]*\\bid="${id}"[^>]*>)[^<]*(</\\2>)`), (_m, open: string, _tag: string, close: string) => `${open}${markup}${close}`);
   }
 
   /** Sets (or, with null, removes) an attribute of the element with this id. */
