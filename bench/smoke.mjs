@@ -21,6 +21,7 @@ const SMOKE_ARGS = {
   'bench:storm': ['--smoke'],
   'bench:push': ['--devices', '600', '--smoke'],
   'bench:media': ['--smoke'],
+  'bench:pages': ['--smoke'],
   'bench:soak': ['--smoke'],
   'bench:migrations': ['--smoke'],
 };
