@@ -168,9 +168,13 @@ async function main() {
       peers.apns.ask({ type: 'addresses', count: split.apns }, 'addresses'),
     ]);
     const regions = (await db.query(`SELECT code FROM region WHERE level = 'region' ORDER BY code`)).map((r) => r.code);
-    await insertDevices(db, 'WEB', web.addresses.map((s) => [s.endpoint, s.keys.p256dh, s.keys.auth]), regions);
-    await insertDevices(db, 'ANDROID', fcm.addresses.map((t) => [t, null, null]), regions);
-    await insertDevices(db, 'IOS', apns.addresses.map((t) => [t, null, null]), regions);
+    // In registration order, as browsers and phones arrive over time: platforms mixed (inserted platform by platform,
+    // the push went out one platform after another, Web Push's encryption on its own first).
+    await insertDevices(db, interleave([
+      web.addresses.map((s) => ['WEB', s.endpoint, s.keys.p256dh, s.keys.auth]),
+      fcm.addresses.map((t) => ['ANDROID', t, null, null]),
+      apns.addresses.map((t) => ['IOS', t, null, null]),
+    ]), regions);
     const setupMs = Date.now() - setupStart;
 
     const gql = (query, variables, auth) => fetch(khabar.url, {
@@ -256,10 +260,10 @@ async function main() {
 }
 
 /** Devices in bulk, as registrations would leave them: 40 % follow no region, the others one or two regions; urgency filters 1–3. */
-async function insertDevices(db, platform, addresses, regions) {
+async function insertDevices(db, devices, regions) {
   const CHUNK = 10_000;
-  for (let i = 0; i < addresses.length; i += CHUNK) {
-    const chunk = addresses.slice(i, i + CHUNK);
+  for (let i = 0; i < devices.length; i += CHUNK) {
+    const chunk = devices.slice(i, i + CHUNK);
     const regionSets = chunk.map((_, n) => {
       const k = (i + n) % 10;
       if (k < 4) return '{}';
@@ -268,10 +272,16 @@ async function insertDevices(db, platform, addresses, regions) {
     });
     await db.query(
       `INSERT INTO push_device (platform, address, p256dh, auth, region_codes, min_urgency, locale, secret_hash)
-       SELECT $1, a, p, k, r::text[], 1 + (n % 3), CASE WHEN n % 5 = 0 THEN 'fr' ELSE 'ar' END, '\\x00'
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS t(a, p, k, r, n)`,
-      [platform, chunk.map((c) => c[0]), chunk.map((c) => c[1]), chunk.map((c) => c[2]), regionSets]);
+       SELECT f, a, p, k, r::text[], 1 + (n % 3), CASE WHEN n % 5 = 0 THEN 'fr' ELSE 'ar' END, '\\x00'
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS t(f, a, p, k, r, n)`,
+      [chunk.map((c) => c[0]), chunk.map((c) => c[1]), chunk.map((c) => c[2]), chunk.map((c) => c[3]), regionSets]);
   }
+}
+
+/** The lists merged evenly, each keeping its order: item i of a list of n lands near position i / n of the whole. */
+function interleave(lists) {
+  return lists.flatMap((list) => list.map((item, i) => ({ item, at: (i + 0.5) / list.length })))
+    .sort((a, b) => a.at - b.at).map((entry) => entry.item);
 }
 
 /** Q1 latencies (ms) from the Q1 process while `during` runs. */

@@ -128,7 +128,7 @@ export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, 
     const batch = results;
     results = [];
     const flushStarted = Date.now();
-    flushing = flushing.then(() => recordResults(db, consumer, batch))
+    flushing = flushing.then(() => recordResultsRetryingConflicts(db, consumer, batch))
       .then(() => log.debug({ jobs: batch.length, ms: Date.now() - flushStarted }, 'recorded outcomes'))
       .catch((error) => {
       // The leases run out and the jobs are delivered again: at least once, never lost.
@@ -197,10 +197,13 @@ export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, 
   // outcome waiting for its write must not let another instance deliver the job again.
   const renew = setInterval(() => {
     if (held.size === 0 || stopped) return;
+    // SKIP LOCKED: a job whose outcome is being written right now needs no renewal, and waiting for it in no set order
+    // could deadlock with that write (seen in bench:push: a deadlock failed an outcome write, and its 289 jobs were sent again once their leases ran out).
     db.query(
       `UPDATE delivery_job j SET next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
-       FROM unnest($1::bigint[], $2::uuid[]) AS h(id, token)
-       WHERE j.id = h.id AND j.lease_token = h.token AND j.state = 'queued'`, [[...held.keys()], [...held.values()], options.leaseMs],
+       FROM (SELECT c.id FROM delivery_job c JOIN unnest($1::bigint[], $2::uuid[]) AS h(id, token) ON c.id = h.id AND c.lease_token = h.token
+             WHERE c.state = 'queued' FOR UPDATE OF c SKIP LOCKED) renewable
+       WHERE j.id = renewable.id`, [[...held.keys()], [...held.values()], options.leaseMs],
     ).catch((error) => failed(error, { jobs: held.size }, 'renewing leases failed'));
   }, Math.max(50, Math.floor(options.leaseMs / 3)));
   const prune = () => void db.query(
@@ -386,6 +389,22 @@ function resultOf(consumer: DeliveryConsumer, job: ClaimedJob, outcome: Outcome)
       return { job, state: 'failed', delayMs: 0, status, error: outcome.error, gone: true };
     default:
       return { job, state: outcome.state, delayMs: 0, status, error: outcome.error, gone: false };
+  }
+}
+
+/** PostgreSQL's codes for a statement it gave up because of another one (deadlock, serialization): worth running again. */
+const CONFLICT_CODES = new Set(['40P01', '40001']);
+const CONFLICT_ATTEMPTS = 3;
+
+/** An outcome write lost to a conflict is written again at once: leaving it to the lease would send its jobs twice. */
+async function recordResultsRetryingConflicts(db: DataSource, consumer: DeliveryConsumer, results: Result[]): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await recordResults(db, consumer, results);
+    } catch (error) {
+      const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+      if (attempt >= CONFLICT_ATTEMPTS || !code || !CONFLICT_CODES.has(code)) throw error;
+    }
   }
 }
 
