@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { makeDataSource } from './db/data-source';
@@ -8,6 +10,7 @@ import { resolveJwtSecret, TokenService } from './auth/tokens';
 import type { ContextDeps } from './context';
 import { feedSource } from './events';
 import { PoolSql } from './db/sql';
+import { ReadRouting } from './db/replicas';
 import { buildKhabarSchema } from './server/schema';
 import { startHttpServer } from './server/http';
 import { makeLogger } from './server/logger';
@@ -68,7 +71,9 @@ export async function startKhabar(config: Config, options: { logger?: Logger } =
     const media = await MediaLibrary.start(config.media);
     stops.push(() => media.stop());
     if (config.migrateOnStart && config.seed === 'demo') await seedDemoPictures(db, media, logger);
-    const contextDeps = { sql, tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)), db, searchSupport, media, publicUrl: config.publicUrl };
+    const reads = await ReadRouting.start((db.driver as PostgresDriver).master as Pool, sql, config.replicas, logger, config.dbPoolSize);
+    stops.push(() => reads.stop());
+    const contextDeps = { sql, reads, tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)), db, searchSupport, media, publicUrl: config.publicUrl };
     if (config.schedulerIntervalMs > 0) {
       const scheduler = startPublishScheduler(new ArticleWriter(db), config.schedulerIntervalMs, logger);
       stops.push(scheduler.stop);
@@ -77,6 +82,8 @@ export async function startKhabar(config: Config, options: { logger?: Logger } =
     }
     const live = await startLiveFeed({ source: feedSource(contextDeps), db, databaseUrl, redisUrl: config.redisUrl, logger, ...config.live });
     stops.push(live.stop);
+    // Before the response cache's purge listener: no response read from a standby short of this change is kept.
+    live.feed.onEvents(async () => reads.fence());
     dropStaleFiles(live.feed, media, logger);
     const schema = await buildKhabarSchema();
     const http = await startHttpServer({ config, schema, contextDeps, db, logger, feed: live.feed });

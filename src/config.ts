@@ -19,6 +19,8 @@ export interface Config {
   readonly exposeSqlCount: boolean;
   readonly logLevel: string;
   readonly dbPoolSize: number;
+  /** Streaming standbys that anonymous reads go to while they keep up with the primary (docs/replicas.md). */
+  readonly replicas: ReplicaConfig;
   /** How often due scheduled articles are published; 0 turns this instance's scheduler off. */
   readonly schedulerIntervalMs: number;
   /** Live coverage nobody has posted to for this many hours ends by itself (checked by the scheduler). */
@@ -50,6 +52,35 @@ export interface Config {
   readonly websubHubs: readonly string[];
   /** Breaking news as push notifications (docs/push.md). */
   readonly push: PushConfig;
+}
+
+export interface ReplicaConfig {
+  /** DATABASE_REPLICA_URLS: standbys of DATABASE_URL; none means every read goes to the primary. */
+  readonly urls: readonly string[];
+  /** A standby whose replay is further behind the primary than this is taken out of rotation until it catches up. */
+  readonly maxLagMs: number;
+  /** How often each standby's replay position is compared with the primary's. */
+  readonly checkIntervalMs: number;
+}
+
+function replicaConfig(env: Env): ReplicaConfig {
+  const urls = (env.DATABASE_REPLICA_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+  for (const raw of urls) {
+    let url: URL | null = null;
+    try {
+      url = new URL(raw);
+    } catch { /* refused below */ }
+    if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname) {
+      // The value may hold a password: name the variable and the position, not the text.
+      throw new Error(`DATABASE_REPLICA_URLS must be comma-separated postgres:// URLs; item ${urls.indexOf(raw) + 1} is not one`);
+    }
+  }
+  if (urls.length > 0 && !env.DATABASE_URL) throw new Error('DATABASE_REPLICA_URLS needs DATABASE_URL: replicas stream from an external primary, not the embedded PostgreSQL');
+  return Object.freeze({
+    urls: Object.freeze(urls),
+    maxLagMs: positiveIntFrom(env, 'REPLICA_MAX_LAG_MS', 2000),
+    checkIntervalMs: positiveIntFrom(env, 'REPLICA_CHECK_INTERVAL_MS', 500),
+  });
 }
 
 export interface PushConfig {
@@ -279,6 +310,7 @@ export function loadConfig(env: Env = process.env, { edge, push, ...overrides }:
     exposeSqlCount: flag(env, 'KHABAR_EXPOSE_SQL_COUNT', nodeEnv !== 'production'),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     dbPoolSize: positiveIntFrom(env, 'DB_POOL_SIZE', 10),
+    replicas: replicaConfig(env),
     schedulerIntervalMs: intFrom(env, 'SCHEDULER_INTERVAL_MS', 1000),
     liveCoverageIdleHours: positiveIntFrom(env, 'LIVE_COVERAGE_IDLE_HOURS', 12),
     // Live drain (at most 4 s) + this + closing the database stays inside Docker's 10 s stop timeout.

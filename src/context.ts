@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
-import type { Viewer } from './auth/viewer';
 import type { TokenService } from './auth/tokens';
 import { Loaders } from './loaders';
 import { makeServices, Services } from './services';
 import { CountingSql, Sql } from './db/sql';
+import type { ReadRouting, RequestReads } from './db/replicas';
+import { isEditor, type Viewer } from './auth/viewer';
 import type { HttpRequestState } from './server/request-state';
 import type { SearchSupport } from './modules/search/search-support';
 import type { PushService } from './modules/push/push';
@@ -17,6 +18,8 @@ export interface Context {
   loaders: Loaders;
   /** This request's database reads, counted. */
   sql: CountingSql;
+  /** Where this request's reads go, when read replicas are configured (a mutation sends them to the primary). */
+  reads?: RequestReads;
   /** HTTP requests only: what is recorded about this one (cache tags of anonymous reads, operation, errors, span). */
   http?: HttpRequestState;
   /** The client's address (under TRUST_PROXY, as the HTTP path decides it), for per-address limits. */
@@ -31,7 +34,10 @@ export interface Context {
 
 /** The long-lived pieces a context is built from. */
 export interface ContextDeps {
+  /** The primary: writes' reads, the event feed, the scheduler. */
   sql: Sql;
+  /** Read replicas (DATABASE_REPLICA_URLS), when configured: requests' reads go through it (see makeContext). */
+  reads?: ReadRouting;
   tokens: TokenService;
   /** Write paths run their transactions on it. */
   db: DataSource;
@@ -44,8 +50,14 @@ export interface ContextDeps {
   publicUrl: string;
 }
 
-export function makeContext(deps: ContextDeps, viewer: Viewer, requestId: string): Context {
-  const sql = new CountingSql(deps.sql);
+/**
+ * A request's context (or, `from: 'primary'`, an event's). The one rule of where reads go: anonymous requests read
+ * from a read replica in rotation (one that keeps up with the primary); editors, mutations (RequestReads.usePrimary)
+ * and committed events read the primary, which already holds what was just written.
+ */
+export function makeContext(deps: ContextDeps, viewer: Viewer, requestId: string, from: 'routed' | 'primary' = 'routed'): Context {
+  const reads = from === 'routed' && deps.reads?.enabled && !isEditor(viewer) ? deps.reads.forRequest() : undefined;
+  const sql = new CountingSql(reads ?? deps.sql);
   const services = makeServices(sql, deps.tokens, deps.db, deps.searchSupport, deps.media);
-  return { requestId, viewer, services, sql, media: deps.media, publicUrl: deps.publicUrl, loaders: new Loaders(services, viewer), push: deps.push ?? null };
+  return { requestId, viewer, services, sql, reads, media: deps.media, publicUrl: deps.publicUrl, loaders: new Loaders(services, viewer), push: deps.push ?? null };
 }

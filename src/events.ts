@@ -43,7 +43,8 @@ export function feedSource(deps: ContextDeps): FeedSource {
     sql: deps.sql,
     services: makeServices(deps.sql, deps.tokens, deps.db, deps.searchSupport, deps.media),
     scope: (viewer, label) => {
-      const { services, loaders, sql, media, publicUrl } = makeContext(deps, viewer, label);
+      // A committed event's rows may not have reached a replica yet: events read the primary.
+      const { services, loaders, sql, media, publicUrl } = makeContext(deps, viewer, label, 'primary');
       return { services, loaders, sql, media, publicUrl };
     },
     topics: FEED_TOPICS,

@@ -79,7 +79,7 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     if (redis) stops.push(() => redis.quit().then(() => undefined, () => redis.disconnect()));
     const tracing = edge.tracesUrl ? new Tracing(edge.tracesUrl, edge.serviceName, edge.traceSampleRatio) : null;
     if (tracing) stops.push(() => tracing.stop());
-    const metrics = edge.metrics ? new Metrics(() => (db.driver as PostgresDriver).master as Pool, feed) : null;
+    const metrics = edge.metrics ? new Metrics(() => (db.driver as PostgresDriver).master as Pool, feed, contextDeps.reads) : null;
     const rateCounter: RateCounter = redis ? new RedisRateCounter(redis, edge.redisKeyPrefix) : new MemoryRateCounter();
     const policy = new OperationPolicy(config, manifest, rateCounter, {
       onRateLimited: (scope) => metrics?.rateLimited.inc({ scope }),
@@ -120,9 +120,11 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     });
     app.use(webRoutes(config, logger));
     app.use(pageRoutes({ config, schema, contextDeps, cache, logger }));
+    // Pictures read the primary: an editor's browser asks for a rendition (without a token) the moment it was uploaded.
     app.get('/media/*path', renditionRoute({ sql: contextDeps.sql, media: contextDeps.media, logger }));
     app.use(feedRoutes({
-      sql: contextDeps.sql, logger, publicUrl: config.publicUrl, mediaPublicUrl: config.media.publicUrl, hubs: config.websubHubs,
+      // Feeds read like anonymous GraphQL requests: from a read replica in rotation.
+      sql: contextDeps.reads?.enabled ? contextDeps.reads.anonymous : contextDeps.sql, logger, publicUrl: config.publicUrl, mediaPublicUrl: config.media.publicUrl, hubs: config.websubHubs,
       exposeSqlCount: config.exposeSqlCount,
       cache: cache && { lookup: (key) => cache.store.lookup(key), store: (...args) => cache.store.store(...args), entityTag },
     }));
@@ -208,6 +210,7 @@ function apolloServer({ config, schema, logger, server, policy, tracing, manifes
       logUnexpectedErrors(logger),
       databaseUnavailableStatus,
       ...(config.exposeSqlCount ? [sqlCountHeader] : []),
+      mutationsReadThePrimary,
     ],
   });
 }
@@ -216,6 +219,17 @@ function requiredManifestFile(file: string | undefined): string {
   if (!file) throw new Error('PERSISTED_ONLY=true needs PERSISTED_QUERIES_FILE (the manifest of allowed documents)');
   return file;
 }
+
+/** A mutation reads back what it wrote: its reads go to the primary, never to a read replica. */
+const mutationsReadThePrimary: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, contextValue }) {
+        if (operation?.operation === 'mutation') contextValue.reads?.usePrimary();
+      },
+    };
+  },
+};
 
 /** Reports each response's SQL statement count, for the statement-count tests and the benchmarks. */
 const sqlCountHeader: ApolloServerPlugin<Context> = {

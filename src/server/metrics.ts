@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import client, { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Pool } from 'pg';
 import type { EventFeed } from '../realtime/feed';
+import type { ReadRouting } from '../db/replicas';
 
 /** Operation names are chosen by clients: past this many distinct ones, new names are counted as "other". */
 const MAX_OPERATION_LABELS = 200;
@@ -18,7 +19,7 @@ export class Metrics {
   readonly rateLimited: Counter<'scope'>;
   private readonly operationNames = new Set<string>();
 
-  constructor(pool: () => Pool | undefined, feed: EventFeed) {
+  constructor(pool: () => Pool | undefined, feed: EventFeed, reads?: ReadRouting) {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'khabar_' });
     const registers = [this.registry];
     this.requests = new Counter({ name: 'khabar_graphql_requests_total', help: 'GraphQL HTTP requests by operation, status and response-cache result.', labelNames: ['operation', 'status', 'cache'], registers });
@@ -65,6 +66,7 @@ export class Metrics {
         this.set({ state: 'waiting' }, current.waitingCount);
       },
     });
+    if (reads?.enabled) replicaMetrics(reads, registers);
   }
 
   operationLabel(name: string | undefined): string {
@@ -81,4 +83,43 @@ export class Metrics {
       res.end(await this.registry.metrics());
     };
   }
+}
+
+/** Read replicas: each one's place in rotation and lag, its removals and returns, and where statements ran. */
+function replicaMetrics(reads: ReadRouting, registers: Registry[]): void {
+  new Gauge({
+    name: 'khabar_db_replica_in_rotation', help: 'Whether a read replica takes anonymous reads (1) or is out of rotation, behind or unreachable (0).', labelNames: ['replica'], registers,
+    collect() {
+      for (const replica of reads.status()) this.set({ replica: replica.name }, replica.inRotation ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'khabar_db_replica_lag_seconds', help: 'How far behind the primary a read replica was at its last check (at most one check interval more than it is).', labelNames: ['replica'], registers,
+    collect() {
+      for (const replica of reads.status()) if (replica.lagMs !== null) this.set({ replica: replica.name }, replica.lagMs / 1000);
+    },
+  });
+  const seen = new Map<string, number>();
+  const counter = (name: string, help: string, field: 'removals' | 'returns') => new Counter({
+    name, help, labelNames: ['replica'], registers,
+    collect() {
+      for (const replica of reads.status()) {
+        const key = `${field}|${replica.name}`;
+        this.inc({ replica: replica.name }, replica[field] - (seen.get(key) ?? 0));
+        seen.set(key, replica[field]);
+      }
+    },
+  });
+  counter('khabar_db_replica_removals_total', 'Times a read replica was taken out of rotation (behind or unreachable).', 'removals');
+  counter('khabar_db_replica_returns_total', 'Times a read replica caught up and came back into rotation.', 'returns');
+  const counted = { primary: 0, replica: 0 };
+  new Counter({
+    name: 'khabar_db_routed_statements_total', help: 'Statements of routed reads (anonymous requests), by where they ran: replica or primary.', labelNames: ['target'], registers,
+    collect() {
+      for (const target of ['primary', 'replica'] as const) {
+        this.inc({ target }, reads.reads[target] - counted[target]);
+        counted[target] = reads.reads[target];
+      }
+    },
+  });
 }

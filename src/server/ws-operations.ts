@@ -113,9 +113,11 @@ export function graphqlWsOperations(deps: Deps): GraphqlWsOperations {
       const viewer = ctx.extra.viewer ?? ANONYMOUS;
       const requestId = `ws-${id}`;
       // A subscription resolves nothing until its first event, which brings its own loaders.
-      return isSubscription(args)
-        ? { requestId, viewer, feed, ...feed.baseScope(viewer) }
-        : { ...makeContext(contextDeps, viewer, requestId), feed, clientAddress: ctx.extra.address };
+      if (isSubscription(args)) return { requestId, viewer, feed, ...feed.baseScope(viewer) };
+      const context = makeContext(contextDeps, viewer, requestId);
+      // A mutation reads back what it wrote: from the primary, as over HTTP.
+      if (getOperationAST(args.document, args.operationName)?.operation === 'mutation') context.reads?.usePrimary();
+      return { ...context, feed, clientAddress: ctx.extra.address };
     },
     subscribe: (args) => subscribeSharingResults(args, operations, (args.contextValue as LiveContext).viewer),
     onComplete: () => {

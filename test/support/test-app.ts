@@ -61,7 +61,8 @@ export function mediaDirOf(databaseUrl: string): string {
   return path.join(os.tmpdir(), `khabar-media-${new URL(databaseUrl).pathname.slice(1)}`);
 }
 
-async function startInstance(databaseUrl: string, overrides: ConfigOverrides = {}, options: InstanceOptions = {}): Promise<TestApp> {
+/** A Khabar on a database the test made itself (its own PostgreSQL server); `stop()` leaves the database. */
+export async function startInstance(databaseUrl: string, overrides: ConfigOverrides = {}, options: InstanceOptions = {}): Promise<TestApp> {
   const config = loadConfig({}, {
     media: { ...loadConfig({}).media, localDir: mediaDirOf(databaseUrl), concurrency: 1 },
     databaseUrl,

@@ -58,6 +58,27 @@ describe('configuration', () => {
     expect(() => loadConfig({ OTEL_TRACES_SAMPLER_ARG: '1.5' })).toThrow(/OTEL_TRACES_SAMPLER_ARG must be a number between 0 and 1/);
   });
 
+  it('reads read replicas: none by default, a comma-separated list of standbys, lag and check interval', () => {
+    expect(loadConfig({}).replicas).toEqual({ urls: [], maxLagMs: 2000, checkIntervalMs: 500 });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://khabar@primary/khabar',
+      DATABASE_REPLICA_URLS: ' postgres://khabar:secret@replica-1/khabar, postgresql://khabar@replica-2:6432/khabar ,',
+      REPLICA_MAX_LAG_MS: '500', REPLICA_CHECK_INTERVAL_MS: '100',
+    });
+    expect(config.replicas).toEqual({ urls: ['postgres://khabar:secret@replica-1/khabar', 'postgresql://khabar@replica-2:6432/khabar'], maxLagMs: 500, checkIntervalMs: 100 });
+    expect(Object.isFrozen(config.replicas) && Object.isFrozen(config.replicas.urls)).toBe(true);
+  });
+
+  it('refuses a replica that is not a postgres URL (without echoing it: it may hold a password), replicas of the embedded database, and a lag of 0', () => {
+    const primary = { DATABASE_URL: 'postgres://khabar@primary/khabar' };
+    expect(() => loadConfig({ ...primary, DATABASE_REPLICA_URLS: 'postgres://a/khabar,mysql://u:hunter2@b/khabar' }))
+      .toThrow('DATABASE_REPLICA_URLS must be comma-separated postgres:// URLs; item 2 is not one');
+    expect(() => loadConfig({ ...primary, DATABASE_REPLICA_URLS: 'replica-1:5432' })).toThrow(/item 1 is not one/);
+    expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'postgres://replica/khabar' })).toThrow(/DATABASE_REPLICA_URLS needs DATABASE_URL/);
+    expect(() => loadConfig({ REPLICA_MAX_LAG_MS: '0' })).toThrow('REPLICA_MAX_LAG_MS must be a positive integer, got "0"');
+    expect(() => loadConfig({ REPLICA_CHECK_INTERVAL_MS: '2s' })).toThrow('REPLICA_CHECK_INTERVAL_MS must be a non-negative integer, got "2s"');
+  });
+
   it('lets overrides win over the environment, the edge settings field by field', () => {
     const config = loadConfig({ MAX_DEPTH: '7', MAX_COST: '9' }, { port: 0, edge: { maxDepth: 3 } });
     expect(config.port).toBe(0);
