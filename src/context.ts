@@ -51,12 +51,13 @@ export interface ContextDeps {
 }
 
 /**
- * A request's context (or, `from: 'primary'`, an event's). The one rule of where reads go: anonymous requests read
- * from a read replica in rotation (one that keeps up with the primary); editors, mutations (RequestReads.usePrimary)
- * and committed events read the primary, which already holds what was just written.
+ * A request's context (or, `from: 'primary'`, an event's). The one rule of where reads go: requests read from a read
+ * replica in rotation (one that keeps up with the primary), an editor's only from one that has replayed their last
+ * write; mutations (RequestReads.forMutation) and committed events read the primary, which holds what was just written.
  */
 export function makeContext(deps: ContextDeps, viewer: Viewer, requestId: string, from: 'routed' | 'primary' = 'routed'): Context {
-  const reads = from === 'routed' && deps.reads?.enabled && !isEditor(viewer) ? deps.reads.forRequest() : undefined;
+  const writer = isEditor(viewer) ? viewer.subject ?? viewer.name ?? '' : null;
+  const reads = from === 'routed' && deps.reads?.enabled ? deps.reads.forRequest(writer) : undefined;
   const sql = new CountingSql(reads ?? deps.sql);
   const services = makeServices(sql, deps.tokens, deps.db, deps.searchSupport, deps.media);
   return { requestId, viewer, services, sql, reads, media: deps.media, publicUrl: deps.publicUrl, loaders: new Loaders(services, viewer), push: deps.push ?? null };

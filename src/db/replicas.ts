@@ -90,6 +90,8 @@ export class ReadRouting {
   private stopped = false;
   /** When content last changed, as this instance heard (see fence). */
   private fenceAt = 0;
+  /** Each editor's last write: the primary's WAL position after it committed, and when it was taken. */
+  private readonly lastWrites = new Map<string, { lsn: bigint; at: number }>();
   /** Statements run through this routing, by where they ran (metrics). */
   readonly reads = { primary: 0, replica: 0 };
 
@@ -124,19 +126,56 @@ export class ReadRouting {
     return this.replicas.length > 0;
   }
 
-  /** A request's reads: all on one standby (one consistent view) or on the primary; see RequestReads. */
-  forRequest(): RequestReads {
-    return new RequestReads(this);
+  /**
+   * A request's reads: all on one standby (one consistent view) or on the primary; see RequestReads. An editor's
+   * (`writer`, their token's subject) go only to a standby that has replayed their last write.
+   */
+  forRequest(writer: string | null = null): RequestReads {
+    return new RequestReads(this, writer, writer === null ? null : this.lastWriteOf(writer));
+  }
+
+  /**
+   * Notes that `writer`'s write committed: until a standby has replayed the primary's position now, their reads go to
+   * the primary. Its position unknown (the primary did not answer), none is trusted with their reads for a while.
+   */
+  async recordWrite(writer: string): Promise<void> {
+    let lsn: bigint;
+    try {
+      const { rows } = await this.primaryPool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+      lsn = parseLsn(rows[0].lsn);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not read the primary\'s WAL position after a write; the editor reads from the primary');
+      lsn = UNKNOWN_POSITION;
+    }
+    const known = this.lastWrites.get(writer);
+    this.lastWrites.set(writer, { lsn: known && known.lsn > lsn ? known.lsn : lsn, at: Date.now() });
+    if (this.lastWrites.size > 1_000) for (const key of [...this.lastWrites.keys()]) this.lastWriteOf(key);
+  }
+
+  /**
+   * The WAL position a standby must have replayed to serve `writer`, or null. A write older than the maximum lag plus
+   * two checks constrains nothing: every standby in rotation holds it.
+   */
+  lastWriteOf(writer: string): bigint | null {
+    const last = this.lastWrites.get(writer);
+    if (!last) return null;
+    if (last.at >= Date.now() - this.settings.maxLagMs - 2 * this.settings.checkIntervalMs) return last.lsn;
+    this.lastWrites.delete(writer);
+    return null;
   }
 
   /** For routes that read one statement per request (feeds, pictures): each statement routed as a request. */
   readonly anonymous: Sql = { query: (text, values) => this.forRequest().query(text, values) };
 
-  /** The next standby in rotation that holds the last change this instance heard of (round robin), or null: the primary. */
-  pick(): Replica | null {
+  /**
+   * The next standby in rotation that holds the last change this instance heard of and, for an editor, has replayed
+   * past `after` (their last write), round robin; or null: the primary.
+   */
+  pick(after: bigint | null = null): Replica | null {
     for (let tried = 0; tried < this.replicas.length; tried += 1) {
       const replica = this.replicas[this.next++ % this.replicas.length];
-      if (replica.inRotation && replica.caughtUpAt >= this.fenceAt) return replica;
+      if (!replica.inRotation || replica.caughtUpAt < this.fenceAt) continue;
+      if (after === null || (replica.replayLsn !== null && replica.replayLsn >= after)) return replica;
     }
     return null;
   }
@@ -243,6 +282,9 @@ export class ReadRouting {
   }
 }
 
+/** Above any WAL position: what an editor's last write is taken to be when the primary could not say. */
+const UNKNOWN_POSITION = (1n << 64n) - 1n;
+
 /** After a fence, standbys short of it are checked again this soon (they usually replay within milliseconds). */
 const FENCE_RECHECK_MS = 20;
 
@@ -251,27 +293,32 @@ const RECOVERY_CONFLICT = '40001';
 
 /**
  * One request's reads: the first statement picks a standby in rotation (or the primary), and the rest follow it, so
- * a response never mixes two standbys' points in time. `usePrimary()` sends what is left to the primary (a mutation
- * reading what it wrote). A standby that fails a statement for being away is taken out and the statement runs on
- * the primary, so the reader sees no error.
+ * a response never mixes two standbys' points in time. A mutation's reads go to the primary (`forMutation()`), and
+ * once it ran, an editor's last write is noted (`mutationDone()`). A standby that fails a statement for being away is
+ * taken out and the statement runs on the primary, so the reader sees no error.
  */
 export class RequestReads implements Sql {
   /** undefined until the first statement decides. */
   private replica: Replica | null | undefined;
+  private mutated = false;
 
-  constructor(private readonly routing: ReadRouting) {}
+  constructor(private readonly routing: ReadRouting, private readonly writer: string | null, private readonly after: bigint | null) {}
 
-  usePrimary(): void {
+  /** A mutation reads back what it wrote: everything left goes to the primary. */
+  forMutation(): void {
     this.replica = null;
+    this.mutated = true;
   }
 
-  /** Whether this request's reads so far came from a standby. */
-  get fromReplica(): boolean {
-    return !!this.replica;
+  /** After a mutation, before its answer is sent: an editor's next reads wait for a standby holding what it wrote. */
+  async mutationDone(): Promise<void> {
+    if (!this.mutated || this.writer === null) return;
+    this.mutated = false;
+    await this.routing.recordWrite(this.writer);
   }
 
   async query<T = any>(text: string, values?: unknown[]): Promise<T[]> {
-    if (this.replica === undefined) this.replica = this.routing.pick();
+    if (this.replica === undefined) this.replica = this.routing.pick(this.after);
     const replica = this.replica;
     if (replica) {
       try {

@@ -220,12 +220,18 @@ function requiredManifestFile(file: string | undefined): string {
   return file;
 }
 
-/** A mutation reads back what it wrote: its reads go to the primary, never to a read replica. */
+/**
+ * A mutation reads back what it wrote: its reads go to the primary, never to a read replica; before its answer is
+ * sent, an editor's write position is noted, so their next reads come from a replica that holds it (or the primary).
+ */
 const mutationsReadThePrimary: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ operation, contextValue }) {
-        if (operation?.operation === 'mutation') contextValue.reads?.usePrimary();
+        if (operation?.operation === 'mutation') contextValue.reads?.forMutation();
+      },
+      async willSendResponse({ contextValue }) {
+        await contextValue.reads?.mutationDone();
       },
     };
   },

@@ -2,7 +2,7 @@ import { getOperationAST, GraphQLError, GraphQLFormattedError, GraphQLSchema } f
 import { CloseCode, makeServer, Server } from 'graphql-ws';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { ContextDeps, makeContext } from '../context';
+import { Context, ContextDeps, makeContext } from '../context';
 import { ANONYMOUS, isEditor, Viewer } from '../auth/viewer';
 import type { EventFeed } from '../realtime/feed';
 import type { LiveContext } from '../realtime/event-stream';
@@ -116,14 +116,18 @@ export function graphqlWsOperations(deps: Deps): GraphqlWsOperations {
       if (isSubscription(args)) return { requestId, viewer, feed, ...feed.baseScope(viewer) };
       const context = makeContext(contextDeps, viewer, requestId);
       // A mutation reads back what it wrote: from the primary, as over HTTP.
-      if (getOperationAST(args.document, args.operationName)?.operation === 'mutation') context.reads?.usePrimary();
+      if (getOperationAST(args.document, args.operationName)?.operation === 'mutation') context.reads?.forMutation();
       return { ...context, feed, clientAddress: ctx.extra.address };
     },
     subscribe: (args) => subscribeSharingResults(args, operations, (args.contextValue as LiveContext).viewer),
     onComplete: () => {
       openOperations -= 1;
     },
-    onNext: (_ctx, id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors, `ws-${id}`) } : undefined),
+    onNext: async (_ctx, id, _payload, args, result) => {
+      // An editor's mutation: their write position is noted before they get the answer, as over HTTP.
+      await (args.contextValue as Partial<Context>).reads?.mutationDone();
+      return result.errors ? { ...result, errors: format(result.errors, `ws-${id}`) } : undefined;
+    },
     onError: (_ctx, id, _payload, errors) => format(errors, `ws-${id}`),
   });
 

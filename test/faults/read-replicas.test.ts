@@ -72,7 +72,7 @@ describe('read replicas', () => {
     primary?.destroy();
   });
 
-  it('serves anonymous reads from the standby, stale by at most REPLICA_MAX_LAG_MS plus a check, and editors from the primary', async () => {
+  it('serves anonymous reads from the standby, stale by at most REPLICA_MAX_LAG_MS plus a check', async () => {
     await onStandby('SELECT pg_wal_replay_pause()');
     const before = await replicaStatements();
     // Written behind this instance's back (no event it could hear): only the lag rule can send readers to the primary.
@@ -81,7 +81,6 @@ describe('read replicas', () => {
 
     expect(await headlines()).not.toContain('خبر لم يصل بعد إلى النسخة');
     expect(await replicaStatements()).toBeGreaterThan(before);
-    expect(await headlines(await app.token('EDITOR'))).toContain('خبر لم يصل بعد إلى النسخة');
 
     await eventually(headlines, (seen) => seen.includes('خبر لم يصل بعد إلى النسخة'), { what: 'anonymous readers to see the write', timeoutMs: 5_000 });
     const seenAfter = Date.now() - writtenAt;
@@ -100,6 +99,58 @@ describe('read replicas', () => {
     const back = await replicaStatements();
     expect(await headlines()).toContain('خبر لم يصل بعد إلى النسخة');
     expect(await replicaStatements()).toBeGreaterThan(back);
+  });
+
+  it('sends an editor to the standby until they write, then to the primary until a standby has replayed their write (by WAL position)', async () => {
+    const token = await app.token('EDITOR', 'Amina Alaoui');
+    await onStandby('SELECT pg_wal_replay_pause()');
+    try {
+      await factories(app).ticker({ headline: 'كتب خلف ظهر المحررة' });
+      let before = await replicaStatements();
+      expect(await headlines(token)).not.toContain('كتب خلف ظهر المحررة');
+      expect(await replicaStatements()).toBeGreaterThan(before);
+
+      const pushed = await app.gql(PUSH, { i: { headline: 'خبر المحررة', urgency: 2 } }, { token });
+      expect(pushed.errors).toBeUndefined();
+      before = await replicaStatements();
+      // At once, and with the standby still in rotation for everyone else: her reads follow her write, not a timer.
+      expect(await headlines(token)).toEqual(expect.arrayContaining(['خبر المحررة', 'كتب خلف ظهر المحررة']));
+      expect(await replicaStatements()).toBe(before);
+      expect(replica().inRotation).toBe(true);
+      expect(app.khabar.contextDeps.reads!.lastWriteOf('Amina Alaoui')).not.toBeNull();
+    } finally {
+      await onStandby('SELECT pg_wal_replay_resume()');
+    }
+    // Replayed: her reads go to the standby again.
+    await eventually(async () => {
+      const before = await replicaStatements();
+      const seen = await headlines(token);
+      return seen.includes('خبر المحررة') && (await replicaStatements()) > before;
+    }, { what: 'the editor to read from the standby once it replayed her write' });
+  });
+
+  it('follows the WAL position of an editor\'s last write, not a time window: the primary until the standby replays it', async () => {
+    const reads = app.khabar.contextDeps.reads!;
+    const onStandbyAs = async (writer: string | null) =>
+      (await reads.forRequest(writer).query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby'))[0].standby;
+    await onStandby('SELECT pg_wal_replay_pause()');
+    let recordedAt = 0;
+    try {
+      // A write no feed announces (no fence), then the position noted as after an editor's mutation.
+      await factories(app).ticker({ headline: 'موقع الكتابة' });
+      await reads.recordWrite('Omar Idrissi');
+      recordedAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, MAX_LAG_MS / 2));
+      expect(replica().inRotation).toBe(true);
+      expect(await onStandbyAs('Omar Idrissi')).toBe(false);
+      expect(await onStandbyAs('Nadia Berrada')).toBe(true);
+      expect(await onStandbyAs(null)).toBe(true);
+    } finally {
+      await onStandby('SELECT pg_wal_replay_resume()');
+    }
+    await eventually(() => onStandbyAs('Omar Idrissi'), { what: 'the standby, having replayed his write, to serve him again' });
+    // Sooner than any time window could have let him go (the lag limit plus two checks).
+    expect(Date.now() - recordedAt).toBeLessThan(MAX_LAG_MS + 2 * CHECK_INTERVAL_MS);
   });
 
   it('lets an editor read their own write at once, and anonymous readers as soon as this instance hears of it, while the standby is paused', async () => {
