@@ -10,7 +10,9 @@ import { resolveJwtSecret, TokenService } from './auth/tokens';
 import type { ContextDeps } from './context';
 import { feedSource } from './events';
 import { PoolSql } from './db/sql';
-import { ReadRouting } from './db/replicas';
+import { ReadRouting, RedisWritePositions } from './db/replicas';
+import { connectRedis } from './shared/redis';
+import { throttledWarn } from './shared/throttled-warn';
 import { buildKhabarSchema } from './server/schema';
 import { startHttpServer } from './server/http';
 import { makeLogger } from './server/logger';
@@ -71,7 +73,13 @@ export async function startKhabar(config: Config, options: { logger?: Logger } =
     const media = await MediaLibrary.start(config.media);
     stops.push(() => media.stop());
     if (config.migrateOnStart && config.seed === 'demo') await seedDemoPictures(db, media, logger);
-    const reads = await ReadRouting.start((db.driver as PostgresDriver).master as Pool, sql, config.replicas, logger, config.dbPoolSize);
+    // With Redis, editors' write positions are shared: their next read waits for their write on whichever instance.
+    const positionsRedis = config.redisUrl && config.replicas.urls.length > 0
+      ? await connectRedis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }, throttledWarn(logger, 'redis error (write positions)'))
+      : null;
+    if (positionsRedis) stops.push(() => positionsRedis.quit().then(() => undefined, () => positionsRedis.disconnect()));
+    const reads = await ReadRouting.start((db.driver as PostgresDriver).master as Pool, sql, config.replicas, logger, config.dbPoolSize,
+      positionsRedis && new RedisWritePositions(positionsRedis, config.edge.redisKeyPrefix));
     stops.push(() => reads.stop());
     const contextDeps = { sql, reads, tokens: new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir)), db, searchSupport, media, publicUrl: config.publicUrl };
     if (config.schedulerIntervalMs > 0) {

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
 import type { ReplicaConfig } from '../config';
 import { PoolSql, Sql } from './sql';
 import { isDatabaseUnavailable } from './unavailable';
@@ -24,6 +25,16 @@ interface PrimarySample {
 export function caughtUpTo(replay: bigint, samples: readonly PrimarySample[]): number | null {
   for (let i = samples.length - 1; i >= 0; i -= 1) if (samples[i].lsn <= replay) return samples[i].at;
   return null;
+}
+
+/**
+ * Editors' last write positions shared by every instance (Redis), so an editor's next request, wherever it lands,
+ * waits for a standby holding their write. Without it each instance knows only the writes made through it.
+ */
+export interface SharedWritePositions {
+  /** Keeps `lsn` for `writer` for `ttlMs`, unless a later position is kept. */
+  raise(writer: string, lsn: bigint, ttlMs: number): Promise<void>;
+  get(writer: string): Promise<bigint | null>;
 }
 
 /** What operators see of a standby: in rotation or not, why, and how far behind it was at its last check. */
@@ -102,6 +113,7 @@ export class ReadRouting {
     private readonly settings: ReplicaConfig,
     private readonly logger: Logger,
     poolSize: number,
+    private readonly shared: SharedWritePositions | null,
   ) {
     this.replicas = settings.urls.map((url) => {
       const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 2_000, application_name: 'khabar-replica' });
@@ -113,8 +125,9 @@ export class ReadRouting {
   }
 
   /** Starts the checks (the first one awaited, so a healthy standby serves from the first request); its stop closes the pools. */
-  static async start(primaryPool: Pool, primary: Sql, settings: ReplicaConfig, logger: Logger, poolSize: number): Promise<ReadRouting> {
-    const routing = new ReadRouting(primaryPool, primary, settings, logger, poolSize);
+  static async start(primaryPool: Pool, primary: Sql, settings: ReplicaConfig, logger: Logger, poolSize: number,
+    shared: SharedWritePositions | null = null): Promise<ReadRouting> {
+    const routing = new ReadRouting(primaryPool, primary, settings, logger, poolSize, shared);
     if (routing.replicas.length > 0) {
       await routing.check();
       routing.checkSoon(settings.checkIntervalMs);
@@ -131,7 +144,12 @@ export class ReadRouting {
    * (`writer`, their token's subject) go only to a standby that has replayed their last write.
    */
   forRequest(writer: string | null = null): RequestReads {
-    return new RequestReads(this, writer, writer === null ? null : this.lastWriteOf(writer));
+    return new RequestReads(this, writer);
+  }
+
+  /** How long a write position matters: by then every standby in rotation holds it. */
+  private get positionTtlMs(): number {
+    return this.settings.maxLagMs + 2 * this.settings.checkIntervalMs;
   }
 
   /**
@@ -150,6 +168,22 @@ export class ReadRouting {
     const known = this.lastWrites.get(writer);
     this.lastWrites.set(writer, { lsn: known && known.lsn > lsn ? known.lsn : lsn, at: Date.now() });
     if (this.lastWrites.size > 1_000) for (const key of [...this.lastWrites.keys()]) this.lastWriteOf(key);
+    await this.shared?.raise(writer, lsn, this.positionTtlMs).catch((error) => {
+      this.logger.warn({ err: error }, 'could not share an editor\'s write position; other instances cover it once their feed reads the change');
+    });
+  }
+
+  /** The position `writer`'s reads wait for: theirs through this instance, or any instance's when shared. */
+  async positionOf(writer: string): Promise<bigint | null> {
+    const local = this.lastWriteOf(writer);
+    if (!this.shared) return local;
+    try {
+      const shared = await this.shared.get(writer);
+      return shared === null || (local !== null && local > shared) ? local : shared;
+    } catch {
+      // Not knowing where their last write is, the primary is the one place sure to hold it.
+      return UNKNOWN_POSITION;
+    }
   }
 
   /**
@@ -159,7 +193,7 @@ export class ReadRouting {
   lastWriteOf(writer: string): bigint | null {
     const last = this.lastWrites.get(writer);
     if (!last) return null;
-    if (last.at >= Date.now() - this.settings.maxLagMs - 2 * this.settings.checkIntervalMs) return last.lsn;
+    if (last.at >= Date.now() - this.positionTtlMs) return last.lsn;
     this.lastWrites.delete(writer);
     return null;
   }
@@ -302,7 +336,7 @@ export class RequestReads implements Sql {
   private replica: Replica | null | undefined;
   private mutated = false;
 
-  constructor(private readonly routing: ReadRouting, private readonly writer: string | null, private readonly after: bigint | null) {}
+  constructor(private readonly routing: ReadRouting, private readonly writer: string | null) {}
 
   /** A mutation reads back what it wrote: everything left goes to the primary. */
   forMutation(): void {
@@ -318,7 +352,11 @@ export class RequestReads implements Sql {
   }
 
   async query<T = any>(text: string, values?: unknown[]): Promise<T[]> {
-    if (this.replica === undefined) this.replica = this.routing.pick(this.after);
+    if (this.replica === undefined) {
+      const after = this.writer === null ? null : await this.routing.positionOf(this.writer);
+      // Another statement of this request may have decided meanwhile.
+      if (this.replica === undefined) this.replica = this.routing.pick(after);
+    }
     const replica = this.replica;
     if (replica) {
       try {
@@ -334,5 +372,28 @@ export class RequestReads implements Sql {
     }
     this.routing.reads.primary += 1;
     return this.routing.primary.query<T>(text, values);
+  }
+}
+
+/** Keeps the greater of two positions (16 hex digits compare as text), for as long as asked. */
+const RAISE_POSITION = `local kept = redis.call('GET', KEYS[1])
+if (not kept) or kept < ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1`;
+
+/** Editors' write positions in Redis, under REDIS_KEY_PREFIX, for every instance. */
+export class RedisWritePositions implements SharedWritePositions {
+  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+
+  async raise(writer: string, lsn: bigint, ttlMs: number): Promise<void> {
+    await this.redis.eval(RAISE_POSITION, 1, this.key(writer), lsn.toString(16).padStart(16, '0'), String(ttlMs));
+  }
+
+  async get(writer: string): Promise<bigint | null> {
+    const kept = await this.redis.get(this.key(writer));
+    return kept === null ? null : BigInt(`0x${kept}`);
+  }
+
+  private key(writer: string): string {
+    return `${this.prefix}write-position:${writer}`;
   }
 }

@@ -6,6 +6,7 @@ import { eventually } from '../support/eventually';
 import { factories } from '../support/factories';
 import { binariesFor, PostgresServer, startPostgresServer, startStandby } from '../support/postgres-server';
 import { startInstance, TestApp } from '../support/test-app';
+import { redisServerInstalled, sharedRedisUrl, startRedis } from '../support/redis';
 
 const MAX_LAG_MS = 1_000;
 const CHECK_INTERVAL_MS = 200;
@@ -13,6 +14,7 @@ const CHECK_INTERVAL_MS = 200;
 const SLACK_MS = 600;
 
 const TICKERS = '{ tickers { headline } }';
+const sharedRedis = sharedRedisUrl();
 const PUSH = 'mutation($i: PushBreakingNewsInput!) { pushBreakingNews(input: $i) { id } }';
 
 /**
@@ -151,6 +153,29 @@ describe('read replicas', () => {
     await eventually(() => onStandbyAs('Omar Idrissi'), { what: 'the standby, having replayed his write, to serve him again' });
     // Sooner than any time window could have let him go (the lag limit plus two checks).
     expect(Date.now() - recordedAt).toBeLessThan(MAX_LAG_MS + 2 * CHECK_INTERVAL_MS);
+  });
+
+  if (sharedRedis || redisServerInstalled) it('shares an editor\'s write position through Redis: on another instance too, her reads wait for a standby holding it', async () => {
+    const own = sharedRedis ? null : await startRedis();
+    const cluster = { redisUrl: sharedRedis ?? own!.url, edge: { redisKeyPrefix: `khabar-test:replicas-${process.pid}-${Date.now()}:` } };
+    const a = await app.instance(cluster);
+    const b = await app.instance(cluster);
+    const onStandbyVia = async (instance: TestApp, writer: string) =>
+      (await instance.khabar.contextDeps.reads!.forRequest(writer).query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby'))[0].standby;
+    await onStandby('SELECT pg_wal_replay_pause()');
+    try {
+      await factories(app).ticker({ headline: 'كتب عبر النسخة الأولى' });
+      await a.khabar.contextDeps.reads!.recordWrite('Youssef Tazi');
+      expect(b.khabar.contextDeps.reads!.status()[0].inRotation).toBe(true);
+      expect(await onStandbyVia(b, 'Youssef Tazi')).toBe(false);
+      expect(await onStandbyVia(b, 'Nadia Berrada')).toBe(true);
+    } finally {
+      await onStandby('SELECT pg_wal_replay_resume()');
+      await b.stop();
+      await a.stop();
+      await own?.kill();
+    }
+    await inRotation('the standby to catch up');
   });
 
   it('lets an editor read their own write at once, and anonymous readers as soon as this instance hears of it, while the standby is paused', async () => {
