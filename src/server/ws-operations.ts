@@ -123,10 +123,12 @@ export function graphqlWsOperations(deps: Deps): GraphqlWsOperations {
     onComplete: () => {
       openOperations -= 1;
     },
-    onNext: async (_ctx, id, _payload, args, result) => {
-      // An editor's mutation: their write position is noted before they get the answer, as over HTTP.
-      await (args.contextValue as Partial<Context>).reads?.mutationDone();
-      return result.errors ? { ...result, errors: format(result.errors, `ws-${id}`) } : undefined;
+    onNext: (_ctx, id, _payload, args, result) => {
+      const formatted = result.errors ? { ...result, errors: format(result.errors, `ws-${id}`) } : undefined;
+      // An editor's mutation: their write position is noted before they get the answer, as over HTTP. Subscription
+      // events (no routed reads) stay synchronous: this runs once per event per subscriber.
+      const reads = (args.contextValue as Partial<Context>).reads;
+      return reads ? reads.mutationDone().then(() => formatted) : formatted;
     },
     onError: (_ctx, id, _payload, errors) => format(errors, `ws-${id}`),
   });

@@ -7,6 +7,7 @@ import { factories } from '../support/factories';
 import { binariesFor, PostgresServer, startPostgresServer, startStandby } from '../support/postgres-server';
 import { startInstance, TestApp } from '../support/test-app';
 import { redisServerInstalled, sharedRedisUrl, startRedis } from '../support/redis';
+import { connectLive, subscribe } from '../support/live';
 
 const MAX_LAG_MS = 1_000;
 const CHECK_INTERVAL_MS = 200;
@@ -153,6 +154,19 @@ describe('read replicas', () => {
     await eventually(() => onStandbyAs('Omar Idrissi'), { what: 'the standby, having replayed his write, to serve him again' });
     // Sooner than any time window could have let him go (the lag limit plus two checks).
     expect(Date.now() - recordedAt).toBeLessThan(MAX_LAG_MS + 2 * CHECK_INTERVAL_MS);
+  });
+
+  it('notes the write position of an editor\'s mutation over graphql-ws too, before answering it', async () => {
+    const reads = app.khabar.contextDeps.reads!;
+    expect(reads.lastWriteOf('Karim Benjelloun')).toBeNull();
+    const connection = connectLive(app, { token: await app.token('EDITOR', 'Karim Benjelloun') });
+    try {
+      const [answer] = await subscribe(connection, PUSH, { i: { headline: 'عبر المقبس', urgency: 3 } }).received(1);
+      expect(answer.pushBreakingNews.id).toEqual(expect.any(String));
+      expect(reads.lastWriteOf('Karim Benjelloun')).not.toBeNull();
+    } finally {
+      await connection.dispose();
+    }
   });
 
   if (sharedRedis || redisServerInstalled) it('shares an editor\'s write position through Redis: on another instance too, her reads wait for a standby holding it', async () => {
