@@ -8,6 +8,7 @@ import { binariesFor, PostgresServer, startPostgresServer, startStandby } from '
 import { startInstance, TestApp } from '../support/test-app';
 import { redisServerInstalled, sharedRedisUrl, startRedis } from '../support/redis';
 import { connectLive, subscribe } from '../support/live';
+import { sitePaths } from '../../src/shared/site-paths';
 
 const MAX_LAG_MS = 2_000;
 const CHECK_INTERVAL_MS = 200;
@@ -102,6 +103,25 @@ describe('read replicas', () => {
     const back = await replicaStatements();
     expect(await headlines()).toContain('خبر لم يصل بعد إلى النسخة');
     expect(await replicaStatements()).toBeGreaterThan(back);
+  });
+
+  it('serves article pages and feeds from the standby too, within the same bound', async () => {
+    await onStandby('SELECT pg_wal_replay_pause()');
+    try {
+      const { slug } = await factories(app).article({ title: 'مقال لم يصل بعد إلى النسخة' });
+      const origin = app.url.replace(/\/graphql$/, '');
+      const read = async () => {
+        const [page, feed] = await Promise.all([fetch(origin + sitePaths.article(slug)), fetch(`${origin}/feeds/latest.rss`)]);
+        return { page: page.status, feedHasIt: (await feed.text()).includes('مقال لم يصل بعد إلى النسخة') };
+      };
+      const before = await replicaStatements();
+      expect(await read()).toEqual({ page: 404, feedHasIt: false });
+      expect(await replicaStatements()).toBeGreaterThan(before);
+      await eventually(read, (seen) => seen.page === 200 && seen.feedHasIt, { what: 'the page and the feed to show the article' });
+    } finally {
+      await onStandby('SELECT pg_wal_replay_resume()');
+    }
+    await inRotation('the standby to catch up');
   });
 
   it('sends an editor to the standby until they write, then to the primary until a standby has replayed their write (by WAL position)', async () => {
