@@ -22,6 +22,7 @@ const SMOKE_ARGS = {
   'bench:push': ['--devices', '600', '--smoke'],
   'bench:media': ['--smoke'],
   'bench:pages': ['--smoke'],
+  'bench:feeds': ['--smoke'],
   'bench:soak': ['--smoke'],
   'bench:migrations': ['--smoke'],
 };

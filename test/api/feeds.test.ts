@@ -86,14 +86,22 @@ describe('feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1', () => {
     expect(parseJsonFeed((await feed('/feeds/latest.json')).body).items[0]).toMatchObject({ summary, tags: ['تعليم & تكوين'] });
   });
 
-  it('gives a region its sub-regions\' articles, and a province only its own', async () => {
-    await make.article({ title: 'في القنيطرة', regionCodes: ['MA-KEN'] });
-    await make.article({ title: 'في الرباط سلا القنيطرة', regionCodes: ['MA-04'] });
-    await make.article({ title: 'في مراكش', regionCodes: ['MA-07'] });
+  it('gives a region its sub-regions\' articles, newest first and each once, and a province only its own', async () => {
+    const at = (minutes: number) => new Date(Date.parse('2026-11-03T08:00:00Z') + minutes * 60_000);
+    await make.article({ title: 'في القنيطرة', regionCodes: ['MA-KEN'], publishedAt: at(1) });
+    await make.article({ title: 'في الرباط سلا القنيطرة', regionCodes: ['MA-04'], publishedAt: at(3) });
+    await make.article({ title: 'في الجهة وإقليمها', regionCodes: ['MA-04', 'MA-KEN'], publishedAt: at(2) });
+    await make.article({ title: 'À Kénitra', lang: 'fr', regionCodes: ['MA-KEN'], publishedAt: at(0) });
+    await make.article({ title: 'في مراكش', regionCodes: ['MA-07'], publishedAt: at(4) });
+    await make.article({ title: 'مسودة في القنيطرة', status: 'DRAFT', regionCodes: ['MA-KEN'] });
+    await make.article({ title: 'مجدول في القنيطرة', status: 'SCHEDULED', regionCodes: ['MA-KEN'], publishedAt: new Date(Date.now() + 3_600_000) });
     for (const format of FORMATS) {
-      expect(titlesIn(format, (await feed(`/feeds/region/MA-04.${format}`)).body).sort()).toEqual(['في الرباط سلا القنيطرة', 'في القنيطرة'].sort());
-      expect(titlesIn(format, (await feed(`/feeds/region/MA-KEN.${format}`)).body)).toEqual(['في القنيطرة']);
+      expect(titlesIn(format, (await feed(`/feeds/region/MA-04.${format}`)).body))
+        .toEqual(['في الرباط سلا القنيطرة', 'في الجهة وإقليمها', 'في القنيطرة', 'À Kénitra']);
+      expect(titlesIn(format, (await feed(`/feeds/region/MA-KEN.${format}`)).body)).toEqual(['في الجهة وإقليمها', 'في القنيطرة', 'À Kénitra']);
     }
+    expect(titlesIn('rss', (await feed('/feeds/region/MA-04.rss?lang=fr')).body)).toEqual(['À Kénitra']);
+    expect(titlesIn('rss', (await feed('/feeds/region/MA-04.rss?lang=ar')).body)).toEqual(['في الرباط سلا القنيطرة', 'في الجهة وإقليمها', 'في القنيطرة']);
     // Codes in any case, the canonical self link.
     const lower = parseXml((await feed('/feeds/region/ma-04.rss')).body).rss.channel;
     expect(lower['atom:link'][0]['@href']).toBe(`${PUBLIC_URL}/feeds/region/MA-04.rss`);
@@ -222,7 +230,7 @@ describe('feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1', () => {
     async function expectPurgedOnly(paths: string[], others: string[], titles: string[], what: string) {
       for (const path of paths) {
         await eventually(async () => titlesIn(formatOf(path), (await fromCache(path)).body), (now) => JSON.stringify(now) === JSON.stringify(titles),
-          { what: `${path} to be purged after ${what}` });
+          { what: `${path} to be purged after ${what}`, timeoutMs: 15_000 });
       }
       for (const path of others) expect([path, (await fromCache(path)).cache]).toEqual([path, 'HIT']);
     }
@@ -235,7 +243,7 @@ describe('feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1', () => {
         '/feeds/person/nizar-baraka.rss', '/feeds/category/economie.json', `/feeds/tag/${encodeURIComponent('ماء')}.rss`];
       const others = ['/feeds/latest.json?lang=fr', '/feeds/region/MA-07.rss', '/feeds/category/sport.rss', '/feeds/tag/other.rss'];
       const warm = async () => {
-        for (const path of [...joined, ...others]) await eventually(() => fromCache(path), (res) => res.cache === 'HIT', { what: `${path} to be kept` });
+        for (const path of [...joined, ...others]) await eventually(() => fromCache(path), (res) => res.cache === 'HIT', { what: `${path} to be kept`, timeoutMs: 15_000 });
       };
       await warm();
 

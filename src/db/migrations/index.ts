@@ -13,6 +13,7 @@ import { FasterSearchVectors1765100000000 } from './1765100000000-FasterSearchVe
 import { Translations1765200000000 } from './1765200000000-Translations';
 import { CrossScriptNames1765300000000 } from './1765300000000-CrossScriptNames';
 import { HijriMonthStarts1765400000000 } from './1765400000000-HijriMonthStarts';
+import { RegionFeed1765500000000 } from './1765500000000-RegionFeed';
 
 /** Every migration, in order; the CLI and the server both run this list. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   Translations1765200000000,
   CrossScriptNames1765300000000,
   HijriMonthStarts1765400000000,
+  RegionFeed1765500000000,
 ];

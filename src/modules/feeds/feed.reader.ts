@@ -47,10 +47,11 @@ export interface FeedContent {
 }
 
 /**
- * The subject row of each kind, `s` (`$1` its key), the condition placing an article `a` in its feed, and for people
- * the links of article_person_feed_idx to walk in feed order instead of the whole article table.
+ * The subject row of each kind, `s` (`$1` its key, `$2` the language or null), the condition placing an article `a`
+ * in its feed, and for people and places the links to walk in feed order (article_person_feed_idx,
+ * article_region_feed_idx) instead of gathering and sorting all their articles.
  */
-const SUBJECTS: Record<FeedSubject['kind'], { row: string; from?: string; where: string }> = {
+const SUBJECTS: Record<FeedSubject['kind'], { row: string; from?: string; where: string; order?: string }> = {
   latest: { row: `SELECT NULL::int AS id, coalesce($1::text, 'latest') AS key, NULL::text AS "nameAr", NULL::text AS "nameOther"`, where: 'true' },
   tag: { row: `SELECT NULL::int AS id, $1::text AS key, $1::text AS "nameAr", NULL::text AS "nameOther"`, where: 'a.tags @> ARRAY[s.key]' },
   category: {
@@ -59,14 +60,24 @@ const SUBJECTS: Record<FeedSubject['kind'], { row: string; from?: string; where:
   },
   region: {
     row: `SELECT NULL::int AS id, r.code AS key, r.name_ar AS "nameAr", r.name_fr AS "nameOther" FROM region r WHERE r.code = $1`,
-    // Sub-regions included: a link to any place whose path passes through the feed's region.
-    where: `EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
-                    WHERE ar.article_id = a.id AND r.path @> ARRAY[s.key])`,
+    // Sub-regions included: the first links of every place whose path passes through the feed's region, merged (an
+    // article linked to two of them once).
+    from: `(SELECT DISTINCT ON (link.article_id) link.article_id, link.feed_at
+            FROM region inside CROSS JOIN LATERAL (
+              SELECT ar.article_id, ar.feed_at FROM article_region ar JOIN article la ON la.id = ar.article_id
+              WHERE ar.region_code = inside.code AND ar.feed_at <= now() AND ($2::text IS NULL OR la.lang = $2)
+              ORDER BY ar.feed_at DESC, ar.article_id DESC LIMIT ${FEED_SIZE}
+            ) link
+            WHERE inside.path @> ARRAY[s.key]) lk
+           JOIN article a ON a.id = lk.article_id`,
+    where: 'true',
+    order: 'lk.feed_at DESC, lk.article_id DESC',
   },
   person: {
     row: `SELECT p.id, p.slug AS key, p.name_ar AS "nameAr", p.name_latin AS "nameOther" FROM person p WHERE p.slug = $1`,
     from: 'article_person ap JOIN article a ON a.id = ap.article_id',
     where: 'ap.person_id = s.id AND ap.feed_at <= now()',
+    order: 'ap.feed_at DESC, ap.article_id DESC',
   },
 };
 
@@ -77,7 +88,7 @@ const ITEM_COLUMNS = `a.id, a.slug, a.title, a.summary, a.lang, a.published_at A
 
 /** The one statement of each kind of feed: its subject (no row: it does not exist) and its newest items, one per row. */
 const STATEMENTS = Object.fromEntries(Object.entries(SUBJECTS).map(([kind, subject]) => {
-  const order = subject.from ? 'ap.feed_at DESC, ap.article_id DESC' : 'a.published_at DESC, a.id DESC';
+  const order = subject.order ?? 'a.published_at DESC, a.id DESC';
   return [kind, `
     SELECT row_to_json(s) AS subject, page.* FROM (${subject.row}) s
     LEFT JOIN LATERAL (
