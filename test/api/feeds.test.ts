@@ -264,8 +264,10 @@ describe('feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1', () => {
     it('answers a kept feed without the database, with its ETag and 304', async () => {
       await make.article({ title: 'محفوظ', tags: ['kept'] });
       const first = await fromCache('/feeds/tag/kept.atom');
-      const second = await fromCache('/feeds/tag/kept.atom');
-      expect([first.cache, second.cache, second.sqlStatements]).toEqual(['MISS', 'HIT', 0]);
+      expect([first.cache, first.sqlStatements]).toEqual(['MISS', 1]);
+      // A read racing a purge (the last events of the test before) is served but not kept: the first hit may take another read.
+      const second = await eventually(() => fromCache('/feeds/tag/kept.atom'), (res) => res.cache === 'HIT', { what: 'the feed to be kept', timeoutMs: 15_000 });
+      expect(second.sqlStatements).toBe(0);
       expect(second.body).toBe(first.body);
       expect(second.headers.get('etag')).toBe(first.headers.get('etag'));
       expect(second.headers.get('last-modified')).toBe(first.headers.get('last-modified'));
