@@ -69,7 +69,7 @@ export function pageRoutes(deps: Deps): Router {
     const slug = slugOf(requested.slice('/article/'.length));
     const canonical = sitePaths.article(slug);
     if (requested !== canonical) return res.redirect(301, canonical);
-    await servePage(deps, req, res, `page:${canonical}`, () => articlePage(deps, res, html, slug));
+    await servePage(deps, req, res, `page:${canonical}`, () => articlePage(deps, res, html, slug), html);
   });
 
   // The front page and the pages of a place, a person and a section: their first screen, server-rendered.
@@ -81,7 +81,7 @@ export function pageRoutes(deps: Deps): Router {
     if (key === null) return void res.status(404).set('x-robots-tag', 'noindex').type('html').send(renderNotFoundPage(html, PAGE_NOT_FOUND));
     const canonical = listPath(kind, key);
     if (req.path !== canonical) return res.redirect(301, canonical);
-    await servePage(deps, req, res, `page:${canonical}`, () => listPage(deps, res, html, kind, key));
+    await servePage(deps, req, res, `page:${canonical}`, () => listPage(deps, res, html, kind, key), html);
   };
   router.get('/', listRoute('front'));
   for (const kind of ['region', 'person', 'category'] as const) router.get(`/${kind}/*rest`, listRoute(kind));
@@ -159,8 +159,12 @@ async function articlePage(deps: Deps, res: Response, html: string, slug: string
   return { status: 200, body, tags, statements: ctx.sql.statements };
 }
 
-/** Answers from the cache while fresh, else renders, keeps and answers; ETag and 304 either way. */
-async function servePage(deps: Deps, req: Request, res: Response, key: string, render: () => Promise<Rendered>): Promise<void> {
+/**
+ * Answers from the cache while fresh, else renders, keeps and answers; ETag and 304 either way. A page that cannot be
+ * made (the database away) is answered 503 or 500 with `shell`, the front page unfilled, when it has one: its script
+ * still loads, says what is wrong and reads again once the reader retries.
+ */
+async function servePage(deps: Deps, req: Request, res: Response, key: string, render: () => Promise<Rendered>, shell?: string): Promise<void> {
   const { config, cache, logger } = deps;
   res.setHeader('content-security-policy', frontCsp(config));
   res.setHeader('x-content-type-options', 'nosniff');
@@ -181,7 +185,9 @@ async function servePage(deps: Deps, req: Request, res: Response, key: string, r
     if (!unavailable) logger.error({ err: error, path: req.path }, 'page failed');
     res.setHeader('cache-control', 'no-store');
     if (unavailable) res.setHeader('retry-after', '5');
-    res.status(unavailable ? 503 : 500).type('text/plain').send(unavailable ? 'The database is unavailable; try again shortly.\n' : 'Something went wrong.\n');
+    res.status(unavailable ? 503 : 500);
+    if (shell) res.type('html').send(shell);
+    else res.type('text/plain').send(unavailable ? 'The database is unavailable; try again shortly.\n' : 'Something went wrong.\n');
     return;
   }
   if (cache) res.setHeader('x-khabar-cache', 'MISS');

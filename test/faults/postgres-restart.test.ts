@@ -137,6 +137,14 @@ describe(`PostgreSQL restarting under a running Khabar (${external ? 'an externa
     await eventually(readiness, (status) => status === 503, { what: '/readyz to answer 503' });
     await eventually(() => readers.outcomes.filter((o) => o.status === 503).length >= 5 && pushes.some((p) => p.status === 503),
       { timeoutMs: 10_000, what: 'reads and pushes refused while the database is down' });
+    // Pages say so too (503, Retry-After), with the front page's markup and script, which tells the reader and retries.
+    for (const page of ['/', '/region/MA-04']) {
+      const shell = await fetch(khabar.url.replace(/\/graphql$/, page));
+      expect([page, shell.status, shell.headers.get('retry-after'), shell.headers.get('cache-control')]).toEqual([page, 503, '5', 'no-store']);
+      const html = await shell.text();
+      expect(html).toContain('<ol class="cards" id="articles"></ol>');
+      expect(html).toMatch(/<script type="module" src="\/assets\/front\/main-[A-Z0-9]{8}\.js">/);
+    }
     await eventually(() => Date.now() > Number(due) + 200, { what: 'the scheduled article to fall due' });
     const downMs = Date.now() - stoppedAt;
     database.start();
