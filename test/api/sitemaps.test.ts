@@ -10,7 +10,7 @@ const PUBLIC_URL = 'https://khabar.example.ma';
 const HOUR = 3_600_000;
 
 /** An independent XML parser (fast-xml-parser): entities decoded, repeated elements always lists. */
-const xml = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (name) => ['url', 'sitemap', 'image:image'].includes(name) });
+const xml = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (name) => ['url', 'sitemap', 'image:image', 'xhtml:link'].includes(name) });
 
 interface NewsUrl {
   loc: string;
@@ -98,7 +98,8 @@ describe('sitemaps and robots.txt', () => {
     // 23:30 UTC on 4 February 2022 is already the 5th in Casablanca (UTC+1).
     await make.article({ slug: 'late-on-the-4th-utc', publishedAt: new Date('2022-02-04T23:30:00Z') });
     await make.article({ slug: 'morning-of-the-5th', publishedAt: new Date('2022-02-05T08:00:00Z') });
-    await make.article({ slug: 'on-the-4th', publishedAt: new Date('2022-02-04T12:00:00Z') });
+    const fourth = await make.article({ slug: 'on-the-4th', publishedAt: new Date('2022-02-04T12:00:00Z') });
+    await make.article({ slug: 'le-4', lang: 'fr', publishedAt: new Date('2022-02-04T13:00:00Z'), translationOf: fourth.id });
     await make.article({ slug: 'draft-of-the-4th', status: 'DRAFT', publishedAt: null });
     await make.article({ slug: 'ارشيف-عربي', publishedAt: new Date('2021-12-31T10:00:00Z') });
 
@@ -109,7 +110,12 @@ describe('sitemaps and robots.txt', () => {
 
     const day = async (name: string) => ((await document(`/sitemaps/${name}.xml`)).parsed.urlset.url as { loc: string; lastmod: string }[]);
     expect((await day('2022-02-05')).map((u) => u.loc)).toEqual([pageUrl('morning-of-the-5th'), pageUrl('late-on-the-4th-utc')]);
-    expect((await day('2022-02-04')).map((u) => u.loc)).toEqual([pageUrl('on-the-4th')]);
+    const ofThe4th = await day('2022-02-04');
+    expect(ofThe4th.map((u) => u.loc)).toEqual([pageUrl('le-4'), pageUrl('on-the-4th')]);
+    // Each language version names every one, itself included (hreflang), as its page does.
+    const alternates = [{ '@_rel': 'alternate', '@_hreflang': 'ar', '@_href': pageUrl('on-the-4th') }, { '@_rel': 'alternate', '@_hreflang': 'fr', '@_href': pageUrl('le-4') }];
+    expect(ofThe4th.map((u: any) => u['xhtml:link'])).toEqual([alternates, alternates]);
+    expect((await day('2022-02-05'))[0]).not.toHaveProperty('xhtml:link');
     const arabic = await day('2021-12-31');
     expect(arabic.map((u) => u.loc)).toEqual([pageUrl('ارشيف-عربي')]);
     expect(arabic[0].loc).toMatch(/^https:\/\/khabar\.example\.ma\/article\/(%[0-9A-F]{2}|-)+$/);
@@ -157,7 +163,7 @@ describe('sitemaps and robots.txt', () => {
     const few = await counts();
     for (let i = 2; i < 30; i += 1) await make.article({ publishedAt: new Date(now - i * HOUR) });
     for (let i = 0; i < 30; i += 1) await make.article({ publishedAt: new Date(Date.UTC(2022, 1, 4 - i, 12)) });
-    // One statement each; pictures add one (read for all the articles at once).
-    expect({ few, many: await counts() }).toEqual({ few: [1, 1, 1], many: [1, 1, 1] });
+    // One statement each, and the translations of a day's articles one more; pictures add one (read for all at once).
+    expect({ few, many: await counts() }).toEqual({ few: [1, 1, 2], many: [1, 1, 2] });
   });
 });

@@ -3,6 +3,7 @@ import { isoWithOffset, NEWSROOM_TIME_ZONE } from '../../shared/iso-date';
 import { sitePaths, siteUrl } from '../../shared/site-paths';
 import { LISTED_FOR_READERS_SQL } from '../article/article.visibility';
 import type { Lang } from '../../shared/languages';
+import type { ArticleAlternate } from '../article/article.service';
 import { absoluteUrl } from './structured-data.resolver';
 import { SITE } from './site';
 import { xmlText } from '../feeds/feed.render';
@@ -37,6 +38,8 @@ export interface SitemapArticle {
   leadImageId: number | null;
   /** The lead picture's address, for image search; null without one readers may see. */
   image?: string | null;
+  /** Its language versions (itself included) when it has translations readers see, for `hreflang` links. */
+  alternates?: ArticleAlternate[];
 }
 
 export interface SitemapDay {
@@ -45,7 +48,7 @@ export interface SitemapDay {
   articles: number;
 }
 
-type Reader = Pick<Context, 'sql' | 'loaders' | 'media' | 'publicUrl'>;
+type Reader = Pick<Context, 'sql' | 'loaders' | 'media' | 'publicUrl' | 'services'>;
 
 const ARTICLE_COLUMNS = `a.id, a.slug, a.lang, a.title, a.published_at AS "publishedAt", a.updated_at AS "updatedAt", a.lead_image_id AS "leadImageId"`;
 const DAY_OF = `to_char(a.published_at AT TIME ZONE '${NEWSROOM_TIME_ZONE}', 'YYYY-MM-DD')`;
@@ -57,7 +60,7 @@ export function sitemapDays(reader: Reader): Promise<SitemapDay[]> {
      FROM article a WHERE ${LISTED_FOR_READERS_SQL} GROUP BY 1 ORDER BY 1 DESC`);
 }
 
-/** The articles of one day of the archive (Casablanca's day), newest first, with their pictures: two statements. */
+/** The articles of one day of the archive (Casablanca's day), newest first, with their pictures and translations: three statements. */
 export async function sitemapOfDay(reader: Reader, day: string): Promise<SitemapArticle[]> {
   const rows: SitemapArticle[] = await reader.sql.query(
     `SELECT ${ARTICLE_COLUMNS} FROM article a
@@ -65,7 +68,9 @@ export async function sitemapOfDay(reader: Reader, day: string): Promise<Sitemap
        AND a.published_at >= ($1::date)::timestamp AT TIME ZONE '${NEWSROOM_TIME_ZONE}'
        AND a.published_at < ($1::date + 1)::timestamp AT TIME ZONE '${NEWSROOM_TIME_ZONE}'
      ORDER BY a.published_at DESC, a.id DESC LIMIT ${SITEMAP_MAX_URLS}`, [day]);
-  return withImages(reader, rows);
+  if (rows.length === 0) return rows;
+  const alternates = await reader.services.articles.alternatesFor(rows.map((row) => row.id));
+  return withImages(reader, rows.map((row, i) => ({ ...row, alternates: alternates[i] })));
 }
 
 /** The articles of the last 48 hours, newest first, at most 1,000, with their pictures: two statements. */
@@ -100,12 +105,13 @@ export function renderSitemapIndex(days: SitemapDay[], publicUrl: string): strin
   ].join('\n');
 }
 
-/** A daily sitemap: each article's page, its last change and its picture. */
+/** A daily sitemap: each article's page, its last change, its translations (hreflang) and its picture. */
 export function renderDaySitemap(articles: SitemapArticle[], publicUrl: string): string {
   return [
     XML_DECLARATION,
-    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">',
-    ...articles.map((a) => `<url><loc>${xmlText(siteUrl(publicUrl, sitePaths.article(a.slug)))}</loc><lastmod>${isoWithOffset(new Date(a.updatedAt))}</lastmod>${imageEntry(a)}</url>`),
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ...articles.map((a) => `<url><loc>${xmlText(siteUrl(publicUrl, sitePaths.article(a.slug)))}</loc><lastmod>${isoWithOffset(new Date(a.updatedAt))}</lastmod>`
+      + `${alternateLinks(a, publicUrl)}${imageEntry(a)}</url>`),
     '</urlset>', '',
   ].join('\n');
 }
@@ -121,6 +127,13 @@ export function renderNewsSitemap(articles: SitemapArticle[], publicUrl: string)
       + `${imageEntry(a)}</url>`),
     '</urlset>', '',
   ].join('\n');
+}
+
+/** hreflang in a sitemap: every language version of the story, itself included, as its page does (none for one alone). */
+function alternateLinks(article: SitemapArticle, publicUrl: string): string {
+  if (!article.alternates || article.alternates.length < 2) return '';
+  return article.alternates
+    .map((a) => `<xhtml:link rel="alternate" hreflang="${xmlText(a.lang)}" href="${xmlText(siteUrl(publicUrl, sitePaths.article(a.slug)))}"/>`).join('');
 }
 
 function imageEntry(article: SitemapArticle): string {
