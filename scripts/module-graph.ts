@@ -19,8 +19,10 @@ export const LAYERS: readonly (readonly string[])[] = [
   // Built on article and the reference data.
   ['ticker', 'search', 'node', 'media'],
   // Built on those: live blogs (a breaking-news item can point at one: live resolves Ticker.liveCoverage), push
-  // (notifies breaking news, from ticker events); the features to come (feeds, webhooks).
-  ['live', 'push', 'feeds', 'webhooks'],
+  // (notifies breaking news, from ticker events).
+  ['live', 'push'],
+  // The outside world's views of every feature's events: feeds, webhooks (article, ticker and live events).
+  ['feeds', 'webhooks'],
   // What readers and crawlers get as documents (article pages, their structured data, sitemaps): built on all of the above.
   ['pages'],
   ['app', 'server', 'cli', 'demo'],

@@ -20,6 +20,7 @@ import { startPublishScheduler } from './modules/article/publish-scheduler';
 import { ArticleWriter } from './modules/article/article.writer';
 import { startLiveFeed } from './realtime/fan-out';
 import { startPush } from './modules/push/push';
+import { startWebhooks } from './modules/webhooks/webhooks';
 import type { EventFeed } from './realtime/feed';
 import { checkSearchSupport, searchSupportWarning } from './modules/search/search-support';
 import { MediaLibrary } from './modules/media/media-library';
@@ -107,6 +108,12 @@ export async function startKhabar(config: Config, options: { logger?: Logger } =
       const websub = await startWebSub(db, { hubs: config.websubHubs, publicUrl: config.publicUrl }, logger);
       stops.push(websub.stop);
       live.feed.onEvents(async () => websub.wake());
+    }
+    if (config.webhooks.enabled) {
+      const webhooks = await startWebhooks(db, config, logger);
+      stops.push(webhooks.stop);
+      Object.assign(contextDeps, { webhooks: webhooks.service });
+      live.feed.onEvents(async () => webhooks.service.delivery.wake());
     }
     return { url: http.url, port: http.port, db, contextDeps, feed: live.feed, logger, stop };
   } catch (error) {

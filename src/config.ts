@@ -52,6 +52,48 @@ export interface Config {
   readonly websubHubs: readonly string[];
   /** Breaking news as push notifications (docs/push.md). */
   readonly push: PushConfig;
+  /** Signed webhooks to partners' endpoints (docs/webhooks.md). */
+  readonly webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Webhooks run on this instance: admins register endpoints, article, ticker and live events are delivered. */
+  readonly enabled: boolean;
+  /** Endpoints may resolve to loopback, private and link-local addresses (tests, a receiver inside the network). */
+  readonly allowPrivateTargets: boolean;
+  /** The whole exchange with a receiver, connecting included. */
+  readonly timeoutMs: number;
+  /** Bytes of a receiver's answer read, at most. */
+  readonly maxResponseBytes: number;
+  /** Deliveries one instance has in flight at once. */
+  readonly concurrency: number;
+  /** After rotateWebhookSecret, deliveries are signed with the old secret too for this long. */
+  readonly secretGraceHours: number;
+  /** Backoff with jitter from baseDelayMs doubling to maxDelayMs, maxAttempts in all: at least 24 hours with the defaults. */
+  readonly retry: { readonly baseDelayMs: number; readonly maxDelayMs: number; readonly maxAttempts: number; readonly maxRetryAfterMs: number };
+  readonly leaseMs: number;
+  readonly pollMs: number;
+  readonly retentionHours: number;
+}
+
+function webhookConfig(env: Env): WebhookConfig {
+  return Object.freeze({
+    enabled: flag(env, 'WEBHOOKS', true),
+    allowPrivateTargets: flag(env, 'WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
+    timeoutMs: positiveIntFrom(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
+    maxResponseBytes: positiveIntFrom(env, 'WEBHOOK_MAX_RESPONSE_BYTES', 65_536),
+    concurrency: positiveIntFrom(env, 'WEBHOOK_CONCURRENCY', 500),
+    secretGraceHours: positiveIntFrom(env, 'WEBHOOK_SECRET_GRACE_HOURS', 24),
+    retry: Object.freeze({
+      baseDelayMs: positiveIntFrom(env, 'WEBHOOK_RETRY_BASE_MS', 10_000),
+      maxDelayMs: positiveIntFrom(env, 'WEBHOOK_RETRY_MAX_MS', 3_600_000),
+      maxAttempts: positiveIntFrom(env, 'WEBHOOK_MAX_ATTEMPTS', 60),
+      maxRetryAfterMs: positiveIntFrom(env, 'WEBHOOK_MAX_RETRY_AFTER_MS', 6 * 3_600_000),
+    }),
+    leaseMs: positiveIntFrom(env, 'DELIVERY_LEASE_MS', 60_000),
+    pollMs: positiveIntFrom(env, 'DELIVERY_POLL_MS', 1_000),
+    retentionHours: intFrom(env, 'DELIVERY_RETENTION_HOURS', 168),
+  });
 }
 
 export interface ReplicaConfig {
@@ -289,10 +331,11 @@ function edgeConfig(env: Env, overrides: Partial<EdgeConfig> = {}): EdgeConfig {
   });
 }
 
-/** Settings to force over the environment (tests); `edge` and `push` merge field by field. */
-export type ConfigOverrides = Partial<Omit<Config, 'edge' | 'push'>> & { edge?: Partial<EdgeConfig>; push?: Partial<PushConfig> };
+/** Settings to force over the environment (tests); `edge`, `push` and `webhooks` merge field by field. */
+export type ConfigOverrides = Partial<Omit<Config, 'edge' | 'push' | 'webhooks'>>
+  & { edge?: Partial<EdgeConfig>; push?: Partial<PushConfig>; webhooks?: Partial<WebhookConfig> };
 
-export function loadConfig(env: Env = process.env, { edge, push, ...overrides }: ConfigOverrides = {}): Config {
+export function loadConfig(env: Env = process.env, { edge, push, webhooks, ...overrides }: ConfigOverrides = {}): Config {
   const nodeEnv = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
   const seed = env.KHABAR_SEED ?? 'demo';
   if (seed !== 'demo' && seed !== 'none') throw new Error(`KHABAR_SEED must be "demo" or "none", got "${seed}"`);
@@ -331,6 +374,7 @@ export function loadConfig(env: Env = process.env, { edge, push, ...overrides }:
     publicUrl: (env.PUBLIC_URL || `http://localhost:${intFrom(env, 'PORT', 4000)}`).replace(/\/+$/, ''),
     websubHubs: websubHubsFrom(env.WEBSUB_HUBS),
     push: Object.freeze({ ...pushConfig(env), ...push }),
+    webhooks: Object.freeze({ ...webhookConfig(env), ...webhooks }),
     ...overrides,
   });
 }

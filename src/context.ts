@@ -8,6 +8,7 @@ import { isEditor, type Viewer } from './auth/viewer';
 import type { HttpRequestState } from './server/request-state';
 import type { SearchSupport } from './modules/search/search-support';
 import type { PushService } from './modules/push/push';
+import type { WebhookService } from './modules/webhooks/webhooks';
 import type { MediaLibrary } from './modules/media/media-library';
 
 /** What every resolver receives: built fresh per request (and per subscription event). */
@@ -26,6 +27,8 @@ export interface Context {
   clientAddress?: string;
   /** Push notifications, when on (requests over HTTP and graphql-ws mutations; subscriptions need none). */
   push?: PushService | null;
+  /** Signed webhooks, when on. */
+  webhooks?: WebhookService | null;
   /** Pictures: rendition URLs, uploads. */
   media: MediaLibrary;
   /** The site's public origin (PUBLIC_URL), for the absolute addresses of structured data. */
@@ -45,6 +48,8 @@ export interface ContextDeps {
   searchSupport: SearchSupport;
   /** Push notifications, when on (set once push has started). */
   push?: PushService | null;
+  /** Signed webhooks, when on (set once they have started). */
+  webhooks?: WebhookService | null;
   media: MediaLibrary;
   /** PUBLIC_URL, without its trailing slash. */
   publicUrl: string;
@@ -60,5 +65,6 @@ export function makeContext(deps: ContextDeps, viewer: Viewer, requestId: string
   const reads = from === 'routed' && deps.reads?.enabled ? deps.reads.forRequest(writer) : undefined;
   const sql = new CountingSql(reads ?? deps.sql);
   const services = makeServices(sql, deps.tokens, deps.db, deps.searchSupport, deps.media);
-  return { requestId, viewer, services, sql, reads, media: deps.media, publicUrl: deps.publicUrl, loaders: new Loaders(services, viewer), push: deps.push ?? null };
+  return { requestId, viewer, services, sql, reads, media: deps.media, publicUrl: deps.publicUrl, loaders: new Loaders(services, viewer), push: deps.push ?? null,
+    webhooks: deps.webhooks ?? null };
 }

@@ -344,7 +344,8 @@ async function claim(db: DataSource, consumer: DeliveryConsumer, limit: number, 
              ELSE 'queued' END AS next_state
          FROM delivery_job c
          WHERE c.consumer = $1 AND c.state = 'queued' AND c.next_attempt_at <= now()
-           AND (c.lane IS NULL OR NOT EXISTS (${EARLIER_IN_LANE('c')}))
+           AND (c.lane IS NULL OR NOT EXISTS (${EARLIER_IN_LANE('c')}))${consumer.held ? `
+           AND c.target NOT IN (${consumer.held})` : ''}
          ORDER BY c.next_attempt_at, c.id LIMIT $2 FOR UPDATE SKIP LOCKED),
        leased AS (
          UPDATE delivery_job j SET
@@ -438,4 +439,41 @@ async function recordResults(db: DataSource, consumer: DeliveryConsumer, results
       results.map((r) => r.delayMs), results.map((r) => r.status), results.map((r) => r.error), consumer.collapse]);
   const gone = [...new Set(results.filter((r) => r.gone).map((r) => r.job.target))];
   if (gone.length > 0 && consumer.forget) await consumer.forget(gone);
+}
+
+/**
+ * Delivers again, to one target, the events of the consumer's topics after `after` that it has planned (a webhook's
+ * replay): its finished jobs of those events are queued again with fresh attempts, and jobs its plan would have made
+ * but that are gone (pruned after retentionHours) are planned again with the consumer's own statement, restricted to
+ * the target. The unique key (consumer, event, target) makes a replay re-arm a job, never duplicate it. Returns the
+ * number of jobs queued; call `wake()` after it.
+ */
+export async function replayJobs(db: DataSource, consumer: DeliveryConsumer, target: number, after: number): Promise<number> {
+  return db.transaction(async (tx) => {
+    // Waits for a planner holding the row: the window below is then exactly what has been planned.
+    const [row] = await tx.query('SELECT position FROM outbox_consumer WHERE name = $1 FOR UPDATE', [consumer.name]);
+    if (!row) return 0;
+    const through = Number(row.position);
+    if (through <= after) return 0;
+    const [{ rearmed }]: { rearmed: number }[] = await tx.query(
+      `WITH r AS (
+         UPDATE delivery_job SET state = 'queued', attempts = 0, next_attempt_at = now(), finished_at = NULL, lease_token = NULL,
+                last_status = NULL, last_error = NULL
+         WHERE consumer = $1 AND target = $2 AND event_seq > $3 AND event_seq <= $4 AND state <> 'queued'
+         RETURNING 1)
+       SELECT count(*)::int AS rearmed FROM r`, [consumer.name, target, after, through]);
+    const own = consumer.plan.jobs.params ?? [];
+    const [{ planned }]: { planned: number }[] = await tx.query(
+      `WITH events AS (
+         SELECT seq, topic, kind, entity_id, region_codes, urgency, created_at FROM event_outbox
+         WHERE seq > $2 AND seq <= $3 AND topic = ANY($4)),
+       inserted AS (
+         INSERT INTO delivery_job (consumer, event_seq, target, lane, not_after)
+         SELECT $1, j.event_seq, j.target, j.lane, j.not_after FROM (${consumer.plan.jobs.sql}) j
+         WHERE j.target = $${5 + own.length}
+         ON CONFLICT ON CONSTRAINT delivery_job_once DO NOTHING
+         RETURNING 1)
+       SELECT count(*)::int AS planned FROM inserted`, [consumer.name, after, through, consumer.topics, ...own, target]);
+    return rearmed + planned;
+  });
 }

@@ -63,4 +63,9 @@ export interface DeliveryConsumer {
   deliver(jobs: ClaimedJob[], report: (job: ClaimedJob, outcome: Outcome) => void): Promise<void>;
   /** Called with the targets a receiver said are gone (after their jobs were recorded). */
   forget?(targets: number[]): Promise<void>;
+  /**
+   * SELECT yielding `target`: targets whose jobs are held (a paused webhook). Their jobs stay queued and are not
+   * claimed, later jobs of their lanes wait behind them, and they go in order once the target is no longer held.
+   */
+  held?: string;
 }

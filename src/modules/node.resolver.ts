@@ -24,6 +24,8 @@ export class NodeResolver {
         return ctx.loaders.image.load(numericIdOf(type, id));
       case 'LiveEntry':
         return ctx.loaders.liveEntry.load(numericIdOf(type, id));
+      case 'Webhook':
+        return null; // admins read webhooks through `webhooks`, never through node(id:)
     }
   }
 }

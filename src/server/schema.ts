@@ -20,6 +20,7 @@ import { TickerSubscriptions } from '../modules/ticker/ticker.subscription';
 import { ArticleEventResolver, ArticleSubscriptions } from '../modules/article/article.subscription';
 import { SearchResolver } from '../modules/search/search.resolver';
 import { PushResolver } from '../modules/push/push.resolver';
+import { WebhookResolver } from '../modules/webhooks/webhook.resolver';
 import { PeopleResolver } from '../modules/search/people.resolver';
 import { PersonArticlesResolver, RegionArticlesResolver } from '../modules/article/articles-about.resolver';
 import { ImageResolver } from '../modules/media/image.resolver';
@@ -53,6 +54,7 @@ export const resolvers = [
   PersonArticlesResolver,
   RegionArticlesResolver,
   PushResolver,
+  WebhookResolver,
   ImageResolver,
   ImageBlockResolver,
   EmbedBlockResolver,

@@ -1,8 +1,8 @@
 import { badInput } from './errors';
 
 /** Node types that have global ids. */
-export type NodeTypeName = 'Article' | 'Ticker' | 'Person' | 'Region' | 'Category' | 'Image' | 'LiveEntry';
-const NODE_TYPES = new Set<string>(['Article', 'Ticker', 'Person', 'Region', 'Category', 'Image', 'LiveEntry']);
+export type NodeTypeName = 'Article' | 'Ticker' | 'Person' | 'Region' | 'Category' | 'Image' | 'LiveEntry' | 'Webhook';
+const NODE_TYPES = new Set<string>(['Article', 'Ticker', 'Person', 'Region', 'Category', 'Image', 'LiveEntry', 'Webhook']);
 
 /** Relay global id: base64url of "Type:key", opaque to clients. */
 export function toGlobalId(type: NodeTypeName, key: number | string): string {

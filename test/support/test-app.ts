@@ -83,6 +83,8 @@ export async function startInstance(databaseUrl: string, overrides: ConfigOverri
     },
     // Push stays off unless a test brings its providers (test/support/push-peers), so no test writes VAPID keys.
     push: { enabled: false, ...overrides.push },
+    // Webhooks likewise stay off unless a test brings a receiver (test/api/webhooks.test.ts).
+    webhooks: { enabled: false, ...overrides.webhooks },
   });
   const khabar = await startKhabar(config, { logger: options.logger });
   return {
@@ -112,6 +114,7 @@ export async function startInstance(databaseUrl: string, overrides: ConfigOverri
     sql: (query, params) => khabar.db.query(query, params),
     instance: (more = {}) => startInstance(databaseUrl, {
       ...overrides, ...more, edge: { ...overrides.edge, ...more.edge }, push: { ...overrides.push, ...more.push },
+      webhooks: { ...overrides.webhooks, ...more.webhooks },
     }),
     stop: () => khabar.stop(),
   };

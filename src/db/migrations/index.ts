@@ -14,6 +14,7 @@ import { Translations1765200000000 } from './1765200000000-Translations';
 import { CrossScriptNames1765300000000 } from './1765300000000-CrossScriptNames';
 import { HijriMonthStarts1765400000000 } from './1765400000000-HijriMonthStarts';
 import { RegionFeed1765500000000 } from './1765500000000-RegionFeed';
+import { Webhooks1765600000000 } from './1765600000000-Webhooks';
 
 /** Every migration, in order; the CLI and the server both run this list. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   CrossScriptNames1765300000000,
   HijriMonthStarts1765400000000,
   RegionFeed1765500000000,
+  Webhooks1765600000000,
 ];

@@ -47,7 +47,8 @@ export class LiveEntryEvent {
   occurredAt: Date;
 }
 
-const CURSOR_KIND = 'liveEntries';
+export const LIVE_ENTRIES_CURSOR_KIND = 'liveEntries';
+const CURSOR_KIND = LIVE_ENTRIES_CURSOR_KIND;
 
 interface LiveEntriesArgs {
   articleId: string;

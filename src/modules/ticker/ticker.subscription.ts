@@ -35,7 +35,8 @@ export class BreakingNewsEvent {
   occurredAt: Date;
 }
 
-const CURSOR_KIND = 'breakingNews';
+export const BREAKING_NEWS_CURSOR_KIND = 'breakingNews';
+const CURSOR_KIND = BREAKING_NEWS_CURSOR_KIND;
 
 interface BreakingNewsArgs {
   after?: string | null;
