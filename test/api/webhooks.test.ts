@@ -1,7 +1,7 @@
 import { startTestApp, TestApp } from '../support/test-app';
 import { A_BODY, CREATE, failure, ok, PUBLISH } from '../support/editorial';
 import { eventually } from '../support/eventually';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { WEBHOOK_TEST_CONFIG, WebhookReceiver } from '../support/webhook-receiver';
 import { sitePaths, siteUrl } from '../../src/shared/site-paths';
 
 const CREATE_WEBHOOK = `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { secret webhook { id url topics description paused } } }`;
@@ -15,12 +15,6 @@ const DELIVERIES = `query ($id: ID!, $first: Int, $after: String, $state: Webhoo
     edges { cursor node { id cursor type state attempts lastStatus lastError nextAttemptAt finishedAt } } pageInfo { hasNextPage endCursor } } }`;
 const PUSH = 'mutation ($input: PushBreakingNewsInput!) { pushBreakingNews(input: $input) { id } }';
 const KILL = 'mutation ($id: ID!) { killTicker(id: $id) { id } }';
-
-/** Fast retries and leases so a test sees backoff, dead letters and takeovers within seconds. */
-export const WEBHOOK_TEST_CONFIG = {
-  enabled: true, allowPrivateTargets: true, timeoutMs: 5_000, leaseMs: 1_500, pollMs: 50,
-  retry: { baseDelayMs: 100, maxDelayMs: 400, maxAttempts: 6, maxRetryAfterMs: 10_000 },
-};
 
 jest.setTimeout(60_000);
 

@@ -15,6 +15,12 @@ export interface ReceivedWebhook {
   status: number;
 }
 
+/** Fast retries and leases so a test sees backoff, dead letters and takeovers within seconds; private targets allowed (the receiver is local). */
+export const WEBHOOK_TEST_CONFIG = {
+  enabled: true, allowPrivateTargets: true, timeoutMs: 5_000, leaseMs: 1_500, pollMs: 50,
+  retry: { baseDelayMs: 100, maxDelayMs: 400, maxAttempts: 6, maxRetryAfterMs: 10_000 },
+};
+
 export type Answer = { status: number; headers?: Record<string, string> } | 'hold';
 
 /**
