@@ -23,6 +23,7 @@ const SMOKE_ARGS = {
   'bench:media': ['--smoke'],
   'bench:pages': ['--smoke'],
   'bench:feeds': ['--smoke'],
+  'bench:webhooks': ['--smoke'],
   'bench:soak': ['--smoke'],
   'bench:migrations': ['--smoke'],
 };

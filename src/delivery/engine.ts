@@ -130,6 +130,8 @@ export async function startDelivery(db: DataSource, consumer: DeliveryConsumer, 
     const flushStarted = Date.now();
     flushing = flushing.then(() => recordResultsRetryingConflicts(db, consumer, batch))
       .then(() => log.debug({ jobs: batch.length, ms: Date.now() - flushStarted }, 'recorded outcomes'))
+      // A finished job may free the next one of its lane (claimable only once this is recorded): claim now, not at the next poll.
+      .then(() => { if (batch.some((result) => result.job.lane !== null)) ring(); })
       .catch((error) => {
       // The leases run out and the jobs are delivered again: at least once, never lost.
       failed(error, { jobs: batch.length }, 'recording delivery results failed');

@@ -208,6 +208,29 @@ describe('signed webhooks', () => {
     expect(rest.pageInfo.hasNextPage).toBe(false);
     expect([...page.edges, ...rest.edges].map((e: any) => e.node.id)).toEqual(receiver.accepted.map((r) => r.id).reverse());
     expect(failure(await app.gql(DELIVERIES, { id: webhook.id, first: 101 }, { token: admin })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    expect(failure(await app.gql(DELIVERIES, { id: webhook.id, after: 'nope' }, { token: admin })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     expect(failure(await app.gql(DELIVERIES, { id: 'nope' }, { token: admin })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+  });
+
+  it('reads webhooks and their deliveries in constant SQL: the same statements for one webhook or three, one delivery or three', async () => {
+    const statements = async () => {
+      const list = await app.gql(WEBHOOKS, {}, { token: admin });
+      const [first] = list.data.webhooks;
+      const page = await app.gql(DELIVERIES, { id: first.id, first: 100 }, { token: admin });
+      return [list.data.webhooks.length, page.data.webhookDeliveries.edges.length, list.sqlStatements, page.sqlStatements];
+    };
+    const { webhook } = await register();
+    await publish();
+    await settled(webhook.id, 1);
+    const small = await statements();
+    await register();
+    await register();
+    await publish();
+    await publish();
+    await settled(webhook.id, 3);
+    const large = await statements();
+    expect([small.slice(0, 2), large.slice(0, 2)]).toEqual([[1, 1], [3, 3]]);
+    expect(large.slice(2)).toEqual(small.slice(2));
+    expect(small.slice(2)).toEqual([1, 2]);
   });
 });

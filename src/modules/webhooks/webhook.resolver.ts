@@ -58,7 +58,7 @@ export class WebhookResolver {
   @Authorized('ADMIN')
   @Query(() => [WebhookType], { description: 'Every registered webhook.' })
   webhooks(@Ctx() ctx: Context): Promise<WebhookType[]> {
-    return webhooksOf(ctx).list();
+    return webhooksOf(ctx).list(ctx.sql);
   }
 
   @Authorized('ADMIN')
@@ -71,6 +71,6 @@ export class WebhookResolver {
     @Ctx() ctx: Context,
   ): Promise<WebhookDeliveryConnection> {
     if (first != null && (first < 0 || first > MAX_PAGE_SIZE)) throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}.`, 'first');
-    return webhooksOf(ctx).deliveries(id, first ?? undefined, after ?? undefined, state ?? undefined);
+    return webhooksOf(ctx).deliveries(ctx.sql, id, first ?? undefined, after ?? undefined, state ?? undefined);
   }
 }

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import type { Viewer } from '../../auth/viewer';
+import type { Sql } from '../../db/sql';
 import { Delivery, replayJobs, startDelivery } from '../../delivery/engine';
 import { badInput, notFound } from '../../shared/errors';
 import { numericIdOf, toGlobalId } from '../../shared/global-id';
@@ -16,11 +17,12 @@ import { WebhookDeliveryConnection, WebhookDeliveryState, WebhookDeliveryType, W
 /** What webhooks offer the API on this instance (admins only: the resolvers say so). */
 export interface WebhookService {
   create(input: CreateWebhookInput, viewer: Viewer): Promise<WebhookWithSecret>;
-  list(): Promise<WebhookType[]>;
+  /** Reads go through `sql`, the request's counted reads. */
+  list(sql: Sql): Promise<WebhookType[]>;
   rotateSecret(id: string): Promise<WebhookWithSecret>;
   setPaused(id: string, paused: boolean): Promise<WebhookType>;
   remove(id: string): Promise<boolean>;
-  deliveries(id: string, first: number | undefined, after: string | undefined, state: WebhookDeliveryState | undefined): Promise<WebhookDeliveryConnection>;
+  deliveries(sql: Sql, id: string, first: number | undefined, after: string | undefined, state: WebhookDeliveryState | undefined): Promise<WebhookDeliveryConnection>;
   redeliver(id: string, after: string): Promise<number>;
   /** Plans new events now (the feed calls it as events commit). */
   delivery: Delivery;
@@ -88,8 +90,8 @@ export async function startWebhooks(db: DataSource, config: Config, logger: Logg
   });
   const rules = { allowPrivate: settings.allowPrivateTargets };
 
-  const byId = async (id: string): Promise<WebhookRow> => {
-    const [row] = await db.query(`SELECT ${WEBHOOK_COLUMNS} FROM webhook w WHERE w.id = $1`, [numericIdOf('Webhook', id)]);
+  const byId = async (id: string, sql: Sql = db): Promise<WebhookRow> => {
+    const [row] = await sql.query<WebhookRow>(`SELECT ${WEBHOOK_COLUMNS} FROM webhook w WHERE w.id = $1`, [numericIdOf('Webhook', id)]);
     if (!row) throw notFound('There is no webhook with this id.');
     return row;
   };
@@ -112,8 +114,8 @@ export async function startWebhooks(db: DataSource, config: Config, logger: Logg
       return Object.assign(new WebhookWithSecret(), { webhook: toWebhook(row), secret });
     },
 
-    async list() {
-      const rows: WebhookRow[] = await db.query(`SELECT ${WEBHOOK_COLUMNS} FROM webhook w ORDER BY w.id`);
+    async list(sql) {
+      const rows = await sql.query<WebhookRow>(`SELECT ${WEBHOOK_COLUMNS} FROM webhook w ORDER BY w.id`);
       return rows.map(toWebhook);
     },
 
@@ -148,11 +150,11 @@ export async function startWebhooks(db: DataSource, config: Config, logger: Logg
       });
     },
 
-    async deliveries(id, first, after, state) {
-      const webhook = await byId(id);
+    async deliveries(sql, id, first, after, state) {
+      const webhook = await byId(id, sql);
       const slice = sliceOf({ first, after }, (cursor, field) => decodeCursor(DELIVERY_CURSOR_KIND, cursor, field, ['number'])[0] as number);
       const rows: { event_seq: string; state: string; attempts: number; last_status: number | null; last_error: string | null;
-        next_attempt_at: Date; created_at: Date; finished_at: Date | null; topic: string | null; kind: string | null }[] = await db.query(
+        next_attempt_at: Date; created_at: Date; finished_at: Date | null; topic: string | null; kind: string | null }[] = await sql.query(
         `SELECT j.event_seq, j.state, j.attempts, j.last_status, j.last_error, j.next_attempt_at, j.created_at, j.finished_at, o.topic, o.kind
          FROM delivery_job j LEFT JOIN event_outbox o ON o.seq = j.event_seq
          WHERE j.consumer = $1 AND j.lane = $2::text AND ($3::bigint IS NULL OR j.event_seq < $3) AND ($4::text IS NULL OR j.state = $4)
