@@ -9,7 +9,8 @@ import { toGlobalId } from '../../src/shared/global-id';
 import { ok } from '../support/editorial';
 
 /** Mutations only admins may run; every other mutation is for any signed-in editor. */
-const ADMIN_ONLY = ['issueToken', 'setHijriMonthStart', 'upsertCategory', 'upsertPerson', 'upsertRegion'];
+const ADMIN_ONLY = ['createWebhook', 'deleteWebhook', 'issueToken', 'pauseWebhook', 'redeliverWebhook', 'resumeWebhook', 'rotateWebhookSecret',
+  'setHijriMonthStart', 'upsertCategory', 'upsertPerson', 'upsertRegion'];
 
 /** A value of the right GraphQL type (and nothing more), so each call reaches the resolver's guard. */
 function sample(type: GraphQLInputType): unknown {
