@@ -233,4 +233,25 @@ describe('signed webhooks', () => {
     expect(large.slice(2)).toEqual(small.slice(2));
     expect(small.slice(2)).toEqual([1, 2]);
   });
+
+  it('delivers live coverage: the blog starting and each entry, with the entry\'s id; a liveEntries cursor replays from it', async () => {
+    const { webhook } = await register({ topics: ['LIVE'] });
+    const article = await publish();
+    await ok(app, 'mutation($id: ID!) { startLiveCoverage(articleId: $id) { isLive } }', { id: article.id }, editor);
+    const POST_ENTRY = 'mutation($id: ID!, $input: PostLiveEntryInput!) { postLiveEntry(articleId: $id, input: $input) { id } }';
+    const entries = [];
+    for (const title of ['وصول فرق الإنقاذ', 'حصيلة أولية']) {
+      entries.push((await ok(app, POST_ENTRY, { id: article.id, input: { title, body: [{ type: 'PARAGRAPH', text: `نص ${title}` }] } }, editor)).postLiveEntry.id);
+    }
+    await settled(webhook.id, 3);
+    expect(receiver.unverified).toEqual([]);
+    expect(receiver.accepted.map((r) => [r.body.type, r.body.data.articleId, r.body.data.entryId ?? null])).toEqual([
+      ['live.started', article.id, null], ['live.posted', article.id, entries[0]], ['live.posted', article.id, entries[1]]]);
+    // The cursor a liveEntries subscriber holds names the same outbox event: replaying after it sends the second entry again.
+    const seq = JSON.parse(Buffer.from(receiver.accepted[1].body.data.cursor, 'base64url').toString())[1];
+    const liveCursor = Buffer.from(JSON.stringify(['liveEntries', seq])).toString('base64url');
+    expect((await ok(app, 'mutation ($id: ID!, $after: String!) { redeliverWebhook(id: $id, after: $after) }', { id: webhook.id, after: liveCursor }, admin)).redeliverWebhook).toBe(1);
+    await eventually(() => receiver.accepted.length, (n) => n === 4, { what: 'the replayed entry' });
+    expect(receiver.accepted[3].id).toBe(receiver.accepted[2].id);
+  });
 });
