@@ -6,7 +6,6 @@
 //   npm run bench:feeds -- --seconds 10 --connections 20
 //   npm run bench:feeds -- --smoke     # the small bench dataset (on DATABASE_URL's server, else an embedded PostgreSQL),
 //                                      # 0.5 s runs; exits non-zero on any failed request or a feed read in more than one statement
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { prepareDataset, SMOKE_SCALE, startPostgres } from './dataset.mjs';
 import { finish } from './outcome.mjs';
+import { processCpuMs, startKhabarProcess } from './khabar-process.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: {
@@ -26,22 +26,7 @@ const { freePort } = await import(path.join(ROOT, 'dist/scripts/free-port.js'));
 let DATABASE_URL = process.env.DATABASE_URL;
 if (!DATABASE_URL && !SMOKE) throw new Error('DATABASE_URL must name a Khabar database with content (e.g. the bench database)');
 const failures = [];
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function startKhabar(port, env) {
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL, NODE_ENV: 'production', LOG_LEVEL: 'warn',
-      KHABAR_SEED: 'none', RATE_LIMIT_PER_IP: '0', KHABAR_EXPOSE_SQL_COUNT: 'true', JWT_SECRET: 'bench-feeds-secret-bench-feeds-secret' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i += 1) {
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { child, url };
-    await sleep(100);
-  }
-  throw new Error('Khabar did not become ready');
-}
 
 /** One GET, read to its end: its milliseconds, status, bytes and statement count. */
 function get(agent, target) {
@@ -101,7 +86,7 @@ async function feedsOf(url) {
 
 async function run(label, env, paths) {
   const port = await freePort();
-  const { child, url } = await startKhabar(port, env);
+  const { child, url } = await startKhabarProcess({ port, databaseUrl: DATABASE_URL, env: { ...env, KHABAR_EXPOSE_SQL_COUNT: 'true' } });
   const rows = [];
   try {
     for (const path of paths) {

@@ -6,8 +6,6 @@
 //   npm run bench:pages -- --seconds 20 --connections 20
 //   npm run bench:pages -- --smoke    # the small bench dataset (on DATABASE_URL's server, else an embedded PostgreSQL),
 //                                     # 1 s runs; exits non-zero on any failed request or a document that is not served
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { prepareDataset, SMOKE_SCALE, startPostgres } from './dataset.mjs';
 import { finish } from './outcome.mjs';
+import { processCpuMs, startKhabarProcess } from './khabar-process.mjs';
 import { timedRequest } from './timed-request.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,28 +29,8 @@ const { sitePaths } = await import(path.join(ROOT, 'dist/src/shared/site-paths.j
 let DATABASE_URL = process.env.DATABASE_URL;
 if (!DATABASE_URL && !SMOKE) throw new Error('DATABASE_URL must name a Khabar database with content (e.g. the bench database)');
 const failures = [];
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function startKhabar(port, env) {
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL, NODE_ENV: 'production', LOG_LEVEL: 'warn',
-      KHABAR_SEED: 'none', RATE_LIMIT_PER_IP: '0', JWT_SECRET: 'bench-pages-secret-bench-pages-secret', KHABAR_EXPOSE_SQL_COUNT: 'true' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i += 1) {
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { child, url };
-    await sleep(100);
-  }
-  throw new Error('Khabar did not become ready');
-}
 
-/** Server CPU (user + system) in milliseconds, from /proc. */
-function cpuMs(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
-}
 
 /** `connections` keep-alive clients GETting `next()` paths back to back for `seconds`. */
 async function load(url, next, seconds, connections) {
@@ -94,7 +73,7 @@ async function documents() {
 
 async function run(cacheLabel, env, docs) {
   const port = await freePort();
-  const { child, url } = await startKhabar(port, env);
+  const { child, url } = await startKhabarProcess({ port, databaseUrl: DATABASE_URL, env: { ...env, KHABAR_EXPOSE_SQL_COUNT: 'true' } });
   try {
     for (const [label, next] of docs) {
       const first = await fetch(`${url}${next()}`);
@@ -102,9 +81,9 @@ async function run(cacheLabel, env, docs) {
       const bytes = (await first.text()).length;
       if (first.status !== 200) failures.push(`${label}: HTTP ${first.status}`);
       await load(url, next, WARMUP_SECONDS, CONNECTIONS);
-      const cpu = cpuMs(child.pid);
+      const cpu = processCpuMs(child.pid);
       const result = await load(url, next, SECONDS, CONNECTIONS);
-      const cpuUsed = cpuMs(child.pid) - cpu;
+      const cpuUsed = processCpuMs(child.pid) - cpu;
       if (result.errors) failures.push(`${label}, ${cacheLabel}: ${result.errors} failed requests`);
       if (!result.requests) failures.push(`${label}, ${cacheLabel}: no request answered`);
       console.log(JSON.stringify({

@@ -6,8 +6,7 @@
 //   DATABASE_URL=… REDIS_URL=redis://127.0.0.1:6379 npm run bench:cache -- --seconds 20 --connections 50
 //   npm run bench:cache -- --smoke      # the small bench dataset (on DATABASE_URL's server, else an embedded PostgreSQL),
 //                                       # 1 s runs: seconds; exits non-zero on any failed request or a cache that never hits
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { prepareDataset, SMOKE_SCALE, startPostgres } from './dataset.mjs';
 import { finish } from './outcome.mjs';
+import { processCpuMs, startKhabarProcess } from './khabar-process.mjs';
 import { timedRequest } from './timed-request.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,33 +30,13 @@ let DATABASE_URL = process.env.DATABASE_URL;
 if (!DATABASE_URL && !SMOKE) throw new Error('DATABASE_URL must name a Khabar database with content (e.g. the bench database)');
 const failures = [];
 const SECRET = 'bench-cache-secret-bench-cache-secret';
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const Q1 = '{ articles(first: 20) { edges { node { slug title publishedAt regions { code nameAr } people { slug nameAr } } } } }';
 const HOME = `query Home { tickers(first: 10) { headline urgency region { nameAr } article { slug } }
   articles(first: 30) { edges { node { slug title kicker publishedAt displayDate category { slug nameAr } regions { code nameAr } people { slug nameAr } } } } }`;
 const PAGE = 'query Page($slug: String!) { article(slug: $slug) { title summary body { type text } publishedAt regions { nameAr } people { nameAr } } }';
 
-async function startKhabar(port, env) {
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL, NODE_ENV: 'production', LOG_LEVEL: 'warn',
-      KHABAR_SEED: 'none', RATE_LIMIT_PER_IP: '0', JWT_SECRET: SECRET },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i += 1) {
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { child, url };
-    await sleep(100);
-  }
-  throw new Error('Khabar did not become ready');
-}
 
-/** Server CPU (user + system) in milliseconds, from /proc. */
-function cpuMs(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
-}
 
 /** `connections` keep-alive clients POSTing `next()` bodies back to back for `seconds`. */
 async function load(url, next, seconds, connections) {
@@ -86,14 +66,14 @@ async function cacheLookups(url) {
 
 async function run(label, env, workload) {
   const port = await freePort();
-  const { child, url } = await startKhabar(port, env);
+  const { child, url } = await startKhabarProcess({ port, databaseUrl: DATABASE_URL, env: { ...env, JWT_SECRET: SECRET } });
   try {
     const stop = await workload.before?.(url);
     await load(url, workload.next, WARMUP_SECONDS, CONNECTIONS); // warm-up
     const lookups = await cacheLookups(url);
-    const cpu = cpuMs(child.pid);
+    const cpu = processCpuMs(child.pid);
     const result = await load(url, workload.next, SECONDS, CONNECTIONS);
-    const cpuUsed = cpuMs(child.pid) - cpu;
+    const cpuUsed = processCpuMs(child.pid) - cpu;
     stop?.();
     const after = await cacheLookups(url);
     const hits = after.hit - lookups.hit;
