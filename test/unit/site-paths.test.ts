@@ -20,6 +20,11 @@ describe('dates for crawlers, in Casablanca time with its offset', () => {
     // Ramadan 2024 (Morocco back on UTC from 10 March to 14 April).
     expect(isoWithOffset(new Date('2024-03-20T12:00:00.900Z'))).toBe('2024-03-20T12:00:00+00:00');
     expect(newsroomDay(new Date('2022-02-04T23:30:00Z'))).toBe('2022-02-05');
+    // Around the change back to +01:00 after Ramadan 2024 (03:00 local on 14 April) and within one hour, read twice.
+    expect(isoWithOffset(new Date('2024-04-14T01:59:59Z'))).toBe('2024-04-14T01:59:59+00:00');
+    expect(isoWithOffset(new Date('2024-04-14T02:00:00Z'))).toBe('2024-04-14T03:00:00+01:00');
+    expect(isoWithOffset(new Date('2022-02-04T17:30:15.999Z'))).toBe('2022-02-04T18:30:15+01:00');
+    expect(isoWithOffset(new Date('2022-02-04T17:00:00Z'))).toBe('2022-02-04T18:00:00+01:00');
   });
 });
 
