@@ -350,6 +350,20 @@ export async function prepareDataset({ scale = 1, regenerate = process.env.BENCH
  * The variables the bench rotates over, derived from the data (so every server gets the same): ~50 article slugs
  * (Q2), the busiest region with at least `pages` (50) pages of articles (Q3), the `count` (50) busiest people (Q4).
  */
+/**
+ * The database a single-server bench reads: `url` as given for a full run; for a smoke run the small dataset, on
+ * `url`'s server or, without one, on an embedded PostgreSQL that `cleanups` stops at the end.
+ */
+export async function benchDatabaseUrl({ url, smoke, cleanups, freePort }) {
+  if (!url) {
+    const server = await startPostgres(process.env, { port: await freePort() });
+    cleanups.push(() => server.stop());
+    return (await prepareDataset({ scale: SMOKE_SCALE, server })).url;
+  }
+  if (smoke) return (await prepareDataset({ scale: SMOKE_SCALE, server: { url, stop: async () => {} } })).url;
+  return url;
+}
+
 export async function querySets(url, { pages = 50, count = 50 } = {}) {
   return withClient(url, async (db) => {
     const visible = `a.status = 'PUBLISHED' AND a.published_at <= now()`;

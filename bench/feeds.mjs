@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { prepareDataset, SMOKE_SCALE, startPostgres } from './dataset.mjs';
+import { benchDatabaseUrl } from './dataset.mjs';
 import { finish } from './outcome.mjs';
 import { processCpuMs, startKhabarProcess } from './khabar-process.mjs';
 
@@ -106,13 +106,7 @@ async function run(label, env, paths) {
 }
 
 async function main() {
-  if (!DATABASE_URL) {
-    const server = await startPostgres(process.env, { port: await freePort() });
-    cleanups.push(() => server.stop());
-    DATABASE_URL = (await prepareDataset({ scale: SMOKE_SCALE, server })).url;
-  } else if (SMOKE) {
-    DATABASE_URL = (await prepareDataset({ scale: SMOKE_SCALE, server: { url: DATABASE_URL, stop: async () => {} } })).url;
-  }
+  DATABASE_URL = await benchDatabaseUrl({ url: DATABASE_URL, smoke: SMOKE, cleanups, freePort });
   const { articles, paths } = await feedsOf(DATABASE_URL);
   const rows = [
     ...await run('no cache', { RESPONSE_CACHE: 'false' }, paths),

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { prepareDataset, SMOKE_SCALE, startPostgres } from './dataset.mjs';
+import { benchDatabaseUrl } from './dataset.mjs';
 import { finish } from './outcome.mjs';
 import { processCpuMs, startKhabarProcess } from './khabar-process.mjs';
 import { timedRequest } from './timed-request.mjs';
@@ -98,14 +98,7 @@ async function run(cacheLabel, env, docs) {
 }
 
 async function main() {
-  if (!DATABASE_URL) {
-    // A smoke run with no database named: the small bench dataset on an embedded PostgreSQL, stopped at the end.
-    const server = await startPostgres(process.env, { port: await freePort() });
-    cleanups.push(() => server.stop());
-    DATABASE_URL = (await prepareDataset({ scale: SMOKE_SCALE, server })).url;
-  } else if (SMOKE) {
-    DATABASE_URL = (await prepareDataset({ scale: SMOKE_SCALE, server: { url: DATABASE_URL, stop: async () => {} } })).url;
-  }
+  DATABASE_URL = await benchDatabaseUrl({ url: DATABASE_URL, smoke: SMOKE, cleanups, freePort });
   const docs = await documents();
   for (const [label, env] of [['no cache', { RESPONSE_CACHE: 'false' }], ['in-process cache', { RESPONSE_CACHE: 'true' }]]) await run(label, env, docs);
   if (failures.length) throw new Error(`bench:pages failed:\n  ${failures.join('\n  ')}`);

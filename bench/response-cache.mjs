@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { prepareDataset, SMOKE_SCALE, startPostgres } from './dataset.mjs';
+import { benchDatabaseUrl } from './dataset.mjs';
 import { finish } from './outcome.mjs';
 import { processCpuMs, startKhabarProcess } from './khabar-process.mjs';
 import { timedRequest } from './timed-request.mjs';
@@ -127,14 +127,7 @@ async function breakingNewsMix() {
 }
 
 async function main() {
-  if (!DATABASE_URL) {
-    // A smoke run with no database named: the small bench dataset on an embedded PostgreSQL, stopped at the end.
-    const server = await startPostgres(process.env, { port: await freePort() });
-    cleanups.push(() => server.stop());
-    DATABASE_URL = (await prepareDataset({ scale: SMOKE_SCALE, server })).url;
-  } else if (SMOKE) {
-    DATABASE_URL = (await prepareDataset({ scale: SMOKE_SCALE, server: { url: DATABASE_URL, stop: async () => {} } })).url;
-  }
+  DATABASE_URL = await benchDatabaseUrl({ url: DATABASE_URL, smoke: SMOKE, cleanups, freePort });
   const caches = [['no cache', { RESPONSE_CACHE: 'false' }], ['in-process cache', { RESPONSE_CACHE: 'true' }]];
   if (process.env.REDIS_URL) caches.push(['Redis cache', { RESPONSE_CACHE: 'true', REDIS_KEY_PREFIX: `bench-cache-${process.pid}:` }]);
   for (const [name, env] of caches) await run(`Q1, ${name}`, env, front);
