@@ -2,7 +2,12 @@ import DataLoader from 'dataloader';
 import type { Services } from './services';
 import { isEditor, Viewer } from './auth/viewer';
 import type { ArticleType } from './modules/article/article.type';
-import type { ParentKind, Visibility } from './modules/article/article.service';
+import type { ParentKind, ParentWithPage, Visibility } from './modules/article/article.service';
+import { articlesAhead } from './modules/article/articles-about.resolver';
+import type { PersonType } from './modules/person/person.type';
+import type { RegionType } from './modules/region/region.type';
+import { selectedFields } from './shared/lookahead';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { ArticleShape } from './modules/article/article.shape';
 import type { Page, ForwardPageArgs } from './shared/relay';
 import { monthStartsFrom } from './shared/hijri';
@@ -38,6 +43,8 @@ export class Loaders {
   readonly liveEntryCorrections;
   private readonly liveEntryPages = new Map<string, DataLoader<number, Page<LiveEntryType>>>();
   private readonly articlePages = new Map<string, DataLoader<number | string, Page<ArticleType>>>();
+  private readonly parentsWithPages = new Map<string, DataLoader<string, PersonType | RegionType | null>>();
+  private readonly personSlug: DataLoader<string, PersonType | null>;
   private readonly highlights = new Map<string, DataLoader<number, string>>();
 
   constructor(private readonly services: Services, viewer: Viewer) {
@@ -48,6 +55,7 @@ export class Loaders {
     this.category = new DataLoader((ids: readonly number[]) => services.categories.byIds(ids));
     this.person = new DataLoader((ids: readonly number[]) => services.people.byIds(ids));
     this.region = new DataLoader((codes: readonly string[]) => services.regions.byCodes(codes));
+    this.personSlug = new DataLoader((slugs: readonly string[]) => Promise.all(slugs.map((slug) => services.people.bySlug(slug))));
     this.regionChildren = new DataLoader((codes: readonly string[]) => services.regions.childrenOf(codes));
     this.articleRegions = new DataLoader((ids: readonly number[]) => services.regions.forArticles(ids));
     this.articlePeople = new DataLoader((ids: readonly number[]) => services.people.forArticles(ids));
@@ -84,6 +92,41 @@ export class Loaders {
     if (!loader) {
       loader = new DataLoader((parents: readonly (number | string)[]) => this.services.articles.pagesForParents(kind, parents, args, shape));
       this.articlePages.set(key, loader);
+    }
+    return loader;
+  }
+
+  /**
+   * A region by code as the field `info` resolves it: when the operation shows the region's articles, its page is read
+   * in the same statement and primed for `Region.articles` (a region's page in one statement).
+   */
+  regionFor(info: GraphQLResolveInfo): DataLoader<string, RegionType | null> {
+    return (this.withPage('region', info) as DataLoader<string, RegionType | null> | null) ?? this.region;
+  }
+
+  /** A person by slug as the field `info` resolves it, with the page of articles it shows likewise. */
+  personBySlugFor(info: GraphQLResolveInfo): DataLoader<string, PersonType | null> {
+    return (this.withPage('person', info) as DataLoader<string, PersonType | null> | null) ?? this.personSlug;
+  }
+
+  /** Parents read with their page of articles, for the page the operation shows below `info`; null when it shows none. */
+  private withPage(kind: ParentKind, info: GraphQLResolveInfo): DataLoader<string, PersonType | RegionType | null> | null {
+    const ahead = articlesAhead(info);
+    if (!ahead) return null;
+    const fields = selectedFields(info) ?? [];
+    const key = JSON.stringify([kind, ahead.args.first ?? null, ahead.args.after ?? null, ahead.shape, fields]);
+    let loader = this.parentsWithPages.get(key);
+    if (!loader) {
+      const pages = this.articlePage(kind, ahead.args, ahead.shape);
+      loader = new DataLoader(async (lookups: readonly string[]) => {
+        const found: (ParentWithPage<ParentKind> | null)[] = await this.services.articles.parentsWithPages(kind, lookups, fields, ahead.args, ahead.shape);
+        return found.map((item) => {
+          if (!item) return null;
+          pages.prime(kind === 'person' ? (item.parent as PersonType).dbId : (item.parent as RegionType).code, item.page);
+          return item.parent;
+        });
+      });
+      this.parentsWithPages.set(key, loader);
     }
     return loader;
   }

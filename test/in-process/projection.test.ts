@@ -85,6 +85,23 @@ describe('lists read what they show, and show what a whole read shows', () => {
     }
   });
 
+  // A person's or region's page reads the parent in the statement of its articles, with only the fields shown of it.
+  it.each([
+    { type: 'Person', query: (fields: string) => `query($slug: String!) { parent: person(slug: $slug) { ${fields} } }` },
+    { type: 'Region', query: (fields: string) => `query { parent: region(code: "MA-04") { ${fields} } }` },
+  ])('$type with its articles: each field alone, in one statement, equals the whole read', async ({ type, query }) => {
+    const fields = fieldsOf.get(type)!;
+    const whole = await app.gql(query(fields.map((field) => select(field)).join(' ')), { slug: personSlug });
+    expect(whole.errors).toBeUndefined();
+    for (const field of fields) {
+      const alone = await app.gql(query(`${select(field)} articles(first: 2) { edges { node { slug } } }`), { slug: personSlug });
+      expect(alone.errors).toBeUndefined();
+      if (field.leaf) expect({ field: field.name, statements: alone.sqlStatements }).toEqual({ field: field.name, statements: 1 });
+      expect({ field: field.name, value: alone.data.parent[field.name] }).toEqual({ field: field.name, value: whole.data.parent[field.name] });
+      expect(alone.data.parent.articles.edges).toHaveLength(2);
+    }
+  });
+
   it('reads a relation shown only in a fragment, and spends no statement on it', async () => {
     const res = await app.gql(`
       query { articles(first: 3) { edges { ...Edge } } }

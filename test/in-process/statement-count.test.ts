@@ -62,8 +62,8 @@ describe('SQL statements per page', () => {
   // The bench queries: statements per request whatever the page size, and their SQL.
   it.each([
     { name: 'Q1', what: 'front page', statements: 1, variables: () => ({}) },
-    { name: 'Q3', what: 'region feed', statements: 2, variables: () => ({ code: 'MA-04' }) },
-    { name: 'Q4', what: 'person page', statements: 2, variables: () => ({ slug: people[0].slug }) },
+    { name: 'Q3', what: 'region feed', statements: 1, variables: () => ({ code: 'MA-04' }) },
+    { name: 'Q4', what: 'person page', statements: 1, variables: () => ({ slug: people[0].slug }) },
   ])('$name $what: $statements statements for 5 and 20 articles', async ({ name, statements, variables }) => {
     const query = bench(name);
     const many = await app.gql(query, variables());
@@ -72,6 +72,40 @@ describe('SQL statements per page', () => {
     expect(JSON.stringify(many.data).match(/"slug"/g)!.length).toBeGreaterThanOrEqual(20);
     expect([few.sqlStatements, many.sqlStatements]).toEqual([statements, statements]);
     expectSql(name, many);
+  });
+
+  it('a region\'s or person\'s page reads the parent with its articles, on every page, and still when there is none', async () => {
+    const first = await app.gql(bench('Q3'), { code: 'MA-04' });
+    const second = await app.gql(bench('Q3'), { code: 'MA-04', after: first.data.region.articles.edges.at(-1).cursor });
+    expect(second.errors).toBeUndefined();
+    expect(second.sqlStatements).toBe(1);
+    const slugs = (res: InProcessResponse) => res.data.region.articles.edges.map((e: any) => e.node.slug);
+    const all = await app.gql(bench('Q3').replace('first: 20', 'first: 100'), { code: 'MA-04' });
+    expect(slugs(all)).toHaveLength(48); // 4 articles in 5 are in MA-04 or MA-KEN, inside it
+    expect([...slugs(first), ...slugs(second)]).toEqual(slugs(all).slice(0, 40));
+
+    const none = await app.gql(bench('Q3'), { code: 'MA-08' });
+    expect(none.data.region).toEqual({ code: 'MA-08', nameAr: expect.any(String), articles: { edges: [] } });
+    expect(none.sqlStatements).toBe(1);
+    const unknown = await app.gql(bench('Q4'), { slug: 'nobody-at-all' });
+    expect(unknown.data.person).toBeNull();
+    expect(unknown.sqlStatements).toBe(1);
+
+    // Two pages under one person: the first read with the person, the other on its own.
+    const two = await app.gql(`query($slug: String!) { person(slug: $slug) { slug
+      a: articles(first: 2) { edges { node { slug } } } b: articles(first: 3) { edges { node { slug } } } } }`, { slug: people[0].slug });
+    expect(two.data.person.a.edges.map((e: any) => e.node.slug)).toEqual(two.data.person.b.edges.slice(0, 2).map((e: any) => e.node.slug));
+    expect(two.data.person.b.edges).toHaveLength(3);
+    expect(two.sqlStatements).toBe(2);
+  });
+
+  it('a bad page of a region is refused on its articles, where it was asked, not on the region', async () => {
+    for (const args of ['after: "not-a-cursor"', 'first: 101']) {
+      const res = await app.gql(`{ region(code: "MA-04") { code articles(${args}) { edges { node { slug } } } } }`);
+      expect(res.errors).toHaveLength(1);
+      expect(res.errors![0].path).toEqual(['region', 'articles']);
+      expect(res.errors![0].extensions?.code).toBe(args.startsWith('after') ? 'BAD_USER_INPUT' : res.errors![0].extensions?.code);
+    }
   });
 
   it('Q2 article page: the article with its body, section, regions with their parents and people, in one statement', async () => {

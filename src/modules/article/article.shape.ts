@@ -1,6 +1,6 @@
-import type { FieldNode, GraphQLResolveInfo } from 'graphql';
+import type { FieldNode } from 'graphql';
 import type { Fields } from '../../db/projection';
-import { selectedFields } from '../../shared/lookahead';
+import { FieldSelection, selectedFields } from '../../shared/lookahead';
 import { REGION } from '../region/region.service';
 import { PERSON } from '../person/person.service';
 import { CATEGORY } from '../category/category.service';
@@ -24,16 +24,16 @@ const articleShapes = new WeakMap<FieldNode, ArticleShape>();
 const pageShapes = new WeakMap<FieldNode, ArticleShape>();
 
 /** What the operation selects of the article resolved. */
-export function shapeAt(info: GraphQLResolveInfo): ArticleShape {
+export function shapeAt(info: FieldSelection): ArticleShape {
   return remembered(articleShapes, info, []);
 }
 
 /** What the operation selects of the articles of a connection's page (`edges { node }`). */
-export function pageShape(info: GraphQLResolveInfo): ArticleShape {
+export function pageShape(info: FieldSelection): ArticleShape {
   return remembered(pageShapes, info, ['edges', 'node']);
 }
 
-function remembered(shapes: WeakMap<FieldNode, ArticleShape>, info: GraphQLResolveInfo, path: readonly string[]): ArticleShape {
+function remembered(shapes: WeakMap<FieldNode, ArticleShape>, info: FieldSelection, path: readonly string[]): ArticleShape {
   let shape = shapes.get(info.fieldNodes[0]);
   if (!shape) {
     shape = {

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { RegionLevel, RegionType } from './region.type';
 import { parseRegionCode, regionCodeMessage } from './region-code';
 import type { Context } from '../../context';
@@ -10,6 +11,7 @@ export class RegionResolver {
   @Query(() => RegionType, { nullable: true, description: 'A region, prefecture or province by ISO code or slug; null when there is none.' })
   async region(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('code', () => String, { nullable: true, description: 'ISO 3166-2 code, e.g. "MA-04".' }) code?: string,
     @Arg('slug', () => String, { nullable: true, description: 'Slug, e.g. "rabat-sale-kenitra".' }) slug?: string,
   ): Promise<RegionType | null> {
@@ -17,7 +19,7 @@ export class RegionResolver {
     if (code != null) {
       const valid = parseRegionCode(code);
       if (!valid) throw badInput(regionCodeMessage('code'), 'code');
-      return ctx.loaders.region.load(valid);
+      return ctx.loaders.regionFor(info).load(valid);
     }
     return ctx.services.regions.bySlug(normalizeSlugInput(slug!));
   }

@@ -1,27 +1,15 @@
--- statement 1 of 2
-SELECT r.code AS "code",
-r.level AS "level",
-r.parent_code AS "parentCode",
-r.number AS "number",
-r.name_ar AS "nameAr",
-r.full_name_ar AS "fullNameAr",
-r.name_fr AS "nameFr",
-r.full_name_fr AS "fullNameFr",
-r.capital_ar AS "capitalAr",
-r.capital_fr AS "capitalFr",
-r.alt_names_ar AS "altNamesAr",
-r.aliases AS "aliases",
-r.slug AS "slug"
-FROM region r
-WHERE r.code = ANY($1);
-
--- statement 2 of 2
-SELECT parent.key AS "parentKey",
+-- statement 1 of 1
+SELECT parent.lookup AS "parentKey",
+parent.row AS "parentRow",
 page.*
 FROM (
-  VALUES ($1::text)
-) AS parent(key)
-CROSS JOIN LATERAL (
+  SELECT r.code AS lookup,
+  r.code AS key,
+  json_build_object('code', r.code, 'parentCode', r.parent_code, 'nameAr', r.name_ar) AS row
+  FROM region r
+  WHERE r.code = $1
+) AS parent
+LEFT JOIN LATERAL (
   SELECT a.id AS "id",
   a.slug AS "slug",
   a.title AS "title",
@@ -38,4 +26,4 @@ CROSS JOIN LATERAL (
   ORDER BY a.published_at DESC,
   a.id DESC
   LIMIT 21
-) page;
+) page ON true;
