@@ -38,7 +38,8 @@ const PLAN = SMOKE
 /** How deep Q3 pages (its cursor is the one after this many pages), and how many slugs and people Q2 and Q4 rotate over. */
 const Q3_PAGES = SMOKE ? 3 : 50;
 const ROTATION = SMOKE ? 5 : 50;
-const CONNECTIONS = [1, 50];
+/** BENCH_C1=0 leaves out the c=1 runs (service time): half the time, for a run whose figures are the c=50 ones. */
+const CONNECTIONS = env.BENCH_C1 === '0' ? [50] : [1, 50];
 /** Below this many busy cores (of the machine's, from /proc/stat) the machine counts as quiet. */
 const QUIET_CORES = 0.3;
 const PORT_BASE = Number(env.BENCH_PORT_BASE ?? 4200);
@@ -460,7 +461,7 @@ function table(queries) {
   ];
   for (const [q, servers] of Object.entries(queries)) {
     for (const [name, r] of Object.entries(servers)) {
-      lines.push(`| ${q} | ${name} | ${r.c1.rps} | ${cell(r.c1.p50_ms, 2)} | ${r.rps} (${r.rps_min}–${r.rps_max}) | ${cell(r.p50_ms)} | ${cell(r.p99_ms)} | `
+      lines.push(`| ${q} | ${name} | ${r.c1?.rps ?? '–'} | ${cell(r.c1?.p50_ms, 2)} | ${r.rps} (${r.rps_min}–${r.rps_max}) | ${cell(r.p50_ms)} | ${cell(r.p99_ms)} | `
         + `${cell(r.cpu_ms_per_req, 2)} | ${cell(r.pg_cpu_ms_per_req, 2)} | ${cell(r.sql_per_req, 1)} | ${r.rss_mb} |`);
     }
   }
@@ -562,15 +563,15 @@ async function main() {
       }
     }
     for (const s of servers) {
-      const c1 = summarize(runs[s.name][1]);
-      delete c1.rss_mb; // RSS is read after the c=50 runs
+      const c1 = runs[s.name][1].length ? summarize(runs[s.name][1]) : null;
+      if (c1) delete c1.rss_mb; // RSS is read after the c=50 runs
       queries[q][s.name] = { ...summarize(runs[s.name][50]), ...checked.find((c) => c.name === s.name).counts[q], c1 };
     }
   }
   for (const s of servers.reverse()) await s.stop();
 
   const failures = Object.entries(queries).flatMap(([q, byServer]) => Object.entries(byServer)
-    .filter(([, r]) => r.failed + r.c1.failed > 0).map(([name, r]) => `${q} ${name}: ${r.failed + r.c1.failed} failed requests`));
+    .filter(([, r]) => r.failed + (r.c1?.failed ?? 0) > 0).map(([name, r]) => `${q} ${name}: ${r.failed + (r.c1?.failed ?? 0)} failed requests`));
   const result = {
     machine: {
       cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model, memory_gb: round(os.totalmem() / 2 ** 30, 1), kernel: os.release(),
@@ -579,13 +580,13 @@ async function main() {
       autocannon: JSON.parse(read('node_modules/autocannon/package.json')).version,
     },
     date: started.toISOString(),
-    command: `${QUICK ? 'BENCH_QUICK=1 ' : ''}npm run bench${SMOKE ? ' -- --smoke' : SCALE !== 1 ? ` -- --scale ${SCALE}` : ''}`,
+    command: `${QUICK ? 'BENCH_QUICK=1 ' : ''}${CONNECTIONS.includes(1) ? '' : 'BENCH_C1=0 '}npm run bench${SMOKE ? ' -- --smoke' : SCALE !== 1 ? ` -- --scale ${SCALE}` : ''}`,
     quick: QUICK,
     plan: { ...PLAN, connections: CONNECTIONS, quiet_below_busy_cores: QUIET_CORES },
     load: { loadavg_start: loadAtStart, loadavg_end: os.loadavg().map((v) => round(v, 2)) },
     dataset: { scale: SCALE, published_articles: info.articles, people: info.people, q3_region: sets.region, q3_region_articles: sets.regionArticles,
       database: pgServer.dataDir ? 'embedded PostgreSQL' : 'BENCH_DATABASE_URL' },
-    notes: 'Top-level figures per server are c=50 (median of runs; rps_min/rps_max over runs), c1 holds c=1. CPU ms per request '
+    notes: 'Top-level figures per server are c=50 (median of runs; rps_min/rps_max over runs), c1 holds c=1 (null with BENCH_C1=0). CPU ms per request '
       + 'is the server process (user+system) over a timed run; pg_cpu_ms_per_req all PostgreSQL processes (embedded only). '
       + 'sql_per_req: Execute and simple Query messages per request, counted by a proxy at c=1 after a warm-up. rss_mb: VmRSS after the load.',
     queries,
