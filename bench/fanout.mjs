@@ -1,14 +1,17 @@
-// Fan-out benchmark: N graphql-ws subscribers (in a separate process) on one Khabar instance; one push, then the time
-// until every subscriber has it, and the server's memory per idle connection.
+// Fan-out benchmark: N graphql-ws subscribers (in separate client processes) on one Khabar instance; one push, then the
+// time until every subscriber has it, the server's and the clients' CPU per push, and the server's memory per idle connection.
 //
 //   npm run bench:fanout                      # 1,000, 5,000 and 10,000 subscribers, embedded PostgreSQL
 //   npm run bench:fanout -- --sizes 2000 --pushes 3
+//   npm run bench:fanout -- --sizes 18000 --processes 4   # client processes (default: one per 19,000 subscribers)
+//   npm run bench:fanout -- --sizes 5000 --profile /tmp/fanout   # CPU profile of the timed pushes: /tmp/fanout-5000.cpuprofile
+//   npm run bench:fanout -- --sizes 2000 --heap-snapshot /tmp/fanout   # heap before and with the idle connections
 //   DATABASE_URL=postgres://… npm run bench:fanout  # an existing (empty or Khabar) database instead
 //   npm run bench:fanout -- --smoke           # 50 subscribers, 2 pushes: seconds; exits non-zero on any failure
 //   npm run bench:fanout -- --live-blog       # 10,000 subscribers of one live blog instead (bench/fanout-live.mjs)
 //
-// Needs `npm run build` first (the npm script does it) and a file-descriptor limit above the largest size: each
-// process holds one socket per subscriber (the npm script raises `ulimit -n` as far as the hard limit allows).
+// Needs `npm run build` first (the npm script does it) and a file-descriptor limit above the largest size: the server
+// holds one socket per subscriber, each client process one per subscriber it opens (the npm script raises `ulimit -n` as far as the hard limit allows).
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +27,11 @@ import { runLiveBlogBench, runLiveSubscribers } from './fanout-live.mjs';
 const SUBSCRIPTION = 'subscription { breakingNews { cursor kind ticker { id headline urgency status publishedAt } } }';
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Subscribers per client process by default: one process as long as it can hold them (a process may open 20,000 files
+ * here). More processes than cores only take turns with the server on the same cores: latency grows, not throughput.
+ */
+const PER_PROCESS = 19_000;
 
 if (process.argv[2] === '--subscribers') {
   await runSubscribers(process.argv[3], Number(process.argv[4]));
@@ -35,21 +43,28 @@ if (process.argv[2] === '--subscribers') {
   await finish(runServer);
 }
 
-/** The child: opens `count` connections with one subscription each, reports when events arrive. */
+/** The child: opens `count` connections with one subscription each, reports when events arrive and its CPU per push. */
 async function runSubscribers(url, count) {
-  let received = [];
-  const expected = new Map();
-  const clients = await connectSubscribers(url, count, SUBSCRIPTION, undefined,
-    (_i, { data }) => received.push([now(), data.breakingNews.ticker.id]));
+  /** Receipt times by ticker id. */
+  const received = new Map();
+  const clients = await connectSubscribers(url, count, SUBSCRIPTION, undefined, (_i, { data }) => {
+    const id = data.breakingNews.ticker.id;
+    let times = received.get(id);
+    if (!times) received.set(id, times = []);
+    times.push(now());
+  });
   process.send({ type: 'connected' });
+  let cpuFrom = process.cpuUsage();
   process.on('message', async (message) => {
     if (message.type === 'expect') {
-      expected.set(message.id, message.count);
       const deadline = Date.now() + 60_000;
-      while (received.filter(([, id]) => id === message.id).length < message.count && Date.now() < deadline) await sleep(5);
-      const times = received.filter(([, id]) => id === message.id).map(([at]) => at);
-      received = received.filter(([, id]) => id !== message.id);
-      process.send({ type: 'received', id: message.id, times });
+      while ((received.get(message.id)?.length ?? 0) < message.count && Date.now() < deadline) await sleep(5);
+      const times = received.get(message.id) ?? [];
+      received.delete(message.id);
+      // This process's CPU since the previous push was measured: the push, and the idle half second before it.
+      const cpu = process.cpuUsage(cpuFrom);
+      cpuFrom = process.cpuUsage();
+      process.send({ type: 'received', id: message.id, times, cpuMs: (cpu.user + cpu.system) / 1000 });
     } else if (message.type === 'close') {
       await Promise.all(clients.map((client) => client.dispose()));
       process.exit(0);
@@ -61,6 +76,7 @@ async function runSubscribers(url, count) {
 async function runServer() {
   const { values } = parseArgs({ options: {
     sizes: { type: 'string', default: '1000,5000,10000' }, pushes: { type: 'string', default: '5' }, smoke: { type: 'boolean', default: false },
+    profile: { type: 'string' }, 'heap-snapshot': { type: 'string' }, processes: { type: 'string' },
   } });
   const sizes = values.smoke ? [50] : values.sizes.split(',').map(Number);
   const pushes = values.smoke ? 2 : Number(values.pushes);
@@ -82,7 +98,11 @@ async function runServer() {
   const wsUrl = khabar.url.replace(/^http/, 'ws');
   const rows = [];
   try {
-    for (const size of sizes) rows.push(await measure(khabar, token, wsUrl, size, pushes));
+    for (const size of sizes) {
+      const processes = Number(values.processes ?? Math.ceil(size / PER_PROCESS));
+      rows.push(await measure(khabar, token, wsUrl, size, processes, pushes, values.profile && `${values.profile}-${size}.cpuprofile`,
+        values['heap-snapshot'] && `${values['heap-snapshot']}-${size}`));
+    }
   } finally {
     await khabar.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -90,46 +110,56 @@ async function runServer() {
   const heading = `Fan-out on ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), Node ${process.version}, load average `
     + `${os.loadavg()[0].toFixed(1)}; latency from sending the push mutation to each subscriber's receipt, over ${pushes} pushes after a warm-up one`;
   console.log(`\n${heading}\n`);
-  console.log('| subscribers | p50 | p99 | max (all have it) | warm-up push: all have it | server CPU per push | server RSS per idle connection | JS heap per idle connection |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| subscribers | client processes | p50 | p99 | max (all have it) | warm-up push: all have it | server CPU per push | clients\' CPU per push | server RSS per idle connection | JS heap per idle connection |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
-    console.log(`| ${r.size.toLocaleString('en')} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${r.cold} ms | ${r.cpuMs} ms | ${r.rssPerConnection} KiB | ${r.heapPerConnection} KiB |`);
+    console.log(`| ${r.size.toLocaleString('en')} | ${r.processes} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${r.cold} ms | ${r.cpuMs} ms | ${r.clientCpuMs} ms | ${r.rssPerConnection} KiB | ${r.heapPerConnection} KiB |`);
   }
   const errors = rows.reduce((sum, r) => sum + r.subscriberErrors, 0);
   if (errors) throw new Error(`${errors} subscriptions ended with an error`);
 }
 
-async function measure(khabar, token, wsUrl, size, pushes) {
+async function measure(khabar, token, wsUrl, size, processes, pushes, profileFile, snapshotPrefix) {
   const before = memory();
-  const child = fork(fileURLToPath(import.meta.url), ['--subscribers', wsUrl, String(size)], { stdio: 'inherit' });
-  const messages = [];
+  if (snapshotPrefix) v8.writeHeapSnapshot(`${snapshotPrefix}-before.heapsnapshot`);
+  const children = [];
   let subscriberErrors = 0;
-  child.on('exit', (code) => {
-    if (code) messages.push({ type: 'failed' });
-  });
-  child.on('message', (message) => {
-    if (message.type === 'error') {
-      subscriberErrors += 1;
-      console.error(`subscriber error: ${message.message}`);
-    } else messages.push(message);
-  });
-  const next = async (type) => {
+  for (let p = 0; p < processes; p += 1) {
+    const count = Math.floor(size / processes) + (p < size % processes ? 1 : 0);
+    const child = fork(fileURLToPath(import.meta.url), ['--subscribers', wsUrl, String(count)], { stdio: 'inherit' });
+    const inbox = [];
+    child.on('exit', (code) => {
+      if (code) inbox.push({ type: 'failed' });
+    });
+    child.on('message', (message) => {
+      if (message.type === 'error') {
+        subscriberErrors += 1;
+        console.error(`subscriber error: ${message.message}`);
+      } else inbox.push(message);
+    });
+    children.push({ child, inbox, count });
+  }
+  const next = (type) => Promise.all(children.map(async ({ inbox }) => {
     for (;;) {
-      if (messages.some((m) => m.type === 'failed')) throw new Error(`the subscriber process failed while waiting for "${type}"`);
-      const index = messages.findIndex((m) => m.type === type);
-      if (index >= 0) return messages.splice(index, 1)[0];
+      if (inbox.some((m) => m.type === 'failed')) throw new Error(`a subscriber process failed while waiting for "${type}"`);
+      const index = inbox.findIndex((m) => m.type === type);
+      if (index >= 0) return inbox.splice(index, 1)[0];
       await sleep(5);
     }
-  };
+  }));
   await next('connected');
   while (khabar.feed.streamCount < size) await sleep(20);
   await sleep(1_000); // let connection set-up garbage become garbage
   const idle = memory();
+  if (snapshotPrefix) v8.writeHeapSnapshot(`${snapshotPrefix}-idle.heapsnapshot`);
   const latencies = [];
   let cold = 0;
   let cpuMs = 0;
+  let clientCpuMs = 0;
   // Push 0 warms the fan-out path up (the first event through ten thousand cold streams runs unoptimized code).
+  const profiler = profileFile ? await startProfiler() : null;
   for (let n = 0; n <= pushes; n += 1) {
+    if (n === 1) await profiler?.start();
     const cpuBefore = process.cpuUsage();
     const sentAt = now();
     const response = await fetch(khabar.url, {
@@ -140,19 +170,22 @@ async function measure(khabar, token, wsUrl, size, pushes) {
     });
     const { data, errors } = await response.json();
     if (errors) throw new Error(JSON.stringify(errors));
-    child.send({ type: 'expect', id: data.pushBreakingNews.id, count: size });
-    const { times } = await next('received');
+    for (const { child, count } of children) child.send({ type: 'expect', id: data.pushBreakingNews.id, count });
+    const reports = await next('received');
+    const times = reports.flatMap((report) => report.times);
     if (times.length < size) throw new Error(`push ${n}: only ${times.length} of ${size} subscribers got it within a minute`);
     const cpu = process.cpuUsage(cpuBefore);
     if (n === 0) cold = Math.max(...times) - sentAt;
     else {
       latencies.push(...times.map((at) => at - sentAt));
       cpuMs += (cpu.user + cpu.system) / 1000 / pushes;
+      clientCpuMs += reports.reduce((sum, report) => sum + report.cpuMs, 0) / pushes;
     }
     await sleep(500);
   }
-  child.send({ type: 'close' });
-  await new Promise((resolve) => child.on('exit', resolve));
+  if (profiler) fs.writeFileSync(profileFile, JSON.stringify(await profiler.stop()));
+  for (const { child } of children) child.send({ type: 'close' });
+  await Promise.all(children.map(({ child }) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', resolve)))));
   while (khabar.feed.streamCount > 0) await sleep(20);
   latencies.sort((a, b) => a - b);
   const pick = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
@@ -163,12 +196,30 @@ async function measure(khabar, token, wsUrl, size, pushes) {
     max: Math.round(latencies[latencies.length - 1]),
     cold: Math.round(cold),
     cpuMs: Math.round(cpuMs),
+    clientCpuMs: Math.round(clientCpuMs),
+    processes,
     rssPerConnection: ((idle.rss - before.rss) / size / 1024).toFixed(1),
     heapPerConnection: ((idle.heap - before.heap) / size / 1024).toFixed(1),
     subscriberErrors,
   };
   console.log(JSON.stringify(row));
   return row;
+}
+
+/** A CPU profiler of this process (`--profile <prefix>`: the timed pushes of each size, in <prefix>-<size>.cpuprofile). */
+async function startProfiler() {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  return {
+    start: () => session.post('Profiler.start'),
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      return profile;
+    },
+  };
 }
 
 /** Resident set and live JS heap after a full collection (the bench runs with --expose-gc). */

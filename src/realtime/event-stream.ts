@@ -87,6 +87,16 @@ export class EventStream<P> implements AsyncIterableIterator<P>, Drainable {
     throw error;
   }
 
+  /**
+   * Whether an event of the topic is at hand after this stream's position (read, not waited for; the subscriber may
+   * still not get it): a transport writes what is at hand together.
+   */
+  ready(): boolean {
+    if (this.ended) return false;
+    if (this.pending || this.backlogIndex < this.backlog.length) return true;
+    return this.position >= this.feed.floor && this.feed.firstAfter(this.position, this.spec.topic) !== null;
+  }
+
   end(): void {
     if (this.ended) return;
     this.ended = true;

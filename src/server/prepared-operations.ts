@@ -92,7 +92,7 @@ export async function subscribeSharingResults(args: ExecutionArgs, operations: O
   if (!(Symbol.asyncIterator in source)) return source;
   const prepared = operations.of(args.document);
   const shareKey = prepared ? sharingKey(prepared, args, viewer) : null;
-  return new MappedStream(source[Symbol.asyncIterator](), (payload) => {
+  return new SharedResults(source[Symbol.asyncIterator](), (payload) => {
     if (shareKey === null || typeof payload !== 'object' || payload === null) return execute({ ...args, rootValue: payload });
     let results = resultsByEvent.get(payload);
     if (!results) {
@@ -118,26 +118,41 @@ export function isSubscription(args: Pick<ExecutionArgs, 'document' | 'operation
   return getOperationAST(args.document, args.operationName)?.operation === 'subscription';
 }
 
-/** An async iterator mapping each value of another, closing it on return (graphql-ws completes it that way). */
-class MappedStream<T, R> implements AsyncIterableIterator<R> {
-  constructor(private readonly source: AsyncIterator<T>, private readonly map: (value: T) => Promise<R> | R) {}
+/** A source of events that can tell whether its next one is at hand (the realtime event streams). */
+interface MaybeReady {
+  ready?(): boolean;
+}
+
+/**
+ * The results of a subscription's events: an async iterator mapping each event to its (shared) result, closing the
+ * event stream on return (graphql-ws completes it that way). The live transport reads `source` and `map` directly
+ * (./live-delivery.ts).
+ */
+export class SharedResults<T = unknown> implements AsyncIterableIterator<ExecutionResult> {
+  constructor(readonly source: AsyncIterator<T> & MaybeReady,
+    readonly map: (value: T) => Promise<ExecutionResult> | ExecutionResult) {}
 
   [Symbol.asyncIterator](): this {
     return this;
   }
 
-  async next(): Promise<IteratorResult<R>> {
+  /** Whether the next event is at hand, without waiting for the feed or the database. */
+  ready(): boolean {
+    return this.source.ready?.() ?? false;
+  }
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
     const item = await this.source.next();
     if (item.done) return { value: undefined, done: true };
     return { value: await this.map(item.value), done: false };
   }
 
-  async return(): Promise<IteratorResult<R>> {
+  async return(): Promise<IteratorResult<never>> {
     await this.source.return?.();
     return { value: undefined, done: true };
   }
 
-  async throw(error?: unknown): Promise<IteratorResult<R>> {
+  async throw(error?: unknown): Promise<IteratorResult<never>> {
     await this.source.return?.();
     throw error;
   }

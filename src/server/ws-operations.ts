@@ -1,4 +1,4 @@
-import { getOperationAST, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { ExecutionResult, getOperationAST, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { CloseCode, makeServer, Server } from 'graphql-ws';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -7,7 +7,8 @@ import { ANONYMOUS, isEditor, Viewer } from '../auth/viewer';
 import type { EventFeed } from '../realtime/feed';
 import type { LiveContext } from '../realtime/event-stream';
 import { getVariableValues } from 'graphql/execution/values';
-import { coded, isSubscription, OperationCache, subscribeSharingResults } from './prepared-operations';
+import { coded, isSubscription, OperationCache, SharedResults, subscribeSharingResults } from './prepared-operations';
+import { DirectDelivery, nextPayload } from './live-delivery';
 import { OperationPolicy, refusalError } from './operation-policy';
 import type { SocketExtra } from './ws';
 
@@ -120,13 +121,16 @@ export function graphqlWsOperations(deps: Deps): GraphqlWsOperations {
       return { ...context, feed, clientAddress: ctx.extra.address };
     },
     subscribe: (args) => subscribeSharingResults(args, operations, (args.contextValue as LiveContext).viewer),
+    // Subscription events go straight to the connection, serialized once per shared result; graphql-ws still sends
+    // their `complete` and errors. What it would send for each event is byte for byte the same (./live-delivery.ts).
+    onOperation: (ctx, id, _payload, _args, result) => (result instanceof SharedResults ? new DirectDelivery(result, id, ctx.extra, format) : undefined),
     onComplete: () => {
       openOperations -= 1;
     },
+    // Queries and mutations (subscription events go out through ./live-delivery.ts, which formats their errors alike).
     onNext: (_ctx, id, _payload, args, result) => {
-      const formatted = result.errors ? { ...result, errors: format(result.errors, `ws-${id}`) } : undefined;
-      // An editor's mutation: their write position is noted before they get the answer, as over HTTP. Subscription
-      // events (no routed reads) stay synchronous: this runs once per event per subscriber.
+      const formatted = result.errors ? nextPayload(result, id, format) as ExecutionResult : undefined;
+      // An editor's mutation: their write position is noted before they get the answer, as over HTTP.
       const reads = (args.contextValue as Partial<Context>).reads;
       return reads ? reads.mutationDone().then(() => formatted) : formatted;
     },

@@ -1,10 +1,11 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CloseCode, handleProtocols, Server } from 'graphql-ws';
-import { WebSocket, WebSocketServer } from 'ws';
+import { CloseCode, handleProtocols, Server, WebSocket as GraphqlWsSocket } from 'graphql-ws';
+import { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { FORBIDDEN_CLOSE } from './ws-operations';
+import type { TextFrameSink } from './live-delivery';
 
 /** Close codes of the live endpoint besides graphql-ws' own (4400 bad message, 4401 subscribe before init, 4408 init timeout, …). */
 export const LIVE_CLOSE = {
@@ -23,11 +24,27 @@ const CLOSE_GRACE_MS = 2_000;
 /** The heartbeat visits 1/16 of the connections per tick, so ten thousand pings never land at once on a push. */
 const HEARTBEAT_SLOTS = 16;
 
-/** What a graphql-ws server is handed with each connection: its socket and the client's address. */
-export interface SocketExtra extends Record<PropertyKey, unknown> {
+/** What a graphql-ws server is handed with each connection: its socket, the client's address, and how events reach it. */
+export interface SocketExtra extends Record<PropertyKey, unknown>, TextFrameSink {
   socket: WebSocket;
   address: string;
 }
+
+/** What a client may have waiting in its connection's buffer before its subscriptions wait for it to read. */
+const BEHIND_BYTES = 8 * 1024;
+const TEXT_FRAME = { binary: false } as const;
+/** The connection of a WebSocket, for the listeners every connection shares. */
+const LIVE = Symbol('live connection');
+type Bound = WebSocket & { [LIVE]: LiveSocket };
+const liveOf = (socket: WebSocket) => (socket as Bound)[LIVE];
+
+/** The sockets corked for events at hand, uncorked at the latest once the current events are handed out. */
+const corked = new Set<LiveSocket>();
+let uncorkScheduled = false;
+const uncorkAll = () => {
+  uncorkScheduled = false;
+  for (const live of corked) live.uncork();
+};
 
 interface Deps<E extends SocketExtra> {
   server: http.Server;
@@ -41,13 +58,129 @@ interface Deps<E extends SocketExtra> {
   clientAddress(request: http.IncomingMessage): string | undefined;
 }
 
-/** What the binding keeps per connection: no upgrade request, no timer of its own (one heartbeat serves them all). */
-interface Socket {
-  socket: WebSocket;
+/** What every connection of one server shares. */
+interface Binding {
+  logger: Logger;
+  sockets: Set<LiveSocket>;
+  connectionsByAddress: Map<string, number>;
+}
+
+/**
+ * One connection, in one object (ten thousand of them are held at once): graphql-ws' view of the socket, what its
+ * server keeps of it (`extra`), and what the heartbeat needs; the listeners on the socket are shared by all.
+ */
+class LiveSocket implements GraphqlWsSocket, TextFrameSink {
+  [key: PropertyKey]: unknown;
   /** Answered the last ping. */
-  alive: boolean;
-  /** Which tick of the heartbeat pings it: pings are spread over the interval, not sent in one burst. */
-  slot: number;
+  alive = true;
+  private isCorked = false;
+  private handle: ((data: string) => Promise<void>) | null = null;
+  /** What graphql-ws does when the socket closes. */
+  closed: ((code?: number, reason?: string) => Promise<void>) | null = null;
+
+  constructor(
+    readonly socket: WebSocket,
+    /** The TCP socket under it: corked while several frames of one subscription are written together. */
+    private readonly raw: Duplex,
+    readonly address: string,
+    /** Which tick of the heartbeat pings it: pings are spread over the interval, not sent in one burst. */
+    readonly slot: number,
+    readonly binding: Binding,
+  ) {
+    (socket as Bound)[LIVE] = this;
+    socket.on('pong', onPong);
+    socket.on('error', onError);
+    socket.on('close', onClose);
+  }
+
+  get protocol(): string {
+    return this.socket.protocol;
+  }
+
+  send(data: string): Promise<void> {
+    const { socket } = this;
+    return new Promise<void>((resolve, reject) => {
+      if (socket.readyState !== WebSocket.OPEN) return resolve();
+      socket.send(data, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  close(code?: number, reason?: string): void {
+    this.socket.close(code, reason);
+  }
+
+  onMessage(handle: (data: string) => Promise<void>): void {
+    this.handle = handle;
+    this.socket.on('message', onMessage);
+  }
+
+  sendText(frame: Buffer, more: boolean): Promise<void> | undefined {
+    const { socket } = this;
+    if (socket.readyState !== WebSocket.OPEN) return undefined;
+    if (socket.bufferedAmount + frame.length > BEHIND_BYTES) {
+      // The client is behind: this frame goes out with what waits, and its subscription waits until it is written.
+      this.uncork();
+      return new Promise((resolve) => socket.send(frame, TEXT_FRAME, () => resolve()));
+    }
+    if (more && !this.isCorked) {
+      this.isCorked = true;
+      this.raw.cork();
+      corked.add(this);
+      if (!uncorkScheduled) {
+        uncorkScheduled = true;
+        setImmediate(uncorkAll);
+      }
+    }
+    socket.send(frame, TEXT_FRAME);
+    if (!more) this.uncork();
+    return undefined;
+  }
+
+  uncork(): void {
+    if (!this.isCorked) return;
+    this.isCorked = false;
+    corked.delete(this);
+    this.raw.uncork();
+  }
+
+  received(data: RawData): void {
+    // Not awaited here: a subscription's handling lasts as long as the subscription, and holds nothing of the message.
+    this.handle?.(String(data)).catch((error) => {
+      this.binding.logger.error({ err: error, address: this.address }, 'unexpected error on a live connection');
+      this.socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+  }
+}
+
+function onMessage(this: WebSocket, data: RawData): void {
+  liveOf(this).received(data);
+}
+
+function onPong(this: WebSocket): void {
+  liveOf(this).alive = true;
+}
+
+function onError(this: WebSocket, error: Error): void {
+  const live = liveOf(this);
+  live.binding.logger.warn({ err: error, address: live.address }, 'live connection failed');
+  // ws is already closing with the code the error calls for (1007, 1009, …): cutting the socket now could lose
+  // that close frame, so it is cut only if the client never answers.
+  setTimeout(() => this.terminate(), CLOSE_GRACE_MS).unref();
+}
+
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  const live = liveOf(this);
+  const { sockets, connectionsByAddress } = live.binding;
+  live.uncork();
+  sockets.delete(live);
+  const left = connectionsByAddress.get(live.address)! - 1;
+  if (left > 0) connectionsByAddress.set(live.address, left);
+  else connectionsByAddress.delete(live.address);
+  void live.closed?.(code, String(reason));
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy();
 }
 
 /**
@@ -59,44 +192,16 @@ export function attachWebSocketServer<E extends SocketExtra>(deps: Deps<E>): { s
   const wss = new WebSocketServer({
     noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false, handleProtocols,
   });
-  const sockets = new Set<Socket>();
-  const connectionsByAddress = new Map<string, number>();
+  const binding: Binding = { logger, sockets: new Set(), connectionsByAddress: new Map() };
+  const { sockets, connectionsByAddress } = binding;
   let draining = false;
   let connectionCount = 0;
 
   /** graphql-ws' ws binding, without keeping the upgrade request and with one heartbeat timer for all connections. */
-  const serve = (socket: WebSocket, address: string) => {
-    const entry: Socket = { socket, alive: true, slot: connectionCount++ % HEARTBEAT_SLOTS };
-    sockets.add(entry);
-    socket.on('pong', () => {
-      entry.alive = true;
-    });
-    socket.once('error', (error) => {
-      logger.warn({ err: error, address }, 'live connection failed');
-      // ws is already closing with the code the error calls for (1007, 1009, …): cutting the socket now could lose
-      // that close frame, so it is cut only if the client never answers.
-      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
-    });
-    const closed = graphqlWs.opened({
-      protocol: socket.protocol,
-      send: (data) => new Promise<void>((resolve, reject) => {
-        if (socket.readyState !== WebSocket.OPEN) return resolve();
-        socket.send(data, (error) => (error ? reject(error) : resolve()));
-      }),
-      close: (code, reason) => socket.close(code, reason),
-      onMessage: (handle) => socket.on('message', async (data) => {
-        try {
-          await handle(String(data));
-        } catch (error) {
-          logger.error({ err: error, address }, 'unexpected error on a live connection');
-          socket.close(CloseCode.InternalServerError, 'Internal server error');
-        }
-      }),
-    }, { socket, address } as E);
-    socket.once('close', (code, reason) => {
-      sockets.delete(entry);
-      void closed(code, String(reason));
-    });
+  const serve = (socket: WebSocket, raw: Duplex, address: string) => {
+    const live = new LiveSocket(socket, raw, address, connectionCount++ % HEARTBEAT_SLOTS, binding);
+    sockets.add(live);
+    live.closed = graphqlWs.opened(live, live as unknown as E);
   };
 
   let tick = 0;
@@ -117,23 +222,23 @@ export function attachWebSocketServer<E extends SocketExtra>(deps: Deps<E>): { s
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   };
   const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     if (new URL(request.url ?? '/', 'http://khabar').pathname !== '/graphql') return refuse(socket, '404 Not Found');
     if (draining) return refuse(socket, '503 Service Unavailable');
     const address = deps.clientAddress(request) ?? 'unknown';
     wss.handleUpgrade(request, socket, head, (ws) => {
       const count = (connectionsByAddress.get(address) ?? 0) + 1;
       connectionsByAddress.set(address, count);
-      ws.once('close', () => {
-        const left = connectionsByAddress.get(address)! - 1;
-        if (left > 0) connectionsByAddress.set(address, left);
-        else connectionsByAddress.delete(address);
-      });
       if (limits.maxConnectionsPerIp > 0 && count > limits.maxConnectionsPerIp) {
+        ws.once('close', () => {
+          const left = connectionsByAddress.get(address)! - 1;
+          if (left > 0) connectionsByAddress.set(address, left);
+          else connectionsByAddress.delete(address);
+        });
         ws.close(LIVE_CLOSE.tooManyConnections, 'Too many connections from your address; try again later');
         return;
       }
-      serve(ws, address);
+      serve(ws, socket, address);
     });
   };
   server.on('upgrade', onUpgrade);

@@ -3,7 +3,7 @@ import { isEditor } from '../../auth/viewer';
 import { isDatabaseUnavailable } from '../../db/unavailable';
 import type { EventOf } from '../../realtime/event-catalogue';
 import { EventStream, LiveContext, replayPosition } from '../../realtime/event-stream';
-import { entityOf, EventFeed, FeedEvent, FeedTopic, OutboxRecord } from '../../realtime/feed';
+import { entityOf, EventFeed, FeedEvent, FeedTopic, OutboxRecord, ReadScope } from '../../realtime/feed';
 import { badInput } from '../../shared/errors';
 import { numericIdOf, toGlobalId } from '../../shared/global-id';
 import { graphqlEnumOf } from '../../shared/graphql-enum';
@@ -82,16 +82,35 @@ async function liveEntriesStream(ctx: LiveContext, args: LiveEntriesArgs): Promi
   return new EventStream(ctx.feed, ctx, {
     topic: LIVE_EVENTS.topic,
     after,
-    accepts: async (event, scope) => {
+    accepts: (event, scope) => {
       const { record } = event;
       if (record.entityId !== articleId || !IS_HEARD.has(record.kind)) return false;
       if (keyEventsOnly && record.kind !== 'ENDED' && !entityOf(LIVE_FEED, event)?.isKeyEvent) return false;
       // Readers hear of a blog's entries only while its article is published (one statement per event for all of
       // them): a retracted article keeps its notice, not its entries. ENDED names no entry: everyone hears it.
-      return editor || record.kind === 'ENDED' || (await scope.loaders.article.load(articleId))?.status === 'PUBLISHED';
+      return editor || record.kind === 'ENDED' || readersMaySee(event, articleId, scope);
     },
     payload: liveEntryPayload,
   });
+}
+
+/** Whether readers may see the entries of an event's article, per event: a promise for the first subscriber, then a value. */
+const publishedAt = new WeakMap<FeedEvent, boolean | Promise<boolean>>();
+
+/**
+ * Whether the event's article is published, read once per event with the readers' loaders (one statement for all
+ * of them); known synchronously to every subscriber after the first, so ten thousand do not each wait a tick for it.
+ */
+function readersMaySee(event: FeedEvent, articleId: number, scope: ReadScope): boolean | Promise<boolean> {
+  let verdict = publishedAt.get(event);
+  if (verdict === undefined) {
+    const reading = scope.loaders.article.load(articleId).then((article) => article?.status === 'PUBLISHED');
+    publishedAt.set(event, reading);
+    // Failures are not kept: the next subscriber asks again (the stream retries once the database is back).
+    reading.then((published) => publishedAt.set(event, published), () => publishedAt.delete(event));
+    verdict = reading;
+  }
+  return verdict;
 }
 
 /** Checks made in the last second, per instance: ten thousand readers opening one blog at once cost one statement. */
