@@ -6,6 +6,7 @@
 //   npm run bench:fanout:live                       # 10,000 subscribers over 4 processes, 5 single posts, a burst of 20
 //   npm run bench:fanout:live -- --subscribers 2000 --processes 2 --posts 3
 //   npm run bench:fanout:live -- --smoke            # 200 subscribers over 2 processes: seconds; exits non-zero on any failure
+//   npm run bench:fanout:live -- --profile /tmp/burst.cpuprofile   # CPU profile of the server during the burst
 //
 // Each client process holds one socket per subscriber: a process stays under 20,000 open files with --processes
 // chosen so that subscribers / processes is at most 5,000 (the default is one process per 2,500).
@@ -17,6 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { connectSubscribers } from './subscribers.mjs';
+import { startProfiler } from './profile.mjs';
 
 const SUBSCRIPTION = 'subscription($id: ID!) { liveEntries(articleId: $id) { cursor kind entry { title postedAt } } }';
 const POST = 'mutation($id: ID!, $input: PostLiveEntryInput!) { postLiveEntry(articleId: $id, input: $input) { id } }';
@@ -32,6 +34,7 @@ export async function runLiveSubscribers(url, articleId, count) {
     else if (data.liveEntries.kind === 'POSTED') got[i].push([Number(data.liveEntries.entry.title.slice(1)), now()]);
   });
   process.send({ type: 'connected' });
+  let cpuFrom = process.cpuUsage();
   process.on('message', async (message) => {
     if (message.type === 'expect') {
       // Entries `order` were committed in that order: wait until every subscriber has them (or a minute), then report.
@@ -53,7 +56,10 @@ export async function runLiveSubscribers(url, articleId, count) {
         for (const [n, at] of list) (times[n] ??= []).push(at);
         list.length = 0;
       }
-      process.send({ type: 'received', times, missed, misordered });
+      // This process's CPU since its previous report: the entries, and the idle pause before them.
+      const cpu = process.cpuUsage(cpuFrom);
+      cpuFrom = process.cpuUsage();
+      process.send({ type: 'received', times, missed, misordered, cpuMs: (cpu.user + cpu.system) / 1000 });
     } else if (message.type === 'close') {
       await Promise.all(clients.map((client) => client.dispose()));
       process.exit(0);
@@ -66,6 +72,7 @@ export async function runLiveBlogBench(argv) {
   const { values } = parseArgs({ args: argv, strict: false, options: {
     subscribers: { type: 'string', default: '10000' }, processes: { type: 'string' }, posts: { type: 'string', default: '5' },
     burst: { type: 'string', default: '20' }, 'burst-ms': { type: 'string', default: '2000' }, smoke: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   } });
   const subscribers = values.smoke ? 200 : Number(values.subscribers);
   const processes = values.smoke ? 2 : Number(values.processes ?? Math.max(1, Math.ceil(subscribers / 2_500)));
@@ -157,20 +164,25 @@ export async function runLiveBlogBench(argv) {
           latencies.push(...times.map((at) => at - sentAt.get(Number(n))));
         }
       }
-      return { latencies, all, missed: reports.reduce((s, r) => s + r.missed, 0), misordered: reports.reduce((s, r) => s + r.misordered, 0) };
+      return { latencies, all, missed: reports.reduce((s, r) => s + r.missed, 0), misordered: reports.reduce((s, r) => s + r.misordered, 0),
+        clientCpuMs: reports.reduce((s, r) => s + r.cpuMs, 0) };
     };
 
     // A warm-up entry (the first event through thousands of cold streams runs unoptimized code), then one at a time.
     await post();
     const warm = await collect(1, 1);
-    const single = { latencies: [], missed: warm.missed, misordered: warm.misordered };
+    const single = { latencies: [], missed: warm.missed, misordered: warm.misordered, serverCpuMs: 0, clientCpuMs: 0 };
     for (let k = 0; k < posts; k += 1) {
       await sleep(500);
+      const cpuFrom = process.cpuUsage();
       await post();
       const got = await collect(number, number);
+      const cpu = process.cpuUsage(cpuFrom);
       single.latencies.push(...got.latencies);
       single.missed += got.missed;
       single.misordered += got.misordered;
+      single.serverCpuMs += (cpu.user + cpu.system) / 1000 / posts;
+      single.clientCpuMs += got.clientCpuMs / posts;
     }
     const stats = (latencies) => {
       const sorted = [...latencies].sort((a, b) => a - b);
@@ -179,12 +191,16 @@ export async function runLiveBlogBench(argv) {
     };
     const rows = [];
     const row = (what, result, entries) => {
-      rows.push({ what, ...stats(result.latencies), deliveries: result.latencies.length, expected: entries * subscribers, missed: result.missed, misordered: result.misordered });
+      rows.push({ what, ...stats(result.latencies), deliveries: result.latencies.length, expected: entries * subscribers, missed: result.missed, misordered: result.misordered,
+        serverCpuMs: Math.round(result.serverCpuMs), clientCpuMs: Math.round(result.clientCpuMs) });
       console.log(JSON.stringify(rows.at(-1)));
     };
-    row(`single entries (${posts}, after a warm-up one)`, single, posts);
+    row(`single entries (${posts}, after a warm-up one; CPU per entry)`, single, posts);
     // The burst: `burst` entries spread over `burstMs`, posted without waiting for the subscribers.
     await sleep(500);
+    const profiler = values.profile ? await startProfiler() : null;
+    await profiler?.start();
+    const burstCpuFrom = process.cpuUsage();
     const first = number + 1;
     const started = now();
     const pending = [];
@@ -195,16 +211,19 @@ export async function runLiveBlogBench(argv) {
     }
     await Promise.all(pending);
     const burstResult = await collect(first, number);
+    const burstCpu = process.cpuUsage(burstCpuFrom);
+    burstResult.serverCpuMs = (burstCpu.user + burstCpu.system) / 1000;
+    if (profiler) fs.writeFileSync(values.profile, JSON.stringify(await profiler.stop()));
 
-    row(`burst of ${burst} in ${(burstMs / 1000).toFixed(1)} s`, burstResult, burst);
+    row(`burst of ${burst} in ${(burstMs / 1000).toFixed(1)} s (CPU for all of it)`, burstResult, burst);
     const heading = `Live-blog fan-out: ${subscribers.toLocaleString('en')} subscribers of one blog over ${processes} client processes, `
       + `on ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}; `
       + `latency from sending postLiveEntry to each subscriber's receipt (warm-up entry: all had it after ${Math.round(warm.all)} ms)`;
     console.log(`\n${heading}\n`);
-    console.log('| entries | p50 | p99 | max (all have it) | deliveries | subscribers missing an entry | subscribers out of order |');
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| entries | p50 | p99 | max (all have it) | deliveries | subscribers missing an entry | subscribers out of order | server CPU | clients\' CPU |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows) {
-      console.log(`| ${r.what} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${r.deliveries.toLocaleString('en')} of ${r.expected.toLocaleString('en')} | ${r.missed} | ${r.misordered} |`);
+      console.log(`| ${r.what} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${r.deliveries.toLocaleString('en')} of ${r.expected.toLocaleString('en')} | ${r.missed} | ${r.misordered} | ${r.serverCpuMs.toLocaleString('en')} ms | ${r.clientCpuMs.toLocaleString('en')} ms |`);
     }
     const failed = rows.filter((r) => r.missed || r.misordered || r.deliveries !== r.expected);
     if (errors) throw new Error(`${errors} subscriptions ended with an error`);

@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { finish } from './outcome.mjs';
+import { startProfiler } from './profile.mjs';
 import { connectSubscribers } from './subscribers.mjs';
 import { runLiveBlogBench, runLiveSubscribers } from './fanout-live.mjs';
 
@@ -204,22 +205,6 @@ async function measure(khabar, token, wsUrl, size, processes, pushes, profileFil
   };
   console.log(JSON.stringify(row));
   return row;
-}
-
-/** A CPU profiler of this process (`--profile <prefix>`: the timed pushes of each size, in <prefix>-<size>.cpuprofile). */
-async function startProfiler() {
-  const { Session } = await import('node:inspector/promises');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  return {
-    start: () => session.post('Profiler.start'),
-    stop: async () => {
-      const { profile } = await session.post('Profiler.stop');
-      session.disconnect();
-      return profile;
-    },
-  };
 }
 
 /** Resident set and live JS heap after a full collection (the bench runs with --expose-gc). */
