@@ -9,22 +9,15 @@
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { benchDatabaseUrl } from './dataset.mjs';
 import { finish } from './outcome.mjs';
+import { loadOptions, newestSlugs, percentiles } from './load-options.mjs';
 import { processCpuMs, startKhabarProcess } from './khabar-process.mjs';
 import { timedRequest } from './timed-request.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: {
-  seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' }, smoke: { type: 'boolean', default: false },
-} });
-const SMOKE = values.smoke;
-const SECONDS = SMOKE ? 1 : Number(values.seconds);
-const WARMUP_SECONDS = SMOKE ? 0.5 : 2;
-const CONNECTIONS = SMOKE ? 4 : Number(values.connections);
+const { smoke: SMOKE, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS } = loadOptions();
 const { freePort } = await import(path.join(ROOT, 'dist/scripts/free-port.js'));
 let DATABASE_URL = process.env.DATABASE_URL;
 if (!DATABASE_URL && !SMOKE) throw new Error('DATABASE_URL must name a Khabar database with content (e.g. the bench database)');
@@ -53,9 +46,7 @@ async function load(url, next, seconds, connections) {
     while (Date.now() < deadline) await post(next());
   }));
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] * 10) / 10;
-  return { requests: latencies.length, errors, p50ms: at(0.5), p99ms: at(0.99) };
+  return { requests: latencies.length, errors, ...percentiles(latencies) };
 }
 
 async function cacheLookups(url) {
@@ -95,10 +86,7 @@ async function run(label, env, workload) {
 const front = { next: () => JSON.stringify({ query: Q1 }) };
 
 async function breakingNewsMix() {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  const slugs = (await client.query(`SELECT slug FROM article WHERE status = 'PUBLISHED' AND published_at <= now() ORDER BY published_at DESC LIMIT 200`)).rows.map((r) => r.slug);
-  await client.end();
+  const slugs = await newestSlugs(DATABASE_URL);
   let i = 0;
   return {
     // 40 % home page (with the ticker), 20 % front-page list, 40 % article pages, popular ones more often.

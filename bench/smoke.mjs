@@ -18,6 +18,7 @@ const SMOKE_ARGS = {
   'bench:fanout': ['--smoke'],
   'bench:fanout:live': ['--smoke'],
   'bench:cache': ['--smoke'],
+  'bench:varnish': ['--smoke'],
   'bench:storm': ['--smoke'],
   'bench:push': ['--devices', '600', '--smoke'],
   'bench:media': ['--smoke'],

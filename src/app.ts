@@ -31,6 +31,7 @@ import { seedDemoPictures } from './modules/media/demo-pictures';
 import { LiveWriter } from './modules/live/live.writer';
 import { startIdleCoverageEnder } from './modules/live/live-idle';
 import { startWebSub } from './modules/feeds/websub';
+import { startHttpPurges } from './server/cache/http-purge';
 
 export interface Khabar {
   /** GraphQL endpoint, e.g. http://localhost:4000/graphql */
@@ -108,6 +109,11 @@ export async function startKhabar(config: Config, options: { logger?: Logger } =
       const websub = await startWebSub(db, { hubs: config.websubHubs, publicUrl: config.publicUrl }, logger);
       stops.push(websub.stop);
       live.feed.onEvents(async () => websub.wake());
+    }
+    if (config.varnishPurgeUrls.length > 0) {
+      const purges = await startHttpPurges(db, { urls: config.varnishPurgeUrls, evictOwn: http.evict }, logger);
+      stops.push(purges.stop);
+      live.feed.onEvents(async () => purges.wake());
     }
     if (config.webhooks.enabled) {
       const webhooks = await startWebhooks(db, config, logger);

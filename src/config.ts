@@ -50,6 +50,11 @@ export interface Config {
   readonly publicUrl: string;
   /** WebSub hubs every feed names (rel="hub") and a publication pings for the feeds it changed (docs/feeds.md). */
   readonly websubHubs: readonly string[];
+  /**
+   * HTTP caches in front (Varnish with xkey) that each content change purges, by tag: `PURGE` with an `xkey-purge`
+   * header to each URL, through the delivery engine (docs/http-and-caching.md).
+   */
+  readonly varnishPurgeUrls: readonly string[];
   /** Breaking news as push notifications (docs/push.md). */
   readonly push: PushConfig;
   /** Signed webhooks to partners' endpoints (docs/webhooks.md). */
@@ -372,7 +377,8 @@ export function loadConfig(env: Env = process.env, { edge, push, webhooks, ...ov
     playground: flag(env, 'PLAYGROUND', true),
     introspection: introspectionFrom(env.GRAPHQL_INTROSPECTION, nodeEnv),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${intFrom(env, 'PORT', 4000)}`).replace(/\/+$/, ''),
-    websubHubs: websubHubsFrom(env.WEBSUB_HUBS),
+    websubHubs: httpUrlsFrom('WEBSUB_HUBS', env.WEBSUB_HUBS),
+    varnishPurgeUrls: httpUrlsFrom('VARNISH_PURGE_URLS', env.VARNISH_PURGE_URLS),
     push: Object.freeze({ ...pushConfig(env), ...push }),
     webhooks: Object.freeze({ ...webhookConfig(env), ...webhooks }),
     ...overrides,
@@ -403,17 +409,17 @@ function mediaConfig(env: Env, dataDir: string): MediaConfig {
   });
 }
 
-/** WEBSUB_HUBS: comma-separated http(s) URLs of WebSub hubs; none by default. */
-function websubHubsFrom(raw: string | undefined): readonly string[] {
-  const hubs = (raw ?? '').split(',').map((hub) => hub.trim()).filter(Boolean);
-  for (const hub of hubs) {
+/** WEBSUB_HUBS, VARNISH_PURGE_URLS: comma-separated http(s) URLs; none by default. */
+function httpUrlsFrom(name: string, raw: string | undefined): readonly string[] {
+  const urls = (raw ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of urls) {
     let url: URL | null = null;
     try {
-      url = new URL(hub);
+      url = new URL(entry);
     } catch { /* refused below */ }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new Error(`WEBSUB_HUBS must be comma-separated http(s) URLs, got "${hub}"`);
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new Error(`${name} must be comma-separated http(s) URLs, got "${entry}"`);
   }
-  return Object.freeze(hubs);
+  return Object.freeze(urls);
 }
 
 /** GRAPHQL_INTROSPECTION: `public` (or `true`), `editors`, or `off` (or `false`); editors only by default in production. */

@@ -3,6 +3,7 @@ import { ApolloServer, HeaderMap, HTTPGraphQLResponse } from '@apollo/server';
 import type { Config } from '../config';
 import type { Context } from '../context';
 import { etagOf, matchesEtag } from './cache/etag';
+import { setCacheTagHeaders } from '../shared/cache-tags';
 import type { ResponseCache } from './cache/response-cache';
 import { refusalStatus, sendRefusal } from './http-errors';
 import type { OperationPolicy } from './operation-policy';
@@ -78,6 +79,7 @@ async function respond({ config, apollo, cache, context }: Deps, req: Request, r
   if (res.statusCode === 200 && cacheControl.startsWith('public')) {
     const etag = etagOf(body);
     res.setHeader('etag', etag);
+    if (state.tags) setCacheTagHeaders(res, state.tags);
     cache?.keep(state, body, etag, Number(/max-age=(\d+)/.exec(cacheControl)?.[1] ?? 0));
     if (req.method === 'GET' && matchesEtag(req, etag)) return void res.status(304).end();
   }

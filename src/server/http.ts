@@ -18,6 +18,7 @@ import { databaseUnavailableStatus, formatError, logUnexpectedErrors } from './e
 import { instrumentEntityTags } from './cache/entity-tags';
 import { cacheControlPlugin } from './cache/cache-control';
 import { ResponseCache } from './cache/response-cache';
+import { purgeTagsOf } from './cache/purge-tags';
 import { MemoryResponseStore, RedisResponseStore } from './cache/response-store';
 import { graphqlRoute } from './graphql-route';
 import { Metrics } from './metrics';
@@ -37,7 +38,6 @@ import { graphqlWsOperations } from './ws-operations';
 import { renditionRoute } from '../modules/media/rendition.route';
 import { multipartUploads } from '../modules/media/upload';
 import { feedRoutes } from '../modules/feeds/feed.route';
-import { purgeChangedFeeds } from '../modules/feeds/feeds';
 import { entityTag } from './cache/entity-tags';
 
 export interface HttpServer {
@@ -45,6 +45,8 @@ export interface HttpServer {
   port: number;
   /** The rate limits' counters (in Redis when shared), for other per-address limits such as device registrations. */
   rateCounter: RateCounter;
+  /** Evicts responses holding these tags from the response cache (none without one): purges of caches in front go after it. */
+  evict(tags: string[]): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,8 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     const cache = !edge.responseCache ? null : new ResponseCache({
       store: redis ? new RedisResponseStore(redis, edge.redisKeyPrefix) : new MemoryResponseStore(edge.responseCacheMaxBytes),
       feed, logger, metrics,
+      // Lists an article joined are read from the primary: the change has committed there.
+      tagsOf: (changes) => purgeTagsOf(contextDeps.sql, changes),
     });
 
     const app = express();
@@ -128,7 +132,6 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
       exposeSqlCount: config.exposeSqlCount,
       cache: cache && { lookup: (key) => cache.store.lookup(key), store: (...args) => cache.store.store(...args), entityTag },
     }));
-    if (cache) feed.onEvents(purgeChangedFeeds(contextDeps.sql, (tags) => cache.purgeTags(tags), logger));
     // Uploads (GraphQL multipart requests) become ordinary operations before the /graphql route reads them.
     app.use('/graphql', multipartUploads({ maxFileBytes: config.media.maxUploadBytes, maxFiles: 10 }));
     app.use('/graphql', ...graphqlRoute({
@@ -159,7 +162,8 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     });
     const { port } = server.address() as AddressInfo;
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-    return { url: `http://${shownHost}:${port}/graphql`, port, rateCounter, stop };
+    const evict = async (tags: string[]) => cache?.store.purge(tags);
+    return { url: `http://${shownHost}:${port}/graphql`, port, rateCounter, evict, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -21,6 +21,7 @@ import { sitePaths } from '../shared/site-paths';
 import { entityTag } from './cache/entity-tags';
 import { maxAgeFor } from './cache/cache-control';
 import { etagOf, matchesEtag } from './cache/etag';
+import { setCacheTagHeaders } from '../shared/cache-tags';
 import type { ResponseCache } from './cache/response-cache';
 import { beginRequestState } from './request-state';
 import { frontCsp } from './web';
@@ -175,6 +176,7 @@ async function servePage(deps: Deps, req: Request, res: Response, key: string, r
   if (found?.entry) {
     res.setHeader('x-khabar-cache', 'HIT');
     if (config.exposeSqlCount) res.setHeader('x-khabar-sql-statements', '0');
+    if (found.entry.tags) setCacheTagHeaders(res, found.entry.tags);
     return send(req, res, cachedType, found.entry.body, found.entry.etag, `public, max-age=${found.entry.maxAge - found.age}`);
   }
   let page: Rendered;
@@ -203,6 +205,7 @@ async function servePage(deps: Deps, req: Request, res: Response, key: string, r
   const maxAge = maxAgeFor(page.tags, config.edge);
   const etag = etagOf(page.body);
   if (cache && found) cache.keepPage(key, found.epoch, { body: page.body, etag, storedAt: Date.now(), maxAge, operation: 'page' }, page.tags);
+  setCacheTagHeaders(res, page.tags);
   send(req, res, page.type ?? 'html', page.body, etag, `public, max-age=${maxAge}`);
 }
 

@@ -44,6 +44,8 @@ describe('max-age: how long a public response may be cached', () => {
   it('articles, one or a list of them: minutes', () => {
     expect(maxAgeFor(new Set(['Article:1']), config)).toBe(120);
     expect(maxAgeFor(new Set(['Person:2', 'Article']), config)).toBe(120);
+    // An empty list of a place's articles is a list of articles all the same.
+    expect(maxAgeFor(new Set(['Region:MA-04', 'List:region:MA-04']), config)).toBe(120);
   });
 
   it('reference data only, or nothing tagged: the default', () => {

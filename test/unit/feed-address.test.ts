@@ -27,9 +27,9 @@ describe('feed addresses (src/modules/feeds/feed-address.ts)', () => {
     expect(path).toBe(`/feeds/tag/${encodeURIComponent('تعليم & تكوين')}.atom?lang=fr`);
     const [pathname, query] = path.split('?lang=');
     expect(parseFeedPath(pathname, query)).toEqual({ ok: true, format: 'atom', address });
-    expect(feedTag(address)).toBe('Feed:tag:تعليم & تكوين@fr');
-    expect(feedTag({ subject: { kind: 'latest' }, lang: null })).toBe('Feed:latest');
-    expect(feedTag({ subject: { kind: 'region', key: 'MA-04' }, lang: null })).toBe('Feed:region:MA-04');
+    expect(feedTag(address)).toBe('List:tag:تعليم & تكوين@fr');
+    expect(feedTag({ subject: { kind: 'latest' }, lang: null })).toBe('List:latest');
+    expect(feedTag({ subject: { kind: 'region', key: 'MA-04' }, lang: null })).toBe('List:region:MA-04');
   });
 
   it('escapes the five XML specials and drops characters XML forbids', () => {

@@ -1,6 +1,7 @@
 import { isLang, LANGS_TEXT, type Lang } from '../../shared/languages';
 import { normalizeSlugInput } from '../../shared/slug';
 import { parseRegionCode } from '../region/region-code';
+import { LIST_SUBJECT_KINDS, listTag, type ListAddress, type ListSubject, type ListSubjectKind } from '../article/article-lists';
 
 /**
  * The one rule for a feed's address: which feeds exist (latest, and one per region, person, category and tag), their
@@ -15,16 +16,13 @@ export const FEED_FORMATS = {
 export type FeedFormat = keyof typeof FEED_FORMATS;
 export const FEED_FORMAT_NAMES = Object.keys(FEED_FORMATS) as FeedFormat[];
 
-/** Feeds with a subject: its key is a region code, a person's or section's slug, or a tag as written. */
-export const SUBJECT_KINDS = ['region', 'person', 'category', 'tag'] as const;
-export type SubjectKind = (typeof SUBJECT_KINDS)[number];
-export type FeedSubject = { kind: 'latest' } | { kind: SubjectKind; key: string };
+/** Feeds with a subject: the lists of articles readers see (article-lists.ts), one feed per list. */
+export const SUBJECT_KINDS = LIST_SUBJECT_KINDS;
+export type SubjectKind = ListSubjectKind;
+export type FeedSubject = ListSubject;
 
-/** One feed document: a subject, narrowed to one language or not. */
-export interface FeedAddress {
-  subject: FeedSubject;
-  lang: Lang | null;
-}
+/** One feed document: a subject, narrowed to one language or not; the list it shows. */
+export type FeedAddress = ListAddress;
 
 /** Newest items in a feed. */
 export const FEED_SIZE = 50;
@@ -37,13 +35,11 @@ export function feedPath(address: FeedAddress, format: FeedFormat): string {
 }
 
 /**
- * The cache tag of a feed's documents, every format: `Feed:region:MA-04`, and `Feed:region:MA-04@fr` narrowed to
- * French. A publication purges the tags of the feeds it appears in, with and without its language.
+ * The cache tag of a feed's documents, every format: its list's (`List:region:MA-04`, `List:region:MA-04@fr` narrowed
+ * to French), which the GraphQL lists and pages of that list carry too. A change purges the lists the article is in.
  */
 export function feedTag(address: FeedAddress): string {
-  const { subject, lang } = address;
-  const name = subject.kind === 'latest' ? 'Feed:latest' : `Feed:${subject.kind}:${subject.key}`;
-  return lang ? `${name}@${lang}` : name;
+  return listTag(address);
 }
 
 export type ParsedFeedPath =

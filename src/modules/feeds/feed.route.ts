@@ -5,6 +5,7 @@ import { CountingSql, type Sql } from '../../db/sql';
 import { isDatabaseUnavailable } from '../../db/unavailable';
 import { type Lang } from '../../shared/languages';
 import { sitePaths, siteUrl } from '../../shared/site-paths';
+import { setCacheTagHeaders } from '../../shared/cache-tags';
 import { renditionFor, renditionPath } from '../media/image-renditions';
 import {
   FEED_FORMAT_NAMES, FEED_FORMATS, feedPath, feedTag, parseFeedPath, type FeedAddress, type FeedFormat,
@@ -20,6 +21,8 @@ export interface StoredFeed {
   maxAge: number;
   /** Milliseconds since the epoch of the newest item's change; absent for an empty feed. */
   lastModified?: number;
+  /** The tags it was kept under (a lookup's). */
+  tags?: readonly string[];
 }
 
 /** The response cache's store, lent by the server: feeds are kept and purged by tags with the GraphQL answers. */
@@ -74,6 +77,7 @@ export function feedRoutes(deps: FeedRouteDeps): Router {
         const age = found.entry ? Math.floor((Date.now() - found.entry.storedAt) / 1000) : 0;
         if (found.entry && age < found.entry.maxAge) {
           res.setHeader('x-khabar-cache', 'HIT');
+          if (found.entry.tags) setCacheTagHeaders(res, found.entry.tags);
           send(req, res, format, found.entry, sql, deps.exposeSqlCount);
           return;
         }
@@ -98,8 +102,8 @@ export function feedRoutes(deps: FeedRouteDeps): Router {
     if (deps.cache && epoch !== null) {
       deps.cache.store(key, stored, tags, epoch).catch((error) => deps.logger.warn({ err: error }, 'feed cache store failed'));
     }
-    // For a CDN that purges by tag; header values are ASCII, so slugs and tags in Arabic go percent-encoded.
-    res.setHeader('Cache-Tag', tags.map(encodeURIComponent).join(','));
+    // For the HTTP caches in front, which purge by the same tags (xkey, Surrogate-Key, Cache-Tag).
+    setCacheTagHeaders(res, tags);
     send(req, res, format, stored, sql, deps.exposeSqlCount);
   };
   router.get(/^\/feeds\//, (req, res) => {

@@ -1,9 +1,9 @@
-import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { startDelivery, DEFAULT_DELIVERY_OPTIONS, type Delivery, type DeliveryOptions } from '../../delivery/engine';
 import type { ClaimedJob, DeliveryConsumer, Outcome } from '../../delivery/jobs';
 import type { RetryPolicy } from '../../delivery/retry';
+import { jobPerUrl, urlTarget, urlTargets } from '../../delivery/targets';
 import { PoolSql, type Sql } from '../../db/sql';
 import { siteUrl } from '../../shared/site-paths';
 import { ARTICLE_EVENTS } from '../article/article.events';
@@ -15,13 +15,8 @@ const TIMEOUT_MS = 10_000;
 /** Backoff from a second up to a quarter of an hour, for about five hours: a ping later than that is worth nothing. */
 export const WEBSUB_RETRY: RetryPolicy = { baseDelayMs: 1_000, maxDelayMs: 900_000, maxAttempts: 25, maxRetryAfterMs: 3_600_000 };
 
-/**
- * A hub's target id on the delivery engine: the same on every instance and across restarts for the same URL (the
- * first 48 bits of its SHA-256), so configuration is the only list of hubs, and no table is needed.
- */
-export function hubTarget(url: string): number {
-  return crypto.createHash('sha256').update(url).digest().readUIntBE(0, 6);
-}
+/** A hub's target id on the delivery engine (urlTarget: the same everywhere for the same URL). */
+export const hubTarget = urlTarget;
 
 export interface WebSubOptions {
   hubs: readonly string[];
@@ -37,17 +32,11 @@ export interface WebSubOptions {
  * 429/5xx is retried with backoff (and its Retry-After).
  */
 export function websubConsumer(sql: Sql, options: WebSubOptions, logger: Logger): DeliveryConsumer {
-  const hubs = new Map(options.hubs.map((url) => [hubTarget(url), url]));
+  const hubs = urlTargets(options.hubs);
   return {
     name: 'websub',
     topics: [ARTICLE_EVENTS.topic],
-    plan: {
-      jobs: {
-        sql: `SELECT e.seq AS event_seq, h.target, NULL::text AS lane, NULL::timestamptz AS not_after
-              FROM events e CROSS JOIN unnest($5::bigint[]) AS h(target)`,
-        params: [[...hubs.keys()]],
-      },
-    },
+    plan: jobPerUrl(hubs),
     collapse: false,
     retry: options.retry ?? WEBSUB_RETRY,
 

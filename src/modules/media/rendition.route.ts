@@ -5,13 +5,15 @@ import { FORMAT_MEDIA_TYPES, parseRenditionPath, regionFor, Rendition, rendition
 import { ImageService } from './image.service';
 import { renditionSourceOf } from './image.type';
 import { mediaKeys, type MediaLibrary } from './media-library';
+import { IMAGE_EVENTS } from './media.events';
+import { setCacheTagHeaders, tagOf } from '../../shared/cache-tags';
 
 /** A rendition never changes under its URL: browsers and CDNs keep it for a year without asking again. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/** The tag a CDN purges an image's files by (Cache-Tag for Cloudflare, Surrogate-Key for Fastly and Varnish xkey). */
+/** The tag a CDN purges an image's files by: the image's own (`Image:7`), which its events purge. */
 export function imageCacheTag(imageId: number): string {
-  return `image-${imageId}`;
+  return tagOf(IMAGE_EVENTS.cacheType, imageId);
 }
 
 function headersOf(res: Response, imageId: number, rendition: Pick<Rendition, 'format' | 'signature'>, size: number): void {
@@ -19,8 +21,7 @@ function headersOf(res: Response, imageId: number, rendition: Pick<Rendition, 'f
   res.setHeader('Content-Length', String(size));
   res.setHeader('Cache-Control', IMMUTABLE);
   res.setHeader('ETag', `"${rendition.signature}"`);
-  res.setHeader('Cache-Tag', imageCacheTag(imageId));
-  res.setHeader('Surrogate-Key', imageCacheTag(imageId));
+  setCacheTagHeaders(res, [imageCacheTag(imageId)]);
   // Pictures are shown on other sites' pages too (apps, syndication partners).
   res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
 }

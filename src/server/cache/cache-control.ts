@@ -1,13 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { EdgeConfig } from '../../config';
 import type { Context } from '../../context';
+import { LIST_TAG_PREFIX } from '../../modules/article/article-lists';
 
 /** Cache-Control from what a response contains: breaking news a few seconds, articles minutes, the rest longer. */
 export function maxAgeFor(tags: Set<string>, config: Pick<EdgeConfig, 'maxAgeTicker' | 'maxAgeArticle' | 'maxAgeDefault'>): number {
   let maxAge = config.maxAgeDefault;
   for (const tag of tags) {
     if (tag.startsWith('Ticker')) return config.maxAgeTicker;
-    if (tag.startsWith('Article')) maxAge = Math.min(maxAge, config.maxAgeArticle);
+    if (tag.startsWith('Article') || tag.startsWith(LIST_TAG_PREFIX)) maxAge = Math.min(maxAge, config.maxAgeArticle);
   }
   return maxAge;
 }

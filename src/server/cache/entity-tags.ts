@@ -3,6 +3,8 @@ import {
   isNonNullType, isObjectType,
 } from 'graphql';
 import { ArticleType } from '../../modules/article/article.type';
+import { ArticleConnection } from '../../modules/article/article.connection';
+import { listOfFilter, listTag } from '../../modules/article/article-lists';
 import { TickerType } from '../../modules/ticker/ticker.type';
 import { PersonType } from '../../modules/person/person.type';
 import { CategoryType } from '../../modules/category/category.type';
@@ -10,6 +12,7 @@ import { RegionType } from '../../modules/region/region.type';
 import { parseRegionCode } from '../../modules/region/region-code';
 import { ImageType } from '../../modules/media/image.type';
 import { LiveEntryType } from '../../modules/live/live.type';
+import { tagOf } from '../../shared/cache-tags';
 
 /** Types whose changes reach readers through outbox events; their tags are what purges evict. */
 export const TAGGED_TYPES = ['Article', 'Ticker'] as const;
@@ -21,9 +24,12 @@ export const TAGGED_TYPES = ['Article', 'Ticker'] as const;
 export const REFERENCE_TYPES = ['Person', 'Region', 'Category', 'Image'] as const;
 export type TaggedType = (typeof TAGGED_TYPES)[number] | (typeof REFERENCE_TYPES)[number];
 
-/** `Article:12` for one article (`Region:MA-04` for a place); `Article` for responses a new one could change (lists, lookups that found nothing). */
+/**
+ * `Article:12` for one article (`Region:MA-04` for a place); `Article` for responses a new one could change (searches,
+ * lookups that found nothing); lists of articles drawn by a filter have their list's tag (`List:region:MA-04`).
+ */
 export function entityTag(type: TaggedType, id: number | string): string {
-  return `${type}:${id}`;
+  return tagOf(type, id);
 }
 
 function addTagsOf(value: object, tags: Set<string>): boolean {
@@ -112,7 +118,10 @@ export function instrumentEntityTags(schema: GraphQLSchema, collectorOf: (contex
       if (!tagged) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       const record = (value: unknown, tags: Set<string>) => {
-        if (tagged.many || value == null) for (const collection of tagged.types) tags.add(collection);
+        // A list of articles drawn by a filter is one of the lists readers see: a change purges it by that list's tag
+        // when the article is in it, not on every publication as the type's tag would.
+        if (value instanceof ArticleConnection) tags.add(listTag(listOfFilter(value.filter)));
+        else if (tagged.many || value == null) for (const collection of tagged.types) tags.add(collection);
         // Every change of reference data purges its lists, so they need no ids, however long.
         if (!(tagged.many && tagged.reference)) collect(value, tags);
         return value;

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import type { EventFeed, OutboxRecord } from '../../realtime/feed';
+import type { EventFeed } from '../../realtime/feed';
 import { negotiatedMediaType } from '../http-errors';
 import type { Metrics } from '../metrics';
 import { persistedHashOf, type GraphQLParams } from '../request-gate';
@@ -8,7 +8,8 @@ import type { HttpRequestState } from '../request-state';
 import { sha256Hex } from '../persisted-queries';
 import { throttledWarn } from '../../shared/throttled-warn';
 import { matchesEtag } from './etag';
-import { tagsToPurge } from './purge-tags';
+import { setCacheTagHeaders } from '../../shared/cache-tags';
+import type { PurgeChange } from './purge-tags';
 import type { CachedResponse, ResponseStore } from './response-store';
 
 /** Same document (by hash), same operation, same variables: the same answer for every anonymous reader. */
@@ -23,6 +24,8 @@ interface Deps {
   store: ResponseStore;
   /** This instance's feed of committed outbox events: every content change readers can see purges what holds it. */
   feed: EventFeed;
+  /** The tags a batch of changes evicts (purge-tags.ts: purgeTagsOf on the primary). */
+  tagsOf(changes: readonly PurgeChange[]): Promise<string[]>;
   logger: Logger;
   metrics: Metrics | null;
 }
@@ -46,19 +49,13 @@ export class ResponseCache {
     return this.deps.store;
   }
 
-  /** Evicts the responses and documents holding any of these tags (a feed a publication joined). */
-  async purgeTags(tags: string[]): Promise<number> {
-    if (tags.length === 0) return 0;
-    const purged = await this.deps.store.purge(tags);
-    this.deps.metrics?.cachePurges.inc(purged);
-    this.deps.logger.debug({ tags, purged }, 'response cache purged');
-    return purged;
-  }
-
-  /** Evicts every cached response that holds what changed, on this instance (and, with Redis, for all). */
-  async purge(changes: Pick<OutboxRecord, 'topic' | 'kind' | 'entityId' | 'regionCodes'>[]): Promise<number> {
+  /**
+   * Evicts every cached response and document that holds what changed or that a change joined (purgeTagsOf), on this
+   * instance (and, with Redis, for all).
+   */
+  async purge(changes: PurgeChange[]): Promise<number> {
     if (changes.length === 0) return 0;
-    const tags = [...new Set(changes.flatMap(tagsToPurge))];
+    const tags = await this.deps.tagsOf(changes);
     const purged = await this.deps.store.purge(tags);
     this.deps.metrics?.cachePurges.inc(purged);
     this.deps.logger.debug({ tags, purged }, 'response cache purged');
@@ -94,6 +91,7 @@ export class ResponseCache {
     res.setHeader('age', String(age));
     res.setHeader('etag', entry.etag);
     res.setHeader('vary', 'accept, authorization');
+    if (entry.tags) setCacheTagHeaders(res, entry.tags);
     if (req.method === 'GET' && matchesEtag(req, entry.etag)) {
       res.status(304).end();
       return true;

@@ -10,6 +10,8 @@ export interface CachedResponse {
   operation?: string;
   /** A feed's Last-Modified (milliseconds since the epoch): documents other than GraphQL answers are kept here too. */
   lastModified?: number;
+  /** The tags it was kept under, as a lookup returns it: a hit carries them to the HTTP caches in front (cache-tags.ts). */
+  tags?: readonly string[];
 }
 
 /**
@@ -125,7 +127,7 @@ export class RedisResponseStore implements ResponseStore {
 
   async store(key: string, response: CachedResponse, tags: string[], startEpoch: string) {
     const keys = [this.epochKey, this.entryKey(key), ...tags.map((tag) => this.tagKey(tag))];
-    const stored = await this.redis.eval(STORE_SCRIPT, keys.length, ...keys, startEpoch, encode(response), response.maxAge * 1000);
+    const stored = await this.redis.eval(STORE_SCRIPT, keys.length, ...keys, startEpoch, encode(response, tags), response.maxAge * 1000);
     return Number(stored) === 1;
   }
 
@@ -135,7 +137,8 @@ export class RedisResponseStore implements ResponseStore {
   }
 
   private entryKey(key: string) {
-    return `${this.prefix}rc:e:${key}`;
+    // e2: entries carry their tags (a second line); entries of the older form are not read.
+    return `${this.prefix}rc:e2:${key}`;
   }
 
   private tagKey(tag: string) {
@@ -143,17 +146,24 @@ export class RedisResponseStore implements ResponseStore {
   }
 }
 
-/** "storedAt maxAge etag operation lastModified\nbody": the body is kept as sent, without a JSON round trip. */
-function encode(response: CachedResponse): string {
-  return `${response.storedAt} ${response.maxAge} ${response.etag} ${response.operation ?? ''} ${response.lastModified ?? ''}\n${response.body}`;
+/**
+ * "storedAt maxAge etag operation lastModified\ntags\nbody", the tags percent-encoded and space-separated: the body is
+ * kept as sent, without a JSON round trip.
+ */
+function encode(response: CachedResponse, tags: readonly string[]): string {
+  return `${response.storedAt} ${response.maxAge} ${response.etag} ${response.operation ?? ''} ${response.lastModified ?? ''}\n`
+    + `${tags.map(encodeURIComponent).join(' ')}\n${response.body}`;
 }
 
 function decode(raw: string): CachedResponse | undefined {
   const newline = raw.indexOf('\n');
+  const second = raw.indexOf('\n', newline + 1);
   const [storedAt, maxAge, etag, operation, lastModified] = raw.slice(0, newline).split(' ');
-  if (newline < 0 || !etag) return undefined;
+  if (newline < 0 || second < 0 || !etag) return undefined;
+  const tags = raw.slice(newline + 1, second);
   return {
-    storedAt: Number(storedAt), maxAge: Number(maxAge), etag, operation: operation || undefined, body: raw.slice(newline + 1),
+    storedAt: Number(storedAt), maxAge: Number(maxAge), etag, operation: operation || undefined, body: raw.slice(second + 1),
+    tags: tags ? tags.split(' ').map(decodeURIComponent) : [],
     ...(lastModified ? { lastModified: Number(lastModified) } : {}),
   };
 }
