@@ -133,7 +133,7 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
       cache: cache && { lookup: (key) => cache.store.lookup(key), store: (...args) => cache.store.store(...args), entityTag },
     }));
     // Uploads (GraphQL multipart requests) become ordinary operations before the /graphql route reads them.
-    app.use('/graphql', multipartUploads({ maxFileBytes: config.media.maxUploadBytes, maxFiles: 10 }));
+    app.use('/graphql', multipartUploads({ maxFileBytes: config.media.maxUploadBytes, maxFiles: 10, spoolDir: contextDeps.media.spoolDir }));
     app.use('/graphql', ...graphqlRoute({
       config, apollo, policy, cache,
       recordRequests: recordRequests({ logger, metrics, tracing }),

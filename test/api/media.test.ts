@@ -26,11 +26,16 @@ async function renditionsOf(id: string, token?: string) {
   return data.image;
 }
 
+const walk = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true })
+  .flatMap((entry) => (entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)])) : []);
+
+/** The files of the local store (not the uploads spooled while they arrive, under .incoming/). */
 function storedFiles(): string[] {
-  const root = mediaDirOf(app.databaseUrl);
-  const walk = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true })
-    .flatMap((entry) => (entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)])) : []);
-  return walk(root);
+  return walk(mediaDirOf(app.databaseUrl)).filter((file) => !path.relative(mediaDirOf(app.databaseUrl), file).startsWith('.incoming'));
+}
+
+function spooledFiles(): string[] {
+  return walk(path.join(mediaDirOf(app.databaseUrl), '.incoming'));
 }
 
 describe('an editor uploads a photo from a source', () => {
@@ -129,6 +134,12 @@ describe('bad uploads get BAD_USER_INPUT on "file" and store nothing', () => {
   it('an upload without its alternative text is refused', async () => {
     const result = await upload(app, editor, await telltaleJpeg(), { alt: [] });
     expect(result.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('uploads are spooled to disk only while their request lasts: none is left after the answers, refused or not', async () => {
+    const answers = await Promise.all([telltaleJpeg(), Buffer.from('<!doctype html>'), telltaleJpeg()].map(async (bytes) => upload(app, editor, await bytes)));
+    expect(answers.map((answer) => answer.errors?.[0].extensions.code ?? 'stored')).toEqual(['stored', 'BAD_USER_INPUT', 'stored']);
+    expect(await eventually(async () => spooledFiles(), (files) => files.length === 0)).toEqual([]);
   });
 });
 

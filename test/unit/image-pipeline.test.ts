@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { ImageInputError, ImagePipeline, ingestImage, sniffImageFormat } from '../../src/modules/media/image-pipeline';
@@ -211,6 +213,23 @@ describe('uploads are cleaned off the event loop, on ingest threads (the compile
     expect(threaded.original.equals(here.original)).toBe(true);
     expect({ ...threaded, original: null }).toEqual({ ...here, original: null });
     expect(await telltalesIn(threaded.original)).toEqual([]);
+  });
+
+  it('a spooled upload is read and its original written by the thread: the file holds what the calling thread would store', async () => {
+    const photo = await telltaleJpeg({ orientation: 6 });
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'khabar-ingest-'));
+    try {
+      fs.writeFileSync(path.join(folder, 'upload'), photo);
+      const [threaded, here] = await Promise.all([
+        threads.ingestFile(path.join(folder, 'upload'), path.join(folder, 'original'), 'jpeg', 40_000_000), ingestImage(photo, 'jpeg', 40_000_000)]);
+      const written = fs.readFileSync(path.join(folder, 'original'));
+      expect(written.equals(here.original)).toBe(true);
+      expect(threaded).toEqual({ ...here, original: undefined, originalFile: path.join(folder, 'original') });
+      expect(threaded.originalBytes).toBe(written.length);
+      expect(await telltalesIn(written)).toEqual([]);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('a refusal crosses the thread as the editor’s message, and the upload stays readable to its holder', async () => {

@@ -38,6 +38,13 @@ describe.each([
     expect(await text(opened!.body)).toBe('webp bytes');
   });
 
+  it('stores a local file under a key (an upload cleaned on its ingest thread)', async () => {
+    const file = path.join(folder, `original-${storage.kind}`);
+    fs.writeFileSync(file, Buffer.alloc(70_000, 7));
+    await storage.putFile('originals/2/def.jpg', file, 70_000, 'image/jpeg');
+    expect((await storage.get('originals/2/def.jpg'))?.equals(Buffer.alloc(70_000, 7))).toBe(true);
+  });
+
   it('answers null for a key it does not have', async () => {
     expect(await storage.get('originals/404/none.jpg')).toBeNull();
     expect(await storage.open('renditions/404/none.webp')).toBeNull();

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
 import { encode as encodeBlurhash } from 'blurhash';
 import { lowerImageThreadPriority } from './image-threads';
@@ -23,8 +24,17 @@ export interface PipelineLimits {
 }
 
 /** What an upload becomes: the original as stored (upright, sRGB, no metadata) and what placeholders need. */
-export interface IngestedImage {
+export interface IngestedImage extends ImageFacts {
   original: Buffer;
+}
+
+/** An upload ingested from a file, its stored original written to another file (moved into the store when saved). */
+export interface IngestedFile extends ImageFacts {
+  originalFile: string;
+}
+
+export interface ImageFacts {
+  originalBytes: number;
   originalType: 'image/jpeg' | 'image/png';
   /** sha256 of `original`, base64url: names the stored file and goes into every rendition's signature. */
   originalHash: string;
@@ -107,17 +117,36 @@ export class ImagePipeline {
   }
 
   async ingest(bytes: Buffer): Promise<IngestedImage> {
-    if (bytes.length === 0) throw new ImageInputError('The file is empty.');
-    if (bytes.length > this.limits.maxBytes) {
-      throw new ImageInputError(`The file is ${bytes.length} bytes; the limit is ${this.limits.maxBytes} (MEDIA_MAX_UPLOAD_BYTES).`);
-    }
-    const format = sniffImageFormat(bytes);
-    if (!format) throw new ImageInputError(`The file is ${describeUnknown(bytes)}; upload a JPEG, PNG, WebP, AVIF or GIF picture.`);
+    const format = this.admit(bytes, bytes.length);
     return this.queue.run(() => {
       if (this.threads) return this.threads.ingest(bytes, format, this.limits.maxPixels);
       lowerImageThreadPriority();
       return ingestImage(bytes, format, this.limits.maxPixels);
     });
+  }
+
+  /**
+   * An upload spooled to `file` (`head` its first bytes), its stored original written to `output`: the megabytes are
+   * read and written on the ingest thread, never held by the event loop.
+   */
+  async ingestFile(file: string, size: number, head: Buffer, output: string): Promise<IngestedFile> {
+    const format = this.admit(head, size);
+    return this.queue.run(() => {
+      if (this.threads) return this.threads.ingestFile(file, output, format, this.limits.maxPixels);
+      lowerImageThreadPriority();
+      return ingestImageFile(file, output, format, this.limits.maxPixels);
+    });
+  }
+
+  /** The checks made before any image work: size, and type by the first bytes. */
+  private admit(head: Buffer, size: number): SourceFormat {
+    if (size === 0) throw new ImageInputError('The file is empty.');
+    if (size > this.limits.maxBytes) {
+      throw new ImageInputError(`The file is ${size} bytes; the limit is ${this.limits.maxBytes} (MEDIA_MAX_UPLOAD_BYTES).`);
+    }
+    const format = sniffImageFormat(head);
+    if (!format) throw new ImageInputError(`The file is ${describeUnknown(head)}; upload a JPEG, PNG, WebP, AVIF or GIF picture.`);
+    return format;
   }
 
   /** Draws one rendition from a stored original (trusted: it was checked on upload). */
@@ -187,6 +216,7 @@ export async function ingestImage(bytes: Buffer, format: SourceFormat, maxPixels
     const oriented = await sharp(original).metadata();
     return {
       original,
+      originalBytes: original.length,
       originalType,
       originalHash: crypto.createHash('sha256').update(original).digest('base64url'),
       width: oriented.width!,
@@ -200,6 +230,13 @@ export async function ingestImage(bytes: Buffer, format: SourceFormat, maxPixels
     if (error instanceof ImageInputError) throw error;
     throw new ImageInputError(`The ${format.toUpperCase()} picture cannot be decoded: it is corrupt or truncated (${firstLine(error)}).`);
   }
+}
+
+/** ingestImage from a file to a file (what an ingest thread does with a spooled upload). */
+export async function ingestImageFile(file: string, output: string, format: SourceFormat, maxPixels: number): Promise<IngestedFile> {
+  const { original, ...facts } = await ingestImage(await fs.promises.readFile(file), format, maxPixels);
+  await fs.promises.writeFile(output, original);
+  return { ...facts, originalFile: output };
 }
 
 function firstLine(error: unknown): string {

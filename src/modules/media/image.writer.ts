@@ -27,10 +27,10 @@ export class ImageWriter {
   /** Checks and cleans the file, then stores it and its row together: a refused upload stores nothing. */
   async upload(author: ImageAuthor, file: UploadedFile, input: UploadImageInput): Promise<ImageType> {
     const patch = detailsPatch(input);
-    const bytes = await file.bytes().catch((error: unknown) => {
+    const received = await file.received().catch((error: unknown) => {
       throw badInput((error as Error).message, 'file');
     });
-    const image = await this.media.ingest(bytes).catch((error: unknown) => {
+    const image = await this.media.ingest(received).catch((error: unknown) => {
       if (error instanceof ImageInputError) throw badInput(error.message, 'file');
       throw error;
     });
@@ -40,7 +40,7 @@ export class ImageWriter {
                             alt, caption, credit, source, copyright, focal_x, focal_y, crops, blurhash, dominant_color,
                             rights_expire_at, created_by)
          VALUES ('', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
-        [image.originalHash, image.originalType, image.original.length, image.sourceFormat, image.animated, image.width, image.height,
+        [image.originalHash, image.originalType, image.originalBytes, image.sourceFormat, image.animated, image.width, image.height,
           JSON.stringify(patch.alt), patch.caption ?? null, patch.credit ?? null, patch.source ?? null, patch.copyright ?? null,
           patch.focalX ?? 0.5, patch.focalY ?? 0.5, JSON.stringify(patch.crops ?? {}), image.blurhash, image.dominantColor,
           patch.rightsExpireAt ?? null, author.subject]);
@@ -48,7 +48,7 @@ export class ImageWriter {
       const key = await this.media.storeOriginal(id, image);
       await tx.query('UPDATE image SET original_key = $2 WHERE id = $1', [id, key]);
       return this.reload(tx, id);
-    });
+    }).finally(() => this.media.discard(image));
   }
 
   async update(id: number, expectedVersion: number, input: UpdateImageInput): Promise<ImageType> {

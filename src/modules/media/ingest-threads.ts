@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ImageInputError } from './image-input-error';
-import type { IngestedImage, SourceFormat } from './image-pipeline';
+import type { IngestedFile, IngestedImage, SourceFormat } from './image-pipeline';
 import type { IngestAnswer, IngestJob } from './ingest-worker';
 
 /**
@@ -27,21 +27,31 @@ export class IngestThreads {
     return fs.existsSync(IngestThreads.compiledWorker());
   }
 
-  /** The caller's queue allows at most `size` jobs at once, so a thread is always free or can be started. */
+  /** An upload in memory (copied to the thread), its stored original sent back. */
   async ingest(bytes: Buffer, format: SourceFormat, maxPixels: number): Promise<IngestedImage> {
+    // Copied, not transferred: the upload's buffer stays readable to whoever else holds it.
+    const image = await this.run({ bytes, format, maxPixels }) as IngestedImage;
+    // Structured cloning hands back a Uint8Array: the rest of Khabar reads a Buffer.
+    return { ...image, original: Buffer.from(image.original.buffer, image.original.byteOffset, image.original.byteLength) };
+  }
+
+  /** An upload spooled to `file`, its stored original written to `output` by the thread: no megabytes cross threads. */
+  ingestFile(file: string, output: string, format: SourceFormat, maxPixels: number): Promise<IngestedFile> {
+    return this.run({ file, output, format, maxPixels }) as Promise<IngestedFile>;
+  }
+
+  /** The caller's queue allows at most `size` jobs at once, so a thread is always free or can be started. */
+  private async run(job: IngestJob): Promise<IngestedImage | IngestedFile> {
     if (this.stopped) throw new Error('the ingest threads are stopped');
     const worker = this.idle.pop() ?? this.start();
     const answer = await new Promise<IngestAnswer>((resolve, reject) => {
       this.jobs.set(worker, { resolve, reject });
-      // Copied, not transferred: the upload's buffer stays readable to whoever else holds it.
-      worker.postMessage({ bytes, format, maxPixels } satisfies IngestJob);
+      worker.postMessage(job);
     });
     if (this.all.has(worker)) this.idle.push(worker);
     if ('refused' in answer) throw new ImageInputError(answer.refused);
     if ('failed' in answer) throw new Error(`ingesting an upload failed on its thread: ${answer.failed}`);
-    const { image } = answer;
-    // Structured cloning hands back a Uint8Array: the rest of Khabar reads a Buffer.
-    return { ...image, original: Buffer.from(image.original.buffer, image.original.byteOffset, image.original.byteLength) };
+    return answer.image;
   }
 
   private start(): Worker {

@@ -19,6 +19,8 @@ export interface StoredFile {
 export interface MediaStorage {
   readonly kind: 'local' | 's3';
   put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** Stores the `size` bytes of a local file under `key` (the file may be moved: it is the caller's to remove after). */
+  putFile(key: string, file: string, size: number, contentType: string): Promise<void>;
   get(key: string): Promise<Buffer | null>;
   open(key: string): Promise<StoredFile | null>;
   /** Removes every key under a prefix (an image's renditions); returns how many went. */
@@ -46,12 +48,31 @@ export class LocalMediaStorage implements MediaStorage {
   }
 
   async put(key: string, body: Buffer): Promise<void> {
+    await this.placed(key, (temporary) => fs.promises.writeFile(temporary, body));
+  }
+
+  async putFile(key: string, file: string): Promise<void> {
+    // The spool folder is under the store's root: a rename. On another file system, a copy placed as put places a file.
+    await this.placed(key, (temporary) => fs.promises.copyFile(file, temporary), file);
+  }
+
+  /**
+   * Written aside and renamed into place: rename is atomic, so readers see the old state or the whole file. `from`, a
+   * finished file, is renamed into place directly when it is on the same file system.
+   */
+  private async placed(key: string, writeAside: (temporary: string) => Promise<void>, from?: string): Promise<void> {
     const file = this.file(key);
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    // Written aside and renamed into place: rename is atomic, so readers see the old state or the whole file.
+    if (from !== undefined) {
+      const moved = await fs.promises.rename(from, file).then(() => true, (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EXDEV') return false;
+        throw error;
+      });
+      if (moved) return;
+    }
     const temporary = `${file}.${crypto.randomBytes(6).toString('hex')}.part`;
     try {
-      await fs.promises.writeFile(temporary, body);
+      await writeAside(temporary);
       await fs.promises.rename(temporary, file);
     } catch (error) {
       await fs.promises.rm(temporary, { force: true });
@@ -144,6 +165,11 @@ export class S3MediaStorage implements MediaStorage {
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
     await this.client.send(new PutObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key), Body: body, ContentType: contentType }));
+  }
+
+  async putFile(key: string, file: string, _size: number, contentType: string): Promise<void> {
+    // Read whole for the PUT: the SDK's retries resend the body, which a consumed file stream could not be.
+    await this.put(key, await fs.promises.readFile(file), contentType);
   }
 
   async get(key: string): Promise<Buffer | null> {

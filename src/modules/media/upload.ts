@@ -1,13 +1,30 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { NextFunction, Request, Response } from 'express';
 import { GraphQLError, GraphQLScalarType } from 'graphql';
 
-/** A file sent with a GraphQL multipart request, held in memory up to the upload limit. */
-export class UploadedFile {
-  constructor(readonly filename: string, readonly mimeType: string, private readonly content: Buffer | null, private readonly problem: string | null) {}
+/**
+ * A file written to disk as it arrived: the event loop never holds it whole (a 12 MP photo is megabytes that would
+ * outlive several young-generation collections and end in the old one, whose full collections stall readers).
+ */
+export interface SpooledUpload {
+  file: string;
+  size: number;
+  /** Its first bytes (at most SPOOLED_HEAD_BYTES): enough to tell its type, or what it is when it is refused. */
+  head: Buffer;
+}
 
-  /** The file's bytes; rejects when the file was cut at the size limit. */
-  async bytes(): Promise<Buffer> {
+export const SPOOLED_HEAD_BYTES = 512;
+
+/** A file sent with a GraphQL multipart request (spooled to disk), or handed over in memory (the demo pictures). */
+export class UploadedFile {
+  constructor(readonly filename: string, readonly mimeType: string, private readonly content: Buffer | SpooledUpload | null, private readonly problem: string | null) {}
+
+  /** The file as received; rejects when the file was cut at the size limit. */
+  async received(): Promise<Buffer | SpooledUpload> {
     if (this.problem !== null || this.content === null) throw new Error(this.problem ?? 'The file was not received.');
     return this.content;
   }
@@ -49,10 +66,11 @@ function place(operations: unknown, path: string, value: UploadedFile): boolean 
 
 /**
  * The GraphQL multipart request spec on /graphql: `operations` (JSON), `map` (which file goes where), then the files.
- * Files are read into memory up to `maxFileBytes` (one over it is kept as a refusal the mutation reports as
- * BAD_USER_INPUT). Only requests with a bearer token are read at all: anonymous clients cannot make us buffer files.
+ * Files are spooled into `spoolDir` up to `maxFileBytes` (one over it is kept as a refusal the mutation reports as
+ * BAD_USER_INPUT) and removed when the response is over. Only requests with a bearer token are read at all: anonymous
+ * clients cannot make us store files.
  */
-export function multipartUploads(limits: { maxFileBytes: number; maxFiles: number }) {
+export function multipartUploads(limits: { maxFileBytes: number; maxFiles: number; spoolDir: string }) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method !== 'POST' || !req.is('multipart/form-data')) return next();
     if (!/^Bearer\s+\S/i.test(req.headers.authorization ?? '')) {
@@ -69,7 +87,15 @@ export function multipartUploads(limits: { maxFileBytes: number; maxFiles: numbe
     let map: Record<string, string[]> | undefined;
     const files = new Map<string, UploadedFile>();
     const pending: Promise<void>[] = [];
+    const spools: fs.WriteStream[] = [];
     let failure: string | null = null;
+    // Whatever became of the request (answered, refused, cut off), its spooled files go with it.
+    res.once('close', () => {
+      for (const spool of spools) {
+        spool.destroy();
+        fs.rm(spool.path, { force: true }, () => {});
+      }
+    });
     parser.on('field', (name, value) => {
       try {
         if (name === 'operations') operations = JSON.parse(value);
@@ -84,15 +110,20 @@ export function multipartUploads(limits: { maxFileBytes: number; maxFiles: numbe
         stream.resume();
         return;
       }
-      const chunks: Buffer[] = [];
-      pending.push(new Promise<void>((resolve) => {
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('close', () => {
-          const truncated = (stream as unknown as { truncated?: boolean }).truncated === true;
-          files.set(name, new UploadedFile(info.filename ?? '', info.mimeType ?? '', truncated ? null : Buffer.concat(chunks),
-            truncated ? `The file is over the upload limit of ${limits.maxFileBytes} bytes (MEDIA_MAX_UPLOAD_BYTES).` : null));
-          resolve();
-        });
+      const spool = fs.createWriteStream(path.join(limits.spoolDir, `${crypto.randomUUID()}.upload`));
+      spools.push(spool);
+      let size = 0;
+      let head = Buffer.alloc(0);
+      stream.on('data', (chunk: Buffer) => {
+        if (head.length < SPOOLED_HEAD_BYTES) head = Buffer.concat([head, chunk.subarray(0, SPOOLED_HEAD_BYTES - head.length)]);
+        size += chunk.length;
+      });
+      pending.push(pipeline(stream, spool).then(() => {
+        const truncated = (stream as unknown as { truncated?: boolean }).truncated === true;
+        files.set(name, new UploadedFile(info.filename ?? '', info.mimeType ?? '', truncated ? null : { file: String(spool.path), size, head },
+          truncated ? `The file is over the upload limit of ${limits.maxFileBytes} bytes (MEDIA_MAX_UPLOAD_BYTES).` : null));
+      }, (error: Error) => {
+        failure ??= `The file "${name}" could not be received: ${error.message}.`;
       }));
     });
     parser.on('filesLimit', () => (failure ??= `At most ${limits.maxFiles} files per request.`));
@@ -106,7 +137,7 @@ export function multipartUploads(limits: { maxFileBytes: number; maxFiles: numbe
           if (failure) break;
           const file = files.get(name);
           if (!file || !Array.isArray(paths)) failure = `The map names a file "${name}" that was not sent.`;
-          else for (const path of paths) if (!place(operations, String(path), file)) failure ??= `The map points "${name}" at "${path}", which is not a null variable of the operations.`;
+          else for (const at of paths) if (!place(operations, String(at), file)) failure ??= `The map points "${name}" at "${at}", which is not a null variable of the operations.`;
         }
         if (failure) return refuse(res, 400, 'BAD_REQUEST', failure);
         req.body = operations;
