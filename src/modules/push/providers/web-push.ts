@@ -40,9 +40,19 @@ const RECORD_SIZE = 4096;
 /** Most push services refuse more than 4096 bytes of encrypted body. */
 export const MAX_PAYLOAD_BYTES = RECORD_SIZE - 16 - 4 - 1 - 65 - 16 - 1;
 
+const KEY_INFO = Buffer.from('WebPush: info\0');
+/** The HKDF infos of the content key and nonce, each with the 0x01 of its one expand block. */
+const CEK_INFO = Buffer.from('Content-Encoding: aes128gcm\0\x01', 'latin1');
+const NONCE_INFO = Buffer.from('Content-Encoding: nonce\0\x01', 'latin1');
+const ONE = Buffer.from([1]);
+/** The last (and only) record ends with the delimiter 0x02 and no padding. */
+const LAST_RECORD = Buffer.from([2]);
+const HEADER_BYTES = 16 + 4 + 1 + 65;
+
 /**
  * RFC 8291 message encryption (the `aes128gcm` content coding of RFC 8188 with a Web Push key derivation): a fresh
- * ECDH key pair and salt per message, one record.
+ * ECDH key pair and salt per message, one record. Nothing is cached across messages but constants and the random
+ * bytes salts are cut from (each byte used once).
  */
 export function encryptPayload(payload: Buffer, subscription: Pick<WebPushSubscription, 'p256dh' | 'auth'>): Buffer {
   if (payload.length > MAX_PAYLOAD_BYTES) throw new Error(`a Web Push payload holds at most ${MAX_PAYLOAD_BYTES} bytes`);
@@ -51,25 +61,42 @@ export function encryptPayload(payload: Buffer, subscription: Pick<WebPushSubscr
   const ecdh = crypto.createECDH('prime256v1');
   const asPublic = ecdh.generateKeys();
   const ecdhSecret = ecdh.computeSecret(uaPublic);
-  const salt = crypto.randomBytes(16);
-  const keyInfo = Buffer.concat([Buffer.from('WebPush: info\0'), uaPublic, asPublic]);
-  const ikm = hkdf(authSecret, ecdhSecret, keyInfo, 32);
-  const cek = hkdf(salt, ikm, Buffer.from('Content-Encoding: aes128gcm\0'), 16);
-  const nonce = hkdf(salt, ikm, Buffer.from('Content-Encoding: nonce\0'), 12);
+  const out = Buffer.allocUnsafe(HEADER_BYTES + payload.length + 1 + 16);
+  const salt = randomSalt(out);
+  out.writeUInt32BE(RECORD_SIZE, 16);
+  out.writeUInt8(asPublic.length, 20);
+  asPublic.copy(out, 21);
+  // HKDF-SHA-256 (RFC 5869) with one expand block each: every length here is at most 32.
+  const ikm = hmac(hmac(authSecret, [ecdhSecret]), [KEY_INFO, uaPublic, asPublic, ONE]);
+  const prk = hmac(salt, [ikm]);
+  const cek = hmac(prk, [CEK_INFO]).subarray(0, 16);
+  const nonce = hmac(prk, [NONCE_INFO]).subarray(0, 12);
   const cipher = crypto.createCipheriv('aes-128-gcm', cek, nonce);
-  // The last (and only) record ends with the delimiter 0x02 and no padding.
-  const encrypted = Buffer.concat([cipher.update(payload), cipher.update(Buffer.from([2])), cipher.final(), cipher.getAuthTag()]);
-  const header = Buffer.alloc(21);
-  salt.copy(header, 0);
-  header.writeUInt32BE(RECORD_SIZE, 16);
-  header.writeUInt8(asPublic.length, 20);
-  return Buffer.concat([header, asPublic, encrypted]);
+  let at = HEADER_BYTES + cipher.update(payload).copy(out, HEADER_BYTES);
+  at += cipher.update(LAST_RECORD).copy(out, at);
+  at += cipher.final().copy(out, at);
+  cipher.getAuthTag().copy(out, at);
+  return out;
 }
 
-/** HKDF-SHA-256 with one expand block (every length here is at most 32). */
-function hkdf(salt: Buffer, ikm: Buffer, info: Buffer, length: number): Buffer {
-  const prk = crypto.createHmac('sha256', salt).update(ikm).digest();
-  return crypto.createHmac('sha256', prk).update(info).update(Buffer.from([1])).digest().subarray(0, length);
+function hmac(key: Buffer, parts: Buffer[]): Buffer {
+  const mac = crypto.createHmac('sha256', key);
+  for (const part of parts) mac.update(part);
+  return mac.digest();
+}
+
+const saltPool = Buffer.alloc(4096);
+let saltAt = saltPool.length;
+
+/** 16 fresh random bytes written at the start of `into` (and returned as a view of them): each pool byte serves once. */
+function randomSalt(into: Buffer): Buffer {
+  if (saltAt + 16 > saltPool.length) {
+    crypto.randomFillSync(saltPool);
+    saltAt = 0;
+  }
+  saltPool.copy(into, 0, saltAt, saltAt + 16);
+  saltAt += 16;
+  return into.subarray(0, 16);
 }
 
 /** VAPID tokens live 12 hours (RFC 8292 allows 24) and are re-signed an hour before they end. */
