@@ -92,8 +92,10 @@ export function multipartUploads(limits: { maxFileBytes: number; maxFiles: numbe
     // Whatever became of the request (answered, refused, cut off), its spooled files go with it.
     res.once('close', () => {
       for (const spool of spools) {
-        spool.destroy();
-        fs.rm(spool.path, { force: true }, () => {});
+        // Removed once closed: a file still being opened when the request was cut off would appear after an earlier rm.
+        const remove = () => fs.rm(spool.path, { force: true }, () => {});
+        if (spool.closed) remove();
+        else spool.once('close', remove).destroy();
       }
     });
     parser.on('field', (name, value) => {
