@@ -364,7 +364,7 @@ async function capturedStatements(search, prefix, personQuery, highlightIds = [1
   // What SEARCH selects of each hit: no relation, so none is read with it.
   const shape = { fields: ['id', 'slug', 'title', 'publishedAt'], regions: null, regionParents: null, people: null, category: null };
   await service.page({ query: search, prefix, includeDrafts: false }, { first: PAGE_SIZE }, shape);
-  await service.highlights(search, prefix, highlightIds);
+  await service.highlights(search, prefix, highlightIds.map((id) => ({ id, named: false })));
   await new PeopleSearchService(sql, { trigrams: true, ctype: '' }).page({ first: PAGE_SIZE }, personQuery);
   return captured;
 }

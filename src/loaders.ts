@@ -12,6 +12,7 @@ import type { ArticleShape } from './modules/article/article.shape';
 import type { Page, ForwardPageArgs } from './shared/relay';
 import { monthStartsFrom } from './shared/hijri';
 import type { LiveEntriesArgs, LiveEntryType } from './modules/live/live.type';
+import type { HighlightKey } from './modules/search/search.service';
 
 /**
  * Per-request batch loaders, for what a resolver asks for by key: an article, region, person, section, ticker or
@@ -45,7 +46,7 @@ export class Loaders {
   private readonly articlePages = new Map<string, DataLoader<number | string, Page<ArticleType>>>();
   private readonly parentsWithPages = new Map<string, DataLoader<string, PersonType | RegionType | null>>();
   private readonly personSlug: DataLoader<string, PersonType | null>;
-  private readonly highlights = new Map<string, DataLoader<number, string>>();
+  private readonly highlights = new Map<string, DataLoader<HighlightKey, string, string>>();
 
   constructor(private readonly services: Services, viewer: Viewer) {
     const visibility = isEditor(viewer) ? 'editorial' : 'public';
@@ -132,11 +133,12 @@ export class Loaders {
   }
 
   /** Highlighted snippets of the hits of one search: one statement for the page, only when asked. */
-  searchHighlights(query: string, prefix: boolean): DataLoader<number, string> {
+  searchHighlights(query: string, prefix: boolean): DataLoader<HighlightKey, string, string> {
     const key = JSON.stringify([query, prefix]);
     let loader = this.highlights.get(key);
     if (!loader) {
-      loader = new DataLoader((ids: readonly number[]) => this.services.search.highlights(query, prefix, ids));
+      loader = new DataLoader((hits: readonly HighlightKey[]) => this.services.search.highlights(query, prefix, hits),
+        { cacheKeyFn: (hit) => `${hit.id}:${hit.named}` });
       this.highlights.set(key, loader);
     }
     return loader;

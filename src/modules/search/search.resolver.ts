@@ -42,6 +42,6 @@ export class SearchResolver {
       + 'everything else is HTML-escaped, so it can be inserted as HTML.',
   })
   highlight(@Root() hit: SearchHit, @Ctx() ctx: Context): Promise<string> {
-    return ctx.loaders.searchHighlights(hit.query, hit.prefix).load(hit.node.dbId);
+    return ctx.loaders.searchHighlights(hit.query, hit.prefix).load({ id: hit.node.dbId, named: hit.named });
   }
 }

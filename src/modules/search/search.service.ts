@@ -23,11 +23,18 @@ export interface ArticleSearch {
   includeDrafts: boolean;
 }
 
-/** One found article: the row, its rank and its cursor. */
+/** One found article: the row, its rank and its cursor, and whether only a name in the other script found it. */
 export interface FoundArticle {
   cursor: string;
   score: number;
   article: ArticleType;
+  named: boolean;
+}
+
+/** A hit to highlight: found by the query as written, or only through a name (its words are then the names too). */
+export interface HighlightKey {
+  id: number;
+  named: boolean;
 }
 
 /** What editors search with drafts: everything being written or on the site, not what has left it. */
@@ -53,7 +60,8 @@ export class SearchService {
   constructor(private readonly sql: Sql) {}
 
   /**
-   * One page of hits in one statement. The tsqueries are built once (`q`: as written, and expanded through names). Each
+   * One page of hits in one statement. The tsqueries are built once (`q` as written; `x` expanded through names, built
+   * only when a tier of names runs: most pages are full before, and the expansion looks people and places up). Each
    * tier ranks its matches once (OFFSET 0 keeps the keyset condition from ranking them again) and keeps its best
    * `limit + 1`; a tier runs only when those before it cannot fill the page (an InitPlan, so a common word costs its head
    * matches, not its thousands of body matches), and the tiers of names only when a word names someone. Only the page's
@@ -80,14 +88,14 @@ export class SearchService {
       [HEAD]: { match: 'a.head_vector @@ q.tsquery', by: 'q.tsquery', runs: 'true' },
       [BODY]: { match: 'a.search_vector @@ q.tsquery AND NOT (a.head_vector @@ q.tsquery)', by: 'q.tsquery', runs: `${found([HEAD])} < ${limit}` },
       [NAMED_HEAD]: {
-        match: 'a.head_vector @@ q.expanded AND NOT (a.search_vector @@ q.tsquery)',
-        by: 'q.expanded',
-        runs: `(SELECT q.expanded IS NOT NULL FROM q) AND ${found([HEAD, BODY])} < ${limit}`,
+        match: 'a.head_vector @@ x.expanded AND NOT (a.search_vector @@ q.tsquery)',
+        by: 'x.expanded',
+        runs: `${found([HEAD, BODY])} < ${limit} AND (SELECT x.expanded IS NOT NULL FROM x)`,
       },
       [NAMED_BODY]: {
-        match: 'a.search_vector @@ q.expanded AND NOT (a.head_vector @@ q.expanded) AND NOT (a.search_vector @@ q.tsquery)',
-        by: 'q.expanded',
-        runs: `(SELECT q.expanded IS NOT NULL FROM q) AND ${found([HEAD, BODY, NAMED_HEAD])} < ${limit}`,
+        match: 'a.search_vector @@ x.expanded AND NOT (a.head_vector @@ x.expanded) AND NOT (a.search_vector @@ q.tsquery)',
+        by: 'x.expanded',
+        runs: `${found([HEAD, BODY, NAMED_HEAD])} < ${limit} AND (SELECT x.expanded IS NOT NULL FROM x)`,
       },
     };
     const ranked = (t: number) => {
@@ -96,12 +104,13 @@ export class SearchService {
       return `
       SELECT id, rank, recency FROM (
         SELECT a.id, ts_rank(a.search_vector, ${by}) AS rank, coalesce(a.published_at, a.updated_at) AS recency
-        FROM article a, q WHERE ${t < tier ? 'false' : `${runs} AND ${match}`} AND ${visible} OFFSET 0
+        FROM article a, q${t >= NAMED_HEAD ? ', x' : ''} WHERE ${t < tier ? 'false' : `${runs} AND ${match}`} AND ${visible} OFFSET 0
       ) ranked WHERE ${keyset}
       ORDER BY rank DESC, recency DESC, id DESC LIMIT ${limit}`;
     };
     const rows: HitRow[] = await this.sql.query(
-      `WITH q AS MATERIALIZED (SELECT ${bound.tsquery} AS tsquery, ${bound.expanded} AS expanded),
+      `WITH q AS MATERIALIZED (SELECT ${bound.tsquery} AS tsquery),
+       x AS MATERIALIZED (SELECT ${bound.expanded} AS expanded),
        ${TIERS.map((t) => `t${t} AS MATERIALIZED (${ranked(t)})`).join(',\n       ')},
        page AS (
          ${TIERS.map((t) => `SELECT ${t} AS tier, * FROM t${t}`).join(' UNION ALL ')}
@@ -113,18 +122,27 @@ export class SearchService {
        ORDER BY page.tier, page.rank DESC, page.recency DESC, page.id DESC`, c.params);
     const page = pageOf(rows, slice, (row) => row,
       (row) => encodeCursor(CURSOR_KIND, [row.rankText, row.tier, Number(row.recencyUs), row.id]));
-    const hits = page.edges.map(({ cursor, node: row }) => ({ cursor, score: Number(row.rankText), article: ArticleType.from(row) }));
+    const hits = page.edges.map(({ cursor, node: row }) =>
+      ({ cursor, score: Number(row.rankText), article: ArticleType.from(row), named: row.tier >= NAMED_HEAD }));
     return { hits, pageInfo: page.pageInfo };
   }
 
-  /** The highlighted snippet of each article for a query, in one statement; only asked for the page's hits. */
-  async highlights(query: string, prefix: boolean, ids: readonly number[]): Promise<string[]> {
+  /** The highlighted snippet of each hit for a query, in one statement; only asked for the page's hits. */
+  async highlights(query: string, prefix: boolean, hits: readonly HighlightKey[]): Promise<string[]> {
     const c = new Conditions();
-    const { q, highlight } = articleHighlight(bindSearch(c, query, prefix));
+    const { with: words, highlight } = articleHighlight(bindSearch(c, query, prefix));
+    // A set of words is read (and built) only when some hit needs it: the empty branch is cut before its join.
+    const branch = (set: 'plain' | 'named') => {
+      const ids = c.param(hits.filter((hit) => hit.named === (set === 'named')).map((hit) => hit.id));
+      return `SELECT a.id, ${highlight(set)} AS highlight FROM article a, ${set}
+        WHERE cardinality(${ids}::int[]) > 0 AND a.id = ANY(${ids}::int[])`;
+    };
     const rows: { id: number; highlight: string }[] = await this.sql.query(
-      `WITH q AS MATERIALIZED (${q})
-       SELECT a.id, ${highlight} AS highlight FROM article a, q WHERE a.id = ANY(${c.param(ids)}::int[])`, c.params);
-    return pickBy(ids, rows, (row) => row.id, (row) => row.highlight).map((highlight) => highlight ?? '');
+      `WITH ${words}
+       ${branch('plain')}
+       UNION ALL
+       ${branch('named')}`, c.params);
+    return pickBy(hits.map((hit) => hit.id), rows, (row) => row.id, (row) => row.highlight).map((highlight) => highlight ?? '');
   }
 }
 

@@ -50,15 +50,20 @@ export function bindSearch(c: Conditions, query: string, prefix: boolean): Bound
 }
 
 /**
- * Highlighting `article a`: `q` is one row (the query's words as one tsquery, with the names in either script of the
- * people and places they name, and their cores) computed once per statement; `highlight` a short snippet of the title, kicker, summary or body, HTML-escaped, matched words in <mark>…</mark>.
+ * Highlighting `article a`: a short snippet of the title, kicker, summary or body, HTML-escaped, matched words in
+ * <mark>…</mark>. A hit found by the query as written is marked by the query's own words (`plain`); one found only
+ * through a name by those words and every name in either script of the people and places they name (`named`). Each set
+ * of words (a tsquery and its cores: one row) is built once per statement, and only if a hit needs it: expanding names
+ * costs more than the rest of a page's highlights. `highlight(set)` is the snippet of `a` with `set` joined.
  */
-export function articleHighlight(search: BoundSearch): { q: string; highlight: string } {
+export function articleHighlight(search: BoundSearch): { with: string; highlight: (set: 'plain' | 'named') => string } {
+  const words = (anyWord: string) => `SELECT t.any_word, public.khabar_highlight_cores(t.any_word) AS cores FROM (SELECT ${anyWord} AS any_word) t`;
+  const plain = `public.khabar_highlight_tsquery(${search.query}, ${search.prefix})`;
   return {
-    q: `SELECT t.any_word, public.khabar_highlight_cores(t.any_word) AS cores
-      FROM (SELECT coalesce(public.khabar_any_word(${search.expanded}), public.khabar_highlight_tsquery(${search.query}, ${search.prefix})) AS any_word) t`,
-    highlight: `public.khabar_highlight(public.khabar_article_text(a.title, a.kicker, a.summary, a.body), a.highlight_text,
-      a.lang, q.any_word, q.cores)`,
+    with: `plain AS MATERIALIZED (${words(plain)}),
+       named AS MATERIALIZED (${words(`coalesce(public.khabar_any_word(${search.expanded}), ${plain})`)})`,
+    highlight: (set) => `public.khabar_highlight(public.khabar_article_text(a.title, a.kicker, a.summary, a.body), a.highlight_text,
+      a.lang, ${set}.any_word, ${set}.cores)`,
   };
 }
 

@@ -17,12 +17,13 @@ export class SearchHit {
   @Field(() => ArticleType, { description: 'The article found.' })
   node: ArticleType;
 
-  /** The search, for the highlight. */
+  /** The search, for the highlight, and whether only a name in the other script found this hit. */
   query: string;
   prefix: boolean;
+  named: boolean;
 
   static of(found: FoundArticle, query: string, prefix: boolean): SearchHit {
-    return Object.assign(new SearchHit(), { cursor: found.cursor, score: found.score, node: found.article, query, prefix });
+    return Object.assign(new SearchHit(), { cursor: found.cursor, score: found.score, node: found.article, query, prefix, named: found.named });
   }
 }
 
