@@ -1,3 +1,5 @@
+import type { Sql } from '../db/sql';
+import type { OutboxRecord } from '../realtime/feed';
 import type { RetryPolicy } from './retry';
 
 /** Where a job is: waiting (or being delivered) and then one of four ends. */
@@ -68,4 +70,14 @@ export interface DeliveryConsumer {
    * claimed, later jobs of their lanes wait behind them, and they go in order once the target is no longer held.
    */
   held?: string;
+}
+
+/** An outbox event a batch of jobs delivers, with what consumers decide by (its seq as PostgreSQL's bigint text). */
+export type JobEvent = Pick<OutboxRecord, 'topic' | 'kind' | 'entityId' | 'regionCodes'> & { seq: string };
+
+/** The events of a batch of jobs, each once; an event that has left the outbox is not among them. */
+export function eventsOfJobs(sql: Sql, jobs: readonly ClaimedJob[]): Promise<JobEvent[]> {
+  const seqs = [...new Set(jobs.map((job) => job.eventSeq))];
+  return sql.query(
+    `SELECT seq, topic, kind, entity_id AS "entityId", region_codes AS "regionCodes" FROM event_outbox WHERE seq = ANY($1::bigint[])`, [seqs]);
 }

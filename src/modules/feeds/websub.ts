@@ -1,13 +1,13 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { startDelivery, DEFAULT_DELIVERY_OPTIONS, type Delivery, type DeliveryOptions } from '../../delivery/engine';
-import type { ClaimedJob, DeliveryConsumer, Outcome } from '../../delivery/jobs';
+import { eventsOfJobs, type ClaimedJob, type DeliveryConsumer, type Outcome } from '../../delivery/jobs';
 import type { RetryPolicy } from '../../delivery/retry';
 import { jobPerUrl, urlTarget, urlTargets } from '../../delivery/targets';
 import { PoolSql, type Sql } from '../../db/sql';
 import { siteUrl } from '../../shared/site-paths';
 import { ARTICLE_EVENTS } from '../article/article.events';
-import { changedFeeds, type FeedChange } from './changed-feeds';
+import { changedFeeds } from './changed-feeds';
 import { FEED_FORMAT_NAMES, feedPath } from './feed-address';
 
 /** A hub that does not answer within this long is retried. */
@@ -41,9 +41,7 @@ export function websubConsumer(sql: Sql, options: WebSubOptions, logger: Logger)
     retry: options.retry ?? WEBSUB_RETRY,
 
     async deliver(jobs, report) {
-      const seqs = [...new Set(jobs.map((job) => job.eventSeq))];
-      const events: (FeedChange & { seq: string })[] = await sql.query(
-        `SELECT seq, topic, kind, entity_id AS "entityId" FROM event_outbox WHERE seq = ANY($1::bigint[])`, [seqs]);
+      const events = await eventsOfJobs(sql, jobs);
       const feeds = await changedFeeds(sql, events);
       const topicsBySeq = new Map(events.map((event, i) => [Number(event.seq), feeds[i].flatMap((address) =>
         FEED_FORMAT_NAMES.map((format) => siteUrl(options.publicUrl, feedPath(address, format))))]));

@@ -1,13 +1,13 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { DEFAULT_DELIVERY_OPTIONS, startDelivery, type Delivery, type DeliveryOptions } from '../../delivery/engine';
-import type { ClaimedJob, DeliveryConsumer, Outcome } from '../../delivery/jobs';
+import { eventsOfJobs, type ClaimedJob, type DeliveryConsumer, type Outcome } from '../../delivery/jobs';
 import { parseRetryAfter, type RetryPolicy } from '../../delivery/retry';
 import { jobPerUrl, urlTargets } from '../../delivery/targets';
 import { PoolSql, type Sql } from '../../db/sql';
 import { EVENT_TOPICS } from '../../events';
 import { purgeHeaderValues } from '../../shared/cache-tags';
-import { purgeTagsOf, type PurgeChange } from './purge-tags';
+import { purgeTagsOf } from './purge-tags';
 
 export const HTTP_PURGE_CONSUMER = 'http-purge';
 
@@ -47,9 +47,7 @@ export function httpPurgeConsumer(sql: Sql, options: HttpPurgeOptions, logger: L
     retry: options.retry ?? HTTP_PURGE_RETRY,
 
     async deliver(jobs, report) {
-      const seqs = [...new Set(jobs.map((job) => job.eventSeq))];
-      const events: (PurgeChange & { seq: string })[] = await sql.query(
-        `SELECT seq, topic, kind, entity_id AS "entityId", region_codes AS "regionCodes" FROM event_outbox WHERE seq = ANY($1::bigint[])`, [seqs]);
+      const events = await eventsOfJobs(sql, jobs);
       const present = new Set(events.map((event) => Number(event.seq)));
       const tags = await purgeTagsOf(sql, events);
       // Khabar's own cache first (a cache in front that refetches at once must not get the old copy from it); when
