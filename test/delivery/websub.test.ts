@@ -101,6 +101,20 @@ describe('WebSub: feeds name their hubs, and a publication pings them for the fe
     expect(hub.pings).toHaveLength(3);
   });
 
+  it('still pings the feeds a correction changed when it is delivered after the retraction that followed it', async () => {
+    const article = await publish({ title: 'خبر سيصحح ثم يسحب', regionCodes: ['MA-07'] });
+    await pingsSeen(1, 'the publication\'s ping');
+    // The correction's first ping is refused, so its retry runs after the retraction has committed.
+    hub.statuses.push(503);
+    await ok(app, CORRECT, { id: article.id, expectedVersion: 2, input: { title: 'خبر صحح ثم سحب' }, note: 'صحح العنوان.' }, editor);
+    await pingsSeen(2, 'the correction\'s refused ping');
+    await ok(app, RETRACT, { id: article.id, note: 'سحب المقال.' }, editor);
+    const pings = await pingsSeen(4, 'the retraction\'s ping and the correction\'s retry');
+    expect(pings.map((ping) => ping.status).sort()).toEqual([204, 204, 204, 503]);
+    expect(new Set(pings.map((ping) => JSON.stringify(ping.topics))).size).toBe(1);
+    expect(pings[0].topics).toContain(`${PUBLIC_URL}/feeds/region/MA-07.rss`);
+  });
+
   it('retries a hub that answers 503, with backoff, until it takes the ping', async () => {
     hub.statuses.push(503, 503);
     await publish({ title: 'خبر في مراكش', regionCodes: ['MA-07'] });

@@ -10,13 +10,19 @@ export interface FeedChange {
   entityId: number;
 }
 
-const REMOVALS = new Set<string>(ARTICLE_EVENTS.kindsWhere((meaning) => meaning.removal));
+/**
+ * Kinds that change the lists the article is in whatever it is now: a correction delivered after the retraction that
+ * followed it still changed those feeds. Only a change of something an article shows (a person renamed) waits on the
+ * article being listed when it is delivered.
+ */
+const CHANGES_ITS_LISTS = new Set<string>(ARTICLE_EVENTS.kindsWhere((meaning) => meaning.news || meaning.purgesLists));
 
 /**
  * The feeds each article event changed, every language variant that holds the article: the feeds of the lists the
- * article is in now (latest, its section, its places and their parents, its people, its tags), when readers' lists
- * show it, or when the event took it out of them (retracted, unpublished, archived). One statement for a batch of
- * events; events of other topics change no feed.
+ * article belongs to (latest, its section, its places and their parents, its people, its tags), for every event that
+ * changed what they show (published, corrected, edited, or taken out: retracted, unpublished, archived), and for a
+ * change of what it shows only while readers' lists show it. One statement for a batch of events; events of other
+ * topics change no feed.
  */
 export async function changedFeeds(sql: Sql, changes: readonly FeedChange[]): Promise<FeedAddress[][]> {
   const articleIds = changes.filter((change) => ARTICLE_EVENTS.owns(change)).map((change) => change.entityId);
@@ -24,6 +30,6 @@ export async function changedFeeds(sql: Sql, changes: readonly FeedChange[]): Pr
   const holding = await listsHolding(sql, articleIds);
   return changes.map((change) => {
     const article = ARTICLE_EVENTS.owns(change) ? holding.get(change.entityId) : undefined;
-    return article && (article.listed || REMOVALS.has(change.kind)) ? article.lists : [];
+    return article && (article.listed || CHANGES_ITS_LISTS.has(change.kind)) ? article.lists : [];
   });
 }
