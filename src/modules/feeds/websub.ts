@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { startDelivery, DEFAULT_DELIVERY_OPTIONS, type Delivery, type DeliveryOptions } from '../../delivery/engine';
 import { eventsOfJobs, type ClaimedJob, type DeliveryConsumer, type Outcome } from '../../delivery/jobs';
-import type { RetryPolicy } from '../../delivery/retry';
+import { parseRetryAfter, type RetryPolicy } from '../../delivery/retry';
 import { jobPerUrl, urlTarget, urlTargets } from '../../delivery/targets';
 import { PoolSql, type Sql } from '../../db/sql';
 import { siteUrl } from '../../shared/site-paths';
@@ -73,18 +73,10 @@ async function ping(hub: string, topics: string[], job: ClaimedJob, logger: Logg
   const { status } = response;
   if (status >= 200 && status < 300) return { state: 'sent', status };
   if (status === 429 || status >= 500 || status === 408) {
-    return { state: 'retry', status, error: `the hub answered ${status}`, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
+    return { state: 'retry', status, error: `the hub answered ${status}`, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) };
   }
   logger.warn({ hub, status, job: job.id }, 'a WebSub hub refused a publish ping');
   return { state: 'failed', status, error: `the hub refused the ping with ${status}` };
-}
-
-/** Retry-After in seconds or as an HTTP date. */
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 /** Starts WebSub publishing on this instance; wake it as events commit. */
