@@ -2,7 +2,8 @@ import { startInstance, startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase } from '../support/database';
 import { A_BODY, CREATE, failure, ok, PUBLISH } from '../support/editorial';
 import { eventually } from '../support/eventually';
-import { WEBHOOK_TEST_CONFIG, WebhookReceiver } from '../support/webhook-receiver';
+import { WEBHOOK_TEST_CONFIG, type WebhookReceiver } from '../support/webhook-receiver';
+import { webhookSuite, type WebhookSuite } from '../support/webhook-suite';
 
 const CREATE_WEBHOOK = `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { secret webhook { id } } }`;
 const WEBHOOKS = '{ webhooks { id } }';
@@ -17,38 +18,15 @@ describe('webhooks across instances, restarts and replays', () => {
   let receiver: WebhookReceiver;
   let admin: string;
   let editor: string;
-  let titles = 0;
-
-  beforeAll(async () => {
-    receiver = await WebhookReceiver.start();
-    app = await startTestApp({ webhooks: WEBHOOK_TEST_CONFIG });
-    admin = await app.token('ADMIN', 'Nadia Admin');
-    editor = await app.token('EDITOR', 'Salma Editor');
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await receiver?.stop();
-  });
-
-  beforeEach(async () => {
-    await app.sql('DELETE FROM webhook');
-    await app.sql(`DELETE FROM delivery_job WHERE consumer = 'webhooks'`);
-    receiver.reset();
-    receiver.secrets = [];
-  });
+  let publishArticle: WebhookSuite['publish'];
+  webhookSuite({}, (suite) => ({ app, receiver, admin, editor, publish: publishArticle } = suite));
 
   const register = async (on: TestApp = app, url = receiver.url) => {
     const created = (await ok(on, CREATE_WEBHOOK, { input: { url, topics: ['ARTICLE'] } }, admin)).createWebhook;
     receiver.secrets.push(created.secret);
     return created.webhook.id as string;
   };
-  const publish = async (on: TestApp = app) => {
-    titles += 1;
-    const { createArticle } = await ok(on, CREATE, { input: { title: `خبر رقم ${titles} من الجهة`, body: A_BODY } }, editor);
-    await ok(on, PUBLISH, { id: createArticle.id }, editor);
-    return createArticle.id as string;
-  };
+  const publish = async (on: TestApp = app) => (await publishArticle(on)).id;
   const deliveries = async (id: string, on: TestApp = app) => (await ok(on, DELIVERIES, { id }, admin)).webhookDeliveries.edges.map((e: any) => e.node);
   const settled = (id: string, total: number, on: TestApp = app) => eventually(() => deliveries(id, on),
     (list) => list.length === total && list.every((d: any) => d.state !== 'QUEUED'), { what: `${total} deliveries to settle`, timeoutMs: 45_000 });

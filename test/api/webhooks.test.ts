@@ -1,7 +1,8 @@
-import { startTestApp, TestApp } from '../support/test-app';
-import { A_BODY, CREATE, failure, ok, PUBLISH } from '../support/editorial';
+import type { TestApp } from '../support/test-app';
+import { failure, ok } from '../support/editorial';
 import { eventually } from '../support/eventually';
 import { WEBHOOK_TEST_CONFIG, WebhookReceiver } from '../support/webhook-receiver';
+import { webhookSuite, type WebhookSuite } from '../support/webhook-suite';
 import { sitePaths, siteUrl } from '../../src/shared/site-paths';
 
 const CREATE_WEBHOOK = `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { secret webhook { id url topics description paused } } }`;
@@ -23,37 +24,13 @@ describe('signed webhooks', () => {
   let receiver: WebhookReceiver;
   let admin: string;
   let editor: string;
-  let titles = 0;
-
-  beforeAll(async () => {
-    receiver = await WebhookReceiver.start();
-    app = await startTestApp({ webhooks: WEBHOOK_TEST_CONFIG, publicUrl: 'https://khabar.example' });
-    admin = await app.token('ADMIN', 'Nadia Admin');
-    editor = await app.token('EDITOR', 'Salma Editor');
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await receiver?.stop();
-  });
-
-  beforeEach(async () => {
-    await app.sql('DELETE FROM webhook');
-    await app.sql(`DELETE FROM delivery_job WHERE consumer = 'webhooks'`);
-    receiver.reset();
-  });
+  let publish: WebhookSuite['publish'];
+  webhookSuite({ publicUrl: 'https://khabar.example' }, (suite) => ({ app, receiver, admin, editor, publish } = suite));
 
   const register = async (input: Record<string, unknown> = {}, token = admin) => {
     const created = (await ok(app, CREATE_WEBHOOK, { input: { url: receiver.url, topics: ['ARTICLE'], ...input } }, token)).createWebhook;
     receiver.secrets = [created.secret];
     return created as { secret: string; webhook: { id: string } };
-  };
-  /** Creates and publishes an article as an editor: one `article.published` event. */
-  const publish = async () => {
-    titles += 1;
-    const { createArticle } = await ok(app, CREATE, { input: { title: `مقال رقم ${titles} عن الجهة`, body: A_BODY } }, editor);
-    await ok(app, PUBLISH, { id: createArticle.id }, editor);
-    return createArticle as { id: string; slug: string };
   };
   const deliveries = async (id: string, variables: Record<string, unknown> = {}) =>
     (await ok(app, DELIVERIES, { id, first: 100, ...variables }, admin)).webhookDeliveries.edges.map((e: any) => e.node);
