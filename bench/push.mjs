@@ -13,12 +13,12 @@
 // Send-complete: from the event's commit to the last job accepted by its provider (the jobs' finished_at).
 // Needs `npm run build` and `tsc -p tsconfig.json` first (the npm script does both: the peers live in test/support).
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { forkPeer } from './peer-process.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -106,19 +106,7 @@ async function runPeer(kind) {
 }
 
 function child(kind, args = ['--peer', kind]) {
-  const proc = fork(fileURLToPath(import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  children.add(proc);
-  const inbox = [];
-  proc.on('message', (message) => inbox.push(message));
-  const next = async (type) => {
-    for (;;) {
-      const index = inbox.findIndex((m) => m.type === type);
-      if (index >= 0) return inbox.splice(index, 1)[0];
-      if (proc.exitCode !== null) throw new Error(`the ${kind} peer exited`);
-      await sleep(5);
-    }
-  };
-  return { proc, next, ask: (message, answer) => { proc.send(message); return next(answer); } };
+  return forkPeer(fileURLToPath(import.meta.url), args, `${kind} peer`, children, 5);
 }
 
 async function main() {

@@ -12,7 +12,6 @@
 // Each endpoint gets its events one at a time in event order (its lane), so throughput grows with the endpoints and is
 // bounded per endpoint by one round trip plus the engine's claim and its outcome's write.
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -20,6 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { finish } from './outcome.mjs';
+import { forkPeer } from './peer-process.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,19 +84,7 @@ async function runReceiver() {
 }
 
 function child() {
-  const proc = fork(fileURLToPath(import.meta.url), ['--receiver'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  children.add(proc);
-  const inbox = [];
-  proc.on('message', (message) => inbox.push(message));
-  const next = async (type) => {
-    for (;;) {
-      const index = inbox.findIndex((m) => m.type === type);
-      if (index >= 0) return inbox.splice(index, 1)[0];
-      if (proc.exitCode !== null) throw new Error('the receiver exited');
-      await sleep(2);
-    }
-  };
-  return { next, ask: (message, answer) => { proc.send(message); return next(answer); } };
+  return forkPeer(fileURLToPath(import.meta.url), ['--receiver'], 'receiver', children);
 }
 
 async function main() {
