@@ -9,6 +9,8 @@
 // 4. EXPLAIN (ANALYZE, BUFFERS) of the statements the API runs, as the server's prepared statements plan them (generic).
 //
 //   npm run bench:search -- --smoke   # 2,000 articles, 5 requests per kind, a free port: seconds; exits non-zero on any failure
+//   BENCH_KHABAR_ROOT=../other-checkout   # its build serves the searches instead (two versions, one dataset)
+//   BENCH_KINDS=one,prefix                # only the query kinds whose names contain one of these words
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +32,10 @@ const PEOPLE = SMOKE ? 500 : 20_000;
 const N = SMOKE ? 5 : Number(env.BENCH_N ?? 200);
 const { freePort } = await import(path.join(ROOT, 'dist/scripts/free-port.js'));
 const PORT = SMOKE ? await freePort() : Number(env.BENCH_PORT ?? 4100);
+/** The checkout whose build serves the searches: another one (built) compares two versions on one dataset. */
+const KHABAR_ROOT = path.resolve(env.BENCH_KHABAR_ROOT ?? ROOT);
+/** Only the query kinds whose names contain one of these comma-separated words (all when unset). */
+const KINDS = env.BENCH_KINDS?.split(',').map((word) => word.trim()).filter(Boolean);
 const DATABASE = SMOKE ? 'khabar_bench_search_smoke' : 'khabar_bench_search';
 /** Bumped whenever the generator changes, so an old dataset is regenerated. */
 const GENERATOR = 'search-v2';
@@ -231,7 +237,7 @@ async function insertBatches(url, rows, statementOf, total) {
 // Khabar
 
 async function startKhabar(url) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
+  const child = spawn(process.execPath, [path.join(KHABAR_ROOT, 'dist/src/main.js')], {
     // Search itself is measured: no response cache (queries repeat), no rate limit (one client sends them all).
     env: { ...env, DATABASE_URL: url, PORT: String(PORT), HOST: '127.0.0.1', KHABAR_SEED: 'none', LOG_LEVEL: 'warn',
       SCHEDULER_INTERVAL_MS: '0', KHABAR_EXPOSE_SQL_COUNT: 'true', DATA_DIR: path.join(ROOT, '.data/bench-search-app'),
@@ -277,16 +283,25 @@ async function graphql(query, variables) {
 async function measure(query, variablesList) {
   for (const variables of variablesList) await graphql(query, variables);
   const times = [];
+  const timesOf = variablesList.map(() => []);
   let statements = 0;
   for (let i = 0; i < N; i += 1) {
     const started = performance.now();
     const result = await graphql(query, variablesList[i % variablesList.length]);
-    times.push(performance.now() - started);
+    const took = performance.now() - started;
+    times.push(took);
+    timesOf[i % variablesList.length].push(took);
     statements = Math.max(statements, result.statements);
   }
   times.sort((a, b) => a - b);
   const at = (q) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: times[times.length - 1], statements };
+  // Each query's median over its turns: which queries make the tail.
+  const slowest = timesOf
+    .map((list, i) => ({ query: variablesList[i].query, ms: list.sort((a, b) => a - b)[Math.floor(list.length / 2)] }))
+    .filter((entry) => entry.query !== undefined && entry.ms !== undefined)
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5);
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: times[times.length - 1], statements, slowest };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -417,14 +432,21 @@ async function main() {
       const counts = new Map();
       const loadBefore = os.loadavg()[0];
       for (const [kind, query, set] of kinds) {
+        if (KINDS && !KINDS.some((word) => kind.includes(word))) continue;
         if (!counts.has(set)) counts.set(set, query === SEARCH ? await matchCounts(db, set) : null);
         const stats = await measure(query, set);
         const matched = counts.get(set) ? summary(counts.get(set)) : '–';
         results.push({ kind, queries: set.length, matched, ...stats });
         console.log(`${kind}: p50 ${stats.p50.toFixed(1)} ms, p95 ${stats.p95.toFixed(1)} ms (e.g. ${set.slice(0, 3).map((v) => v.query).join(' · ')})`);
+        if (stats.slowest.length > 1) {
+          const hits = new Map(set.map((variables, i) => [variables.query, counts.get(set)?.[i]]));
+          console.log(`  slowest (median ms, matches): ${stats.slowest.map(({ query: text, ms }) => `${text} ${ms.toFixed(1)} (${hits.get(text) ?? '–'})`).join(' · ')}`);
+        }
       }
       console.log(`\n${table(results)}`);
       console.log(`\n${os.cpus().length} CPUs; load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after the measurements`);
+
+      if (KINDS) return; // the plans below need every kind's matches
 
       const oneWord = medianQuery(sets.oneWord, counts.get(sets.oneWord));
       const prefix = medianQuery(sets.prefix, counts.get(sets.prefix));
