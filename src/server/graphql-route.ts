@@ -5,6 +5,7 @@ import type { Context } from '../context';
 import { etagOf, matchesEtag } from './cache/etag';
 import { setCacheTagHeaders } from '../shared/cache-tags';
 import type { ResponseCache } from './cache/response-cache';
+import type { DirectReads } from './direct-reads';
 import { refusalStatus, sendRefusal } from './http-errors';
 import type { OperationPolicy } from './operation-policy';
 import { jsonBody, persistedHashOf, rateLimit, requestGate } from './request-gate';
@@ -13,6 +14,8 @@ import { type HttpRequestState, requestStateOf } from './request-state';
 interface Deps {
   config: Config;
   apollo: ApolloServer<Context>;
+  /** Anonymous queries answered without Apollo's pipeline (./direct-reads.ts). */
+  directReads: DirectReads;
   policy: OperationPolicy;
   /** The response cache of anonymous reads; null with RESPONSE_CACHE=false. */
   cache: ResponseCache | null;
@@ -24,7 +27,7 @@ interface Deps {
 
 /**
  * POST and GET /graphql: the request's record, the rate limit, the body, the gate (CSRF, batches, the policy's
- * document checks), then the response cache or Apollo. Apollo is run here rather than through an express
+ * document checks), then the response cache, a direct read, or Apollo. Apollo is run here rather than through an express
  * integration, so that the body it answers with can be given an ETag and kept in the cache.
  */
 export function graphqlRoute(deps: Deps): RequestHandler[] {
@@ -45,7 +48,7 @@ const sqlCountZero: RequestHandler = (_req, res, next) => {
   next();
 };
 
-async function respond({ config, apollo, cache, context }: Deps, req: Request, res: Response): Promise<void> {
+async function respond({ config, apollo, directReads, cache, context }: Deps, req: Request, res: Response): Promise<void> {
   const state = requestStateOf(res);
   const { params } = state;
   state.persisted = params ? persistedHashOf(params) !== undefined : false;
@@ -55,7 +58,12 @@ async function respond({ config, apollo, cache, context }: Deps, req: Request, r
   }
 
   const timeoutMs = config.edge.requestTimeoutMs;
-  const response = await withTimeout(executeOverHttp(apollo, req, () => context(req, state)), timeoutMs);
+  const answer = async () => {
+    const read = directReads.plan(req, state);
+    const direct = read && (await directReads.answer(read, await context(req, state)));
+    return direct ?? executeOverHttp(apollo, req, () => context(req, state));
+  };
+  const response = await withTimeout(answer(), timeoutMs);
   if (!response) {
     state.tags = null;
     return sendRefusal(req, res, 'REQUEST_TIMEOUT', `The request took longer than ${timeoutMs} ms and was abandoned.`, 503);

@@ -21,6 +21,7 @@ import { ResponseCache } from './cache/response-cache';
 import { purgeTagsOf } from './cache/purge-tags';
 import { MemoryResponseStore, RedisResponseStore } from './cache/response-store';
 import { graphqlRoute } from './graphql-route';
+import { DirectReads } from './direct-reads';
 import { Metrics } from './metrics';
 import { OperationPolicy } from './operation-policy';
 import { loadManifest, ManifestCache, PersistedQueryManifest, RedisKeyValueCache } from './persisted-queries';
@@ -110,6 +111,23 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     await apollo.start();
     stops.push(() => apollo.stop());
 
+    // Uploads (GraphQL multipart requests) become ordinary operations before the /graphql route reads them.
+    const graphqlHandlers = [
+      multipartUploads({ maxFileBytes: config.media.maxUploadBytes, maxFiles: 10, spoolDir: contextDeps.media.spoolDir }),
+      ...graphqlRoute({
+        config, apollo, policy, cache,
+        directReads: new DirectReads({ schema, config, policy, validationRules: [subscriptionsOnlyOverWebSocket] }),
+        recordRequests: recordRequests({ logger, metrics, tracing }),
+        async context(req, state) {
+          const viewer = await contextDeps.tokens.viewerFrom(req.headers.authorization).catch((error: GraphQLError) => {
+            throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+          });
+          return { ...makeContext(contextDeps, viewer, state.requestId), http: state, clientAddress: req.ip };
+        },
+      }),
+    ];
+    // No page, asset or feed route answers a POST: operations skip their path matches. GETs meet the playground first.
+    app.post('/graphql', ...graphqlHandlers);
     if (metrics) app.get('/metrics', metrics.handler());
     app.get('/healthz', (_req, res) => {
       res.json({ status: 'ok' });
@@ -132,18 +150,7 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
       exposeSqlCount: config.exposeSqlCount,
       cache: cache && { lookup: (key) => cache.store.lookup(key), store: (...args) => cache.store.store(...args), entityTag },
     }));
-    // Uploads (GraphQL multipart requests) become ordinary operations before the /graphql route reads them.
-    app.use('/graphql', multipartUploads({ maxFileBytes: config.media.maxUploadBytes, maxFiles: 10, spoolDir: contextDeps.media.spoolDir }));
-    app.use('/graphql', ...graphqlRoute({
-      config, apollo, policy, cache,
-      recordRequests: recordRequests({ logger, metrics, tracing }),
-      async context(req, state) {
-        const viewer = await contextDeps.tokens.viewerFrom(req.headers.authorization).catch((error: GraphQLError) => {
-          throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-        });
-        return { ...makeContext(contextDeps, viewer, state.requestId), http: state, clientAddress: req.ip };
-      },
-    }));
+    app.use('/graphql', ...graphqlHandlers);
 
     const liveOperations = graphqlWsOperations({ schema, contextDeps, feed, config, logger, formatError, policy });
     const live = attachWebSocketServer({

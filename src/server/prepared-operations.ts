@@ -1,6 +1,6 @@
 import {
   createSourceEventStream, DocumentNode, execute, ExecutionArgs, ExecutionResult, getOperationAST, GraphQLError, GraphQLSchema,
-  Kind, parse, validate, visit,
+  Kind, parse, ParseOptions, specifiedRules, validate, ValidationRule, visit,
 } from 'graphql';
 import type { Viewer } from '../auth/viewer';
 
@@ -23,7 +23,12 @@ export class OperationCache {
   private readonly byDocument = new WeakMap<DocumentNode, PreparedOperation>();
   private nextId = 1;
 
-  constructor(private readonly schema: GraphQLSchema, private readonly capacity = 1_000) {}
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly capacity = 1_000,
+    /** What a transport adds to GraphQL's own parsing and validation (HTTP: its token limit and its refusal of subscriptions). */
+    private readonly options: { parse?: ParseOptions; rules?: readonly ValidationRule[] } = {},
+  ) {}
 
   prepare(text: string): PreparedOperation | readonly GraphQLError[] {
     let entry = this.prepared.get(text);
@@ -42,11 +47,11 @@ export class OperationCache {
   private compile(text: string): PreparedOperation | readonly GraphQLError[] {
     let document: DocumentNode;
     try {
-      document = parse(text);
+      document = parse(text, this.options.parse);
     } catch (error) {
       return [coded(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
     }
-    const errors = validate(this.schema, document);
+    const errors = validate(this.schema, document, this.options.rules ? [...specifiedRules, ...this.options.rules] : specifiedRules);
     if (errors.length > 0) return errors.map((error) => coded(error, 'GRAPHQL_VALIDATION_FAILED'));
     const operation: PreparedOperation = { document, positionOnly: positionOnlyVariables(document), id: this.nextId++ };
     this.byDocument.set(document, operation);

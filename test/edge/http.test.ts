@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestApp, STRICT_MEDIA_TYPE, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
+import { COMPILE_AFTER } from '../../src/server/direct-reads';
 
 const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
 const getUrl = (app: TestApp, params: Record<string, unknown>) => {
@@ -86,6 +87,71 @@ describe('GraphQL over HTTP', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+});
+
+describe('anonymous reads answered without Apollo\'s pipeline (src/server/direct-reads.ts)', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const f = factories(app);
+    const [person, category] = await Promise.all([f.person({ slug: 'awatif', roleAr: 'وزيرة' }), f.category({ slug: 'politics' })]);
+    for (let i = 0; i < 3; i += 1) {
+      await f.article({ slug: `news-${i}`, regionCodes: ['MA-04', 'MA-06'], personIds: [person.id], categoryId: category.id, tags: ['أ', 'ب'],
+        body: [{ type: 'HEADING', text: `عنوان ${i}` }, { type: 'PARAGRAPH', text: 'نص "مقتبس" \\ وسطر\nجديد' }] });
+    }
+  });
+  afterAll(() => app.stop());
+
+  /** Everything a client or a cache in front reads of an answer. */
+  const answer = async (res: Response) => ({
+    status: res.status,
+    headers: Object.fromEntries(['content-type', 'cache-control', 'vary', 'etag', 'xkey', 'surrogate-key', 'cache-tag', 'x-khabar-sql-statements']
+      .map((name) => [name, res.headers.get(name)])),
+    body: await res.text(),
+  });
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  it('answers byte for byte as Apollo does, compiled or not (the same request registering a persisted query goes through Apollo)', async () => {
+    const reads: [string, Record<string, unknown>?][] = [
+      ['{ articles(first: 2) { edges { cursor node { id slug title publishedAt regions { code nameAr } people { slug nameAr } } } pageInfo { hasNextPage endCursor } } }'],
+      ['query Page($slug: String!) { article(slug: $slug) { slug title tags body { __typename type text } category { slug } regions { code parent { code } } people { roleAr } } }',
+        { slug: 'news-1' }],
+      ['query A { regions { code } } query B($code: String!) { region(code: $code) { code nameAr articles(first: 2) { edges { node { slug } } } } }', { code: 'MA-04' }],
+      ['{ person(slug: "awatif") { slug articles(first: 5) { edges { node { slug regions { code } } } } } }'],
+      ['{ article(slug: "nowhere") { slug } }'],
+      ['query ($all: Boolean!) { __typename articles(first: 3) { ...Links edges { node { title @include(if: $all) } } } } fragment Links on ArticleConnection { edges { node { slug } } }',
+        { all: false }],
+      ['{ __schema { queryType { name } types { name kind } } __type(name: "Article") { fields { name type { name kind ofType { name } } } } }'],
+      ['{ articles(first: 500) { edges { node { slug } } } }'],
+    ];
+    for (const [query, variables] of reads) {
+      const operationName = query.startsWith('query A') ? 'B' : undefined;
+      // Its first runs go through graphql-js, the later ones compiled (graphql-jit): both are compared.
+      for (let run = 0; run <= COMPILE_AFTER; run += 1) {
+        const headers: Record<string, string> = run % 2 ? { accept: 'application/graphql-response+json' } : {};
+        const direct = await answer(await post({ query, variables, operationName }, headers));
+        const throughApollo = await answer(await post({ query, variables, operationName, extensions: persisted(query) }, headers));
+        expect(direct).toEqual(throughApollo);
+      }
+    }
+    const front = await answer(await post({ query: reads[0][0] }));
+    expect(front.headers).toMatchObject({ 'cache-control': expect.stringMatching(/^public, max-age=\d+$/), 'x-khabar-sql-statements': '1' });
+    expect(front.body.endsWith('}\n')).toBe(true);
+    const refused = JSON.parse((await answer(await post({ query: reads[7][0] }))).body);
+    expect(refused.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers GET reads as before, a repeated parameter refused by Apollo', async () => {
+    const query = '{ article(slug: "news-0") { slug people { slug } } }';
+    const get = await fetch(getUrl(app, { query }), { headers: { 'apollo-require-preflight': '1' } });
+    expect(get.status).toBe(200);
+    expect(get.headers.get('cache-control')).toMatch(/^public/);
+    expect(await get.text()).toBe(`${JSON.stringify({ data: { article: { slug: 'news-0', people: [{ slug: 'awatif' }] } } })}\n`);
+    const repeated = await fetch(`${getUrl(app, { query })}&query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': '1' } });
+    expect(repeated.status).toBe(400);
   });
 });
 

@@ -13,6 +13,14 @@ export function maxAgeFor(tags: Set<string>, config: Pick<EdgeConfig, 'maxAgeTic
   return maxAge;
 }
 
+/** Every GraphQL answer over HTTP varies by the media type asked for and by who asks. */
+export const GRAPHQL_VARY = 'accept, authorization';
+
+/** An answer's Cache-Control: public with its max-age when it may be shared (`shared`: the tags of what it holds). */
+export function cacheControlOf(shared: Set<string> | null, config: Pick<EdgeConfig, 'maxAgeTicker' | 'maxAgeArticle' | 'maxAgeDefault'>): string {
+  return shared ? `public, max-age=${maxAgeFor(shared, config)}` : 'private, no-store';
+}
+
 /**
  * Marks each response public (with its max-age) or `private, no-store`: only error-free queries of anonymous
  * readers are public; anything an editor asks, any mutation and any error stays out of shared caches.
@@ -26,9 +34,9 @@ export function cacheControlPlugin(config: EdgeConfig): ApolloServerPlugin<Conte
           if (!state) return;
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
           const headers = response.http.headers;
-          headers.set('vary', 'accept, authorization');
-          const isPublic = state.tags !== null && !errors?.length && operation?.operation === 'query' && response.body.kind === 'single';
-          headers.set('cache-control', isPublic ? `public, max-age=${maxAgeFor(state.tags!, config)}` : 'private, no-store');
+          headers.set('vary', GRAPHQL_VARY);
+          const isPublic = !errors?.length && operation?.operation === 'query' && response.body.kind === 'single';
+          headers.set('cache-control', cacheControlOf(isPublic ? state.tags : null, config));
         },
       };
     },
