@@ -7,6 +7,7 @@
 //   npm run bench:fanout:live -- --subscribers 2000 --processes 2 --posts 3
 //   npm run bench:fanout:live -- --smoke            # 200 subscribers over 2 processes: seconds; exits non-zero on any failure
 //   npm run bench:fanout:live -- --profile /tmp/burst.cpuprofile   # CPU profile of the server during the burst
+//   npm run bench:fanout:live -- --client official  # graphql-ws' own client as the subscribers (default: ./light-subscribers.mjs)
 //
 // Each client process holds one socket per subscriber: a process stays under 20,000 open files with --processes
 // chosen so that subscribers / processes is at most 5,000 (the default is one process per 2,500).
@@ -17,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { connectSubscribers } from './subscribers.mjs';
+import { CLIENTS, connectWith } from './subscribers.mjs';
 import { startProfiler } from './profile.mjs';
 
 const SUBSCRIPTION = 'subscription($id: ID!) { liveEntries(articleId: $id) { cursor kind entry { title postedAt } } }';
@@ -27,9 +28,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const PER_PROCESS_MAX = 5_000;
 
 /** The child: `count` subscribers of the blog; each keeps the entry numbers it got, in order, with when. */
-export async function runLiveSubscribers(url, articleId, count) {
+export async function runLiveSubscribers(url, articleId, count, client) {
   const got = Array.from({ length: count }, () => []);
-  const clients = await connectSubscribers(url, count, SUBSCRIPTION, { id: articleId }, (i, { data, errors }) => {
+  const clients = await connectWith(client, url, count, SUBSCRIPTION, { id: articleId }, (i, { data, errors }) => {
     if (errors) process.send({ type: 'error', message: JSON.stringify(errors) });
     else if (data.liveEntries.kind === 'POSTED') got[i].push([Number(data.liveEntries.entry.title.slice(1)), now()]);
   });
@@ -72,8 +73,9 @@ export async function runLiveBlogBench(argv) {
   const { values } = parseArgs({ args: argv, strict: false, options: {
     subscribers: { type: 'string', default: '10000' }, processes: { type: 'string' }, posts: { type: 'string', default: '5' },
     burst: { type: 'string', default: '20' }, 'burst-ms': { type: 'string', default: '2000' }, smoke: { type: 'boolean', default: false },
-    profile: { type: 'string' },
+    profile: { type: 'string' }, client: { type: 'string', default: 'light' },
   } });
+  if (!CLIENTS.includes(values.client)) throw new Error(`--client is one of ${CLIENTS.join(', ')}`);
   const subscribers = values.smoke ? 200 : Number(values.subscribers);
   const processes = values.smoke ? 2 : Number(values.processes ?? Math.max(1, Math.ceil(subscribers / 2_500)));
   if (Math.ceil(subscribers / processes) > PER_PROCESS_MAX) throw new Error(`at most ${PER_PROCESS_MAX} subscribers per process: raise --processes`);
@@ -114,7 +116,7 @@ export async function runLiveBlogBench(argv) {
     let errors = 0;
     for (let p = 0; p < processes; p += 1) {
       const count = Math.floor(subscribers / processes) + (p < subscribers % processes ? 1 : 0);
-      const child = fork(path.join(root, 'bench/fanout.mjs'), ['--live-subscribers', wsUrl, createArticle.id, String(count)], { stdio: 'inherit' });
+      const child = fork(path.join(root, 'bench/fanout.mjs'), ['--live-subscribers', wsUrl, createArticle.id, String(count), values.client], { stdio: 'inherit' });
       const inbox = [];
       child.on('message', (message) => {
         if (message.type === 'error') {
@@ -216,7 +218,7 @@ export async function runLiveBlogBench(argv) {
     if (profiler) fs.writeFileSync(values.profile, JSON.stringify(await profiler.stop()));
 
     row(`burst of ${burst} in ${(burstMs / 1000).toFixed(1)} s (CPU for all of it)`, burstResult, burst);
-    const heading = `Live-blog fan-out: ${subscribers.toLocaleString('en')} subscribers of one blog over ${processes} client processes, `
+    const heading = `Live-blog fan-out: ${subscribers.toLocaleString('en')} subscribers of one blog (the ${values.client} client) over ${processes} client processes, `
       + `on ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}; `
       + `latency from sending postLiveEntry to each subscriber's receipt (warm-up entry: all had it after ${Math.round(warm.all)} ms)`;
     console.log(`\n${heading}\n`);

@@ -8,6 +8,7 @@
 //   npm run bench:fanout -- --sizes 2000 --heap-snapshot /tmp/fanout   # heap before and with the idle connections
 //   DATABASE_URL=postgres://… npm run bench:fanout  # an existing (empty or Khabar) database instead
 //   npm run bench:fanout -- --smoke           # 50 subscribers, 2 pushes: seconds; exits non-zero on any failure
+//   npm run bench:fanout -- --client official # graphql-ws' own client as the subscribers (default: the lighter reader of ./light-subscribers.mjs)
 //   npm run bench:fanout -- --live-blog       # 10,000 subscribers of one live blog instead (bench/fanout-live.mjs)
 //
 // Needs `npm run build` first (the npm script does it) and a file-descriptor limit above the largest size: the server
@@ -22,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { finish } from './outcome.mjs';
 import { startProfiler } from './profile.mjs';
-import { connectSubscribers } from './subscribers.mjs';
+import { CLIENTS, connectWith } from './subscribers.mjs';
 import { runLiveBlogBench, runLiveSubscribers } from './fanout-live.mjs';
 
 const SUBSCRIPTION = 'subscription { breakingNews { cursor kind ticker { id headline urgency status publishedAt } } }';
@@ -35,9 +36,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const PER_PROCESS = 19_000;
 
 if (process.argv[2] === '--subscribers') {
-  await runSubscribers(process.argv[3], Number(process.argv[4]));
+  await runSubscribers(process.argv[3], Number(process.argv[4]), process.argv[5]);
 } else if (process.argv[2] === '--live-subscribers') {
-  await runLiveSubscribers(process.argv[3], process.argv[4], Number(process.argv[5]));
+  await runLiveSubscribers(process.argv[3], process.argv[4], Number(process.argv[5]), process.argv[6]);
 } else if (process.argv.includes('--live-blog')) {
   await finish(() => runLiveBlogBench(process.argv.slice(2).filter((arg) => arg !== '--live-blog')));
 } else {
@@ -45,10 +46,10 @@ if (process.argv[2] === '--subscribers') {
 }
 
 /** The child: opens `count` connections with one subscription each, reports when events arrive and its CPU per push. */
-async function runSubscribers(url, count) {
+async function runSubscribers(url, count, client) {
   /** Receipt times by ticker id. */
   const received = new Map();
-  const clients = await connectSubscribers(url, count, SUBSCRIPTION, undefined, (_i, { data }) => {
+  const clients = await connectWith(client, url, count, SUBSCRIPTION, undefined, (_i, { data }) => {
     const id = data.breakingNews.ticker.id;
     let times = received.get(id);
     if (!times) received.set(id, times = []);
@@ -77,8 +78,9 @@ async function runSubscribers(url, count) {
 async function runServer() {
   const { values } = parseArgs({ options: {
     sizes: { type: 'string', default: '1000,5000,10000' }, pushes: { type: 'string', default: '5' }, smoke: { type: 'boolean', default: false },
-    profile: { type: 'string' }, 'heap-snapshot': { type: 'string' }, processes: { type: 'string' },
+    profile: { type: 'string' }, 'heap-snapshot': { type: 'string' }, processes: { type: 'string' }, client: { type: 'string', default: 'light' },
   } });
+  if (!CLIENTS.includes(values.client)) throw new Error(`--client is one of ${CLIENTS.join(', ')}`);
   const sizes = values.smoke ? [50] : values.sizes.split(',').map(Number);
   const pushes = values.smoke ? 2 : Number(values.pushes);
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -101,14 +103,14 @@ async function runServer() {
   try {
     for (const size of sizes) {
       const processes = Number(values.processes ?? Math.ceil(size / PER_PROCESS));
-      rows.push(await measure(khabar, token, wsUrl, size, processes, pushes, values.profile && `${values.profile}-${size}.cpuprofile`,
+      rows.push(await measure(khabar, token, wsUrl, size, processes, values.client, pushes, values.profile && `${values.profile}-${size}.cpuprofile`,
         values['heap-snapshot'] && `${values['heap-snapshot']}-${size}`));
     }
   } finally {
     await khabar.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  const heading = `Fan-out on ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), Node ${process.version}, load average `
+  const heading = `Fan-out to the ${values.client} client on ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), Node ${process.version}, load average `
     + `${os.loadavg()[0].toFixed(1)}; latency from sending the push mutation to each subscriber's receipt, over ${pushes} pushes after a warm-up one`;
   console.log(`\n${heading}\n`);
   console.log('| subscribers | client processes | p50 | p99 | max (all have it) | warm-up push: all have it | server CPU per push | clients\' CPU per push | server RSS per idle connection | JS heap per idle connection |');
@@ -120,14 +122,14 @@ async function runServer() {
   if (errors) throw new Error(`${errors} subscriptions ended with an error`);
 }
 
-async function measure(khabar, token, wsUrl, size, processes, pushes, profileFile, snapshotPrefix) {
+async function measure(khabar, token, wsUrl, size, processes, client, pushes, profileFile, snapshotPrefix) {
   const before = memory();
   if (snapshotPrefix) v8.writeHeapSnapshot(`${snapshotPrefix}-before.heapsnapshot`);
   const children = [];
   let subscriberErrors = 0;
   for (let p = 0; p < processes; p += 1) {
     const count = Math.floor(size / processes) + (p < size % processes ? 1 : 0);
-    const child = fork(fileURLToPath(import.meta.url), ['--subscribers', wsUrl, String(count)], { stdio: 'inherit' });
+    const child = fork(fileURLToPath(import.meta.url), ['--subscribers', wsUrl, String(count), client], { stdio: 'inherit' });
     const inbox = [];
     child.on('exit', (code) => {
       if (code) inbox.push({ type: 'failed' });

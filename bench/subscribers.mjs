@@ -2,6 +2,16 @@
 // opened in steps and retried (on a busy machine some handshakes time out while thousands of others are set up).
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
+import { connectLightSubscribers } from './light-subscribers.mjs';
+
+/** The benches' readers: `light` (./light-subscribers.mjs, the default) or `official` (graphql-ws' client). */
+export const CLIENTS = ['light', 'official'];
+
+/** Opens the subscribers with the chosen reader; each returned client has `dispose()`. */
+export function connectWith(client, url, count, query, variables, next) {
+  if (!CLIENTS.includes(client)) throw new Error(`--client is one of ${CLIENTS.join(', ')}`);
+  return (client === 'light' ? connectLightSubscribers : connectSubscribers)(url, count, query, variables, next);
+}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

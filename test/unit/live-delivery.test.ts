@@ -2,6 +2,11 @@ import { ExecutionResult, GraphQLError } from 'graphql';
 import { MessageType, stringifyMessage } from 'graphql-ws';
 import { DirectDelivery, FormatErrors, nextMessage, nextMessageHead, nextMessageTail, nextPayload, TextFrameSink } from '../../src/server/live-delivery';
 import { SharedResults } from '../../src/server/prepared-operations';
+import { textFrameHeader } from '../../src/server/ws';
+import * as ws from 'ws';
+
+/** ws' own frame parser (exported at run time, not in its type definitions). */
+const { Receiver } = ws as unknown as { Receiver: new (options: object) => NodeJS.EventEmitter & { write(chunk: Buffer): boolean } };
 
 /** What graphql-ws itself sends for a result (its `next` with our onNext's formatting). */
 const graphqlWsNext = (id: string, result: ExecutionResult, format: FormatErrors) => stringifyMessage({
@@ -118,5 +123,16 @@ describe('live delivery', () => {
     const source = { next: () => Promise.reject(new Error('boom')), ready: () => false };
     const delivery = new DirectDelivery(new SharedResults<number>(source, () => ({ data: null })), 's', recordingSink().sink, format);
     await expect(delivery.next()).rejects.toThrow('boom');
+  });
+
+  it('frames each message as ws reads a text frame, whatever its length', async () => {
+    for (const length of [0, 125, 126, 300, 65_535, 65_536, 200_000]) {
+      const message = Buffer.alloc(length, 'a');
+      const receiver = new Receiver({ isServer: false, maxPayload: 0 });
+      const read = new Promise<[Buffer, boolean]>((resolve) => receiver.on('message', (data: Buffer, isBinary: boolean) => resolve([data, isBinary])));
+      receiver.write(Buffer.concat([textFrameHeader(length), message]));
+      const [data, isBinary] = await read;
+      expect([data.equals(message), isBinary]).toEqual([true, false]);
+    }
   });
 });
