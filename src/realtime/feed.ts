@@ -48,10 +48,10 @@ export interface FeedSource {
 }
 
 /**
- * An outbox event with the entity it concerns, read once per instance for all its subscribers. Loaders are
- * fresh per read of the outbox (the events read together share them) and shared by the subscribers who may see the
- * same things (readers, or editors), so ten thousand subscribers asking for `ticker { article { title } }` cost one
- * statement, and a subscriber's later events of one read resolve without waiting for the database again.
+ * An outbox event with the entity it concerns, read once per instance for all its subscribers. Loaders are fresh for
+ * each event, or shared with events read before it that nobody has resolved yet, and shared by the subscribers who may
+ * see the same things (readers, or editors): ten thousand subscribers asking for `ticker { article { title } }` cost
+ * one statement, and a subscriber's later events of a burst resolve without waiting for the database again.
  */
 export class FeedEvent {
   private readonly payloads = new Map<(event: FeedEvent) => unknown, unknown>();
@@ -72,10 +72,13 @@ export class FeedEvent {
 /** One read scope per visibility (readers, editors), built on first use; loaders depend on nothing else of the viewer. */
 class ScopesByVisibility {
   private readonly scopes = new Map<boolean, ReadScope>();
+  /** Someone asked for a scope: its loaders may hold what was read then. */
+  used = false;
 
   constructor(private readonly source: FeedSource, private readonly label: string) {}
 
   for(viewer: Viewer): ReadScope {
+    this.used = true;
     const editor = isEditor(viewer);
     let scope = this.scopes.get(editor);
     if (!scope) {
@@ -105,13 +108,14 @@ const KEPT_PAGES = 64;
 /** While streams wait for the database, how often the feed tries to read again. */
 const RECOVERY_READ_MS = 1_000;
 /**
- * What waking one sleeping stream costs this process until its event is written (about 25 µs on the 2-vCPU bench box,
- * bench/README.md), and the longest a topic's new events wait for the previous wake-up of its streams to be paid for.
+ * How far apart a topic's wake-ups are kept, per stream it wakes: writing an event to a stream costs about 25 µs on the
+ * 2-vCPU bench box, and 15 more are left to everything else (bench/README.md, bench:fanout:live); and the longest a
+ * topic's new events wait for that.
  */
-const WAKE_COST_MS = 0.025;
-const MAX_WAKE_GAP_MS = 250;
+const WAKE_SPACING_MS_PER_STREAM = 0.04;
+const MAX_WAKE_GAP_MS = 400;
 /** Streams woken per turn of the event loop: between slices, requests and the database's answers go on. */
-const WAKE_SLICE = 1_000;
+const WAKE_SLICE = 250;
 
 /** Wakes `sleepers` from `from` on, a slice per turn of the event loop (each slice's deliveries run before the next). */
 function wakeInSlices(sleepers: readonly (() => void)[], from: number): void {
@@ -147,6 +151,8 @@ export class EventFeed {
   /** Events read from the outbox for streams behind the window (replays), for metrics. */
   replayedEvents = 0;
   private readonly baseScopes: ScopesByVisibility;
+  /** The loaders of the latest events read into the window, while no stream has used them. */
+  private unresolved: ScopesByVisibility | null = null;
   private fetching: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -197,11 +203,21 @@ export class EventFeed {
     return this.fetching;
   }
 
-  /** Outbox events after `seq` (of one topic, or all), oldest first, with their entities. */
-  async read(seq: number, topic: string | null, limit = PAGE): Promise<FeedEvent[]> {
+  /**
+   * Outbox events after `seq` (of one topic, or all), oldest first, with their entities. `joinUnresolved`: the events
+   * share the loaders of the previous such read's if nothing has used them yet (they would then load only what was
+   * committed after these events), so the events a stream finds at hand together resolve with one statement.
+   */
+  async read(seq: number, topic: string | null, limit = PAGE, joinUnresolved = false): Promise<FeedEvent[]> {
     const rows = await this.source.sql.query<OutboxRecord & { seq: string }>(
       `SELECT seq, topic, kind, entity_id AS "entityId", region_codes AS "regionCodes", urgency, item_id AS "itemId", created_at AS "createdAt"
        FROM event_outbox WHERE seq > $1 AND ($2::text IS NULL OR topic = $2) ORDER BY seq LIMIT $3`, [seq, topic, limit]);
+    if (rows.length === 0) return [];
+    let scopes = joinUnresolved ? this.unresolved : null;
+    if (!scopes || scopes.used) {
+      scopes = new ScopesByVisibility(this.source, `events-from-${rows[0].seq}`);
+      if (joinUnresolved) this.unresolved = scopes;
+    }
     const keyOf = new Map(this.source.topics.map((feedTopic) => [feedTopic.topic,
       (r: OutboxRecord) => (feedTopic.readsItems ? r.itemId : r.entityId)]));
     const entities = new Map<string, Map<number, unknown>>();
@@ -212,11 +228,9 @@ export class EventFeed {
       const found = await feedTopic.read(this.source.services, ids);
       entities.set(feedTopic.topic, new Map(ids.map((id, i) => [id, found[i]])));
     }));
-    // The events of one read resolve as of one moment: a burst's events at hand reach each subscriber in one write.
-    const scopes = rows.length === 0 ? null : new ScopesByVisibility(this.source, `events-${rows[0].seq}-${rows[rows.length - 1].seq}`);
     return rows.map((row) => {
       const key = keyOf.get(row.topic)?.(row) ?? null;
-      return new FeedEvent({ ...row, seq: Number(row.seq) }, key === null ? null : entities.get(row.topic)?.get(key) ?? null, scopes!);
+      return new FeedEvent({ ...row, seq: Number(row.seq) }, key === null ? null : entities.get(row.topic)?.get(key) ?? null, scopes);
     });
   }
 
@@ -373,7 +387,7 @@ export class EventFeed {
 
   private async fetchNew(): Promise<void> {
     for (;;) {
-      const events = await this.read(this.head, null);
+      const events = await this.read(this.head, null, PAGE, true);
       if (events.length === 0 || this.stopped) return;
       this.window.push(...events);
       this.head = events[events.length - 1].record.seq;
@@ -400,7 +414,7 @@ export class EventFeed {
   }
 
   /**
-   * Wakes the streams sleeping on `topic`, but not sooner after its previous wake-up than that one cost: events coming
+   * Wakes the streams sleeping on `topic`, but not sooner after its previous wake-up than that one costs: events coming
    * faster than thousands of subscribers can be written to then reach each of them together, in one write, instead of
    * one write each (a live blog's burst), and a lone event or a topic with few subscribers goes out at once. Thousands
    * are woken in slices, so the posts of a burst commit while the first of it goes out, and later slices get them too.
@@ -418,7 +432,7 @@ export class EventFeed {
       return;
     }
     this.waiting.delete(topic);
-    this.nextWake.set(topic, now + Math.min(MAX_WAKE_GAP_MS, sleepers.size * WAKE_COST_MS));
+    this.nextWake.set(topic, now + Math.min(MAX_WAKE_GAP_MS, sleepers.size * WAKE_SPACING_MS_PER_STREAM));
     if (this.stopped || sleepers.size <= WAKE_SLICE) for (const wake of sleepers) wake();
     else wakeInSlices([...sleepers], 0);
   }
