@@ -1,8 +1,7 @@
 import type { Request } from 'express';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import {
-  BREAK, DocumentNode, execute, ExecutionResult, getNamedType, getOperationAST, GraphQLSchema, isAbstractType, OperationDefinitionNode,
-  TypeInfo, ValidationRule, visit, visitWithTypeInfo,
+  DocumentNode, execute, ExecutionResult, getOperationAST, GraphQLSchema, OperationDefinitionNode, ValidationRule,
 } from 'graphql';
 import { compileQuery, type CompiledQuery, isCompiledQuery } from 'graphql-jit';
 import type { Config } from '../config';
@@ -117,7 +116,6 @@ export class DirectReads {
   }
 
   private compile(read: DirectRead): CompiledQuery | null {
-    if (selectsAbstractType(this.deps.schema, read.document)) return null;
     try {
       const outcome = compileQuery(this.deps.schema, read.document, read.operationName);
       return isCompiledQuery(outcome) ? outcome : null;
@@ -125,26 +123,6 @@ export class DirectReads {
       return null;
     }
   }
-}
-
-/**
- * Whether a document selects an interface or a union: type-graphql resolves their types asynchronously, which
- * graphql-jit does not wait for (graphql-js does).
- */
-function selectsAbstractType(schema: GraphQLSchema, document: DocumentNode): boolean {
-  const types = new TypeInfo(schema);
-  let found = false;
-  visit(document, visitWithTypeInfo(types, {
-    Field() {
-      const type = types.getType();
-      if (type && isAbstractType(getNamedType(type))) {
-        found = true;
-        return BREAK;
-      }
-      return undefined;
-    },
-  }));
-  return found;
 }
 
 function optionalRecord(value: unknown): value is Record<string, unknown> | null | undefined {

@@ -5,6 +5,37 @@ import path from 'node:path';
 import { startTestApp, STRICT_MEDIA_TYPE, TestApp } from '../support/test-app';
 import { factories } from '../support/factories';
 import { COMPILE_AFTER } from '../../src/server/direct-reads';
+import { upload } from '../support/media';
+import { halvesPicture } from '../support/images';
+import { fromGlobalId, toGlobalId } from '../../src/shared/global-id';
+
+/**
+ * How many compiled (graphql-jit) executions answered and how many reported an error: a failed one is run again by
+ * Apollo, so the answer alone cannot tell that the compiled path served it.
+ */
+const mockJit = { answered: 0, failed: 0 };
+jest.mock('graphql-jit', () => {
+  const jit = jest.requireActual('graphql-jit');
+  return {
+    ...jit,
+    compileQuery: (...args: unknown[]) => {
+      const compiled = jit.compileQuery(...args);
+      if (!jit.isCompiledQuery(compiled)) return compiled;
+      const note = (result: { errors?: unknown[] }) => {
+        if (result.errors?.length) mockJit.failed += 1;
+        else mockJit.answered += 1;
+        return result;
+      };
+      return {
+        ...compiled,
+        query: (...run: unknown[]) => {
+          const result = compiled.query(...run);
+          return typeof result?.then === 'function' ? result.then(note) : note(result);
+        },
+      };
+    },
+  };
+});
 
 const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
 const getUrl = (app: TestApp, params: Record<string, unknown>) => {
@@ -92,6 +123,7 @@ describe('GraphQL over HTTP', () => {
 
 describe('anonymous reads answered without Apollo\'s pipeline (src/server/direct-reads.ts)', () => {
   let app: TestApp;
+  let blocksId: string;
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -101,6 +133,17 @@ describe('anonymous reads answered without Apollo\'s pipeline (src/server/direct
       await f.article({ slug: `news-${i}`, regionCodes: ['MA-04', 'MA-06'], personIds: [person.id], categoryId: category.id, tags: ['أ', 'ب'],
         body: [{ type: 'HEADING', text: `عنوان ${i}` }, { type: 'PARAGRAPH', text: 'نص "مقتبس" \\ وسطر\nجديد' }] });
     }
+    const uploaded = await upload(app, await app.token('EDITOR'), await halvesPicture(800, 450).jpeg().toBuffer(),
+      { alt: [{ lang: 'ar', text: 'الوزيرة' }], caption: 'تعليق', credit: 'MAP' });
+    const imageId = Number(fromGlobalId(uploaded.data.uploadImage.id).key);
+    // A body with a block of every kind: TextBlock (three kinds), ImageBlock and EmbedBlock, each with and without its picture.
+    const blocks = await f.article({ slug: 'blocks', regionCodes: ['MA-04'], personIds: [person.id], categoryId: category.id, hasVideo: true, body: [
+      { type: 'HEADING', text: 'عنوان' }, { type: 'PARAGRAPH', text: 'فقرة' }, { type: 'QUOTE', text: '«قول»' },
+      { type: 'IMAGE', imageId, caption: 'صورة الوزيرة' }, { type: 'IMAGE', imageId, caption: null },
+      { type: 'EMBED', provider: 'YOUTUBE', url: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', embedUrl: 'https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ', video: true, posterImageId: imageId },
+      { type: 'EMBED', provider: 'X', url: 'https://x.com/Hespress/status/1489673262000000000', embedUrl: 'https://platform.twitter.com/embed/Tweet.html?id=1489673262000000000', video: false, posterImageId: null },
+    ] });
+    blocksId = toGlobalId('Article', blocks.id);
   });
   afterAll(() => app.stop());
 
@@ -126,16 +169,26 @@ describe('anonymous reads answered without Apollo\'s pipeline (src/server/direct
         { all: false }],
       ['{ __schema { queryType { name } types { name kind } } __type(name: "Article") { fields { name type { name kind ofType { name } } } } }'],
       ['{ articles(first: 500) { edges { node { slug } } } }'],
+      // Bench Q2, then every kind of body block (the ArticleBlock interface), then the Node interface.
+      [`query Q2($slug: String!) { article(slug: $slug) { slug title kicker summary publishedAt tags body { type text } category { slug nameAr }
+        regions { code nameAr parent { code nameAr } } people { slug nameAr roleAr } } }`, { slug: 'blocks' }],
+      [`query ($slug: String!) { article(slug: $slug) { body { __typename type text ... on TextBlock { type }
+        ... on ImageBlock { caption image { alt caption credit width } } ... on EmbedBlock { provider url embedUrl video posterImage { alt } } } } }`,
+        { slug: 'blocks' }],
+      ['query ($id: ID!) { node(id: $id) { __typename id ... on Article { slug body { __typename text } } } }', { id: blocksId }],
     ];
     for (const [query, variables] of reads) {
       const operationName = query.startsWith('query A') ? 'B' : undefined;
       // Its first runs go through graphql-js, the later ones compiled (graphql-jit): both are compared.
+      Object.assign(mockJit, { answered: 0, failed: 0 });
       for (let run = 0; run <= COMPILE_AFTER; run += 1) {
         const headers: Record<string, string> = run % 2 ? { accept: 'application/graphql-response+json' } : {};
         const direct = await answer(await post({ query, variables, operationName }, headers));
         const throughApollo = await answer(await post({ query, variables, operationName, extensions: persisted(query) }, headers));
         expect(direct).toEqual(throughApollo);
       }
+      // The last two runs were compiled and answered there (the refused read's compiled runs report its error).
+      expect(mockJit).toEqual(query === reads[7][0] ? { answered: 0, failed: 2 } : { answered: 2, failed: 0 });
     }
     const front = await answer(await post({ query: reads[0][0] }));
     expect(front.headers).toMatchObject({ 'cache-control': expect.stringMatching(/^public, max-age=\d+$/), 'x-khabar-sql-statements': '1' });

@@ -14,7 +14,7 @@ export interface ArticleSeed {
   lang?: Lang;
   status?: 'DRAFT' | 'SCHEDULED' | 'PUBLISHED' | 'ARCHIVED';
   publishedAt?: Date | null;
-  body?: { type: string; text: string }[];
+  body?: ({ type: string; text: string } | BodyBlock)[];
   kicker?: string | null;
   summary?: string | null;
   hasVideo?: boolean;

@@ -18,9 +18,15 @@ export const BLOCK_TYPENAMES: Record<BodyBlock['type'], string> = {
   PARAGRAPH: 'TextBlock', HEADING: 'TextBlock', QUOTE: 'TextBlock', IMAGE: 'ImageBlock', EMBED: 'EmbedBlock',
 };
 
+/**
+ * The object type that shows a stored block, answered synchronously: the schema sets it on ArticleBlock after
+ * type-graphql wraps it in an async function, which compiled reads (graphql-jit) would not wait for.
+ */
+export const articleBlockTypeName = (block: { type: BodyBlock['type'] }): string => BLOCK_TYPENAMES[block.type];
+
 @InterfaceType('ArticleBlock', {
   description: 'One block of an article body, in reading order: TextBlock, ImageBlock or EmbedBlock. Every block has a plain-text `text` (clients that only show text can show it).',
-  resolveType: (block: { type: BodyBlock['type'] }) => BLOCK_TYPENAMES[block.type],
+  resolveType: articleBlockTypeName,
 })
 export abstract class ArticleBlockType {
   @Field(() => BlockType, { description: 'Kind of block.' })
