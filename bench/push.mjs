@@ -9,16 +9,20 @@
 //   npm run bench:push -- --q1-rate 50              # readers' Q1 requests a second, idle and during the send (20)
 //   DATABASE_URL=postgres://… npm run bench:push    # an existing (empty or Khabar) database instead
 //
-// Enqueue: from sending the push mutation until pushDeliveries counts every job (polled every 250 ms, so an upper bound).
+// Enqueue: from sending the push mutation until pushDeliveries counts every job (polled every 250 ms, so an upper bound;
+// then every second until every job is finished).
 // Send-complete: from the event's commit to the last job accepted by its provider (the jobs' finished_at).
-// Needs `npm run build` and `tsc -p tsconfig.json` first (the npm script does both: the peers live in test/support).
+// Needs `npm run build` and `tsc -p tsconfig.json` first (the npm script does both: the peers live in test/support),
+// and runs Khabar in this process with the 32 MB semi-spaces it has in production (`node --max-semi-space-size=32`).
 import 'reflect-metadata';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { forkPeer } from './peer-process.mjs';
+import { processCpuMs } from './khabar-process.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -175,6 +179,9 @@ async function main() {
 
     let rssPeak = process.memoryUsage().rss;
     const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); }, 50);
+    const cpuBefore = cpuOfRun(dataDir, peers, q1);
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const pushedAt = Date.now();
     let progress = null;
     let enqueuedAt = null;
@@ -185,8 +192,10 @@ async function main() {
       const tickerId = pushed.data.pushBreakingNews.id;
       const deadline = Date.now() + Math.max(120_000, total * 3);
       for (;;) {
-        const result = await gql('query ($id: ID!) { pushDeliveries(tickerId: $id) { queued sent failed cancelled expired sendCompleteAt } }', { id: tickerId }, token);
-        // A poll answered with an error (a request timeout on a saturated machine) is skipped, not fatal.
+        const result = await gql('query ($id: ID!) { pushDeliveries(tickerId: $id) { queued sent failed cancelled expired sendCompleteAt } }', { id: tickerId }, token)
+          .catch(() => ({}));
+        // A poll answered with an error (a request timeout on a saturated machine) or not at all (a kept-alive connection
+        // the server closed as it was reused) is skipped, not fatal.
         if (!result.data?.pushDeliveries) {
           await sleep(250);
           continue;
@@ -196,10 +205,14 @@ async function main() {
         if (enqueuedAt === null && done + progress.queued >= total) enqueuedAt = Date.now();
         if (done >= total && progress.queued === 0) break;
         if (Date.now() > deadline) throw new Error(`not complete after ${Date.now() - pushedAt} ms: ${JSON.stringify(progress)}`);
-        await sleep(250);
+        // Counting 100,000 jobs is ~50 ms of PostgreSQL: four times a second it took 5 s of its CPU from the send it
+        // watches. Once enqueued, only the end is waited for (send-complete is read from the jobs, not from the poll).
+        await sleep(enqueuedAt === null ? 250 : 1_000);
       }
     });
     clearInterval(sampler);
+    const cpuAfter = cpuOfRun(dataDir, peers, q1);
+    loopDelay.disable();
     q1.proc.send({ type: 'exit' });
     const [timing] = await db.query(
       `SELECT (extract(epoch FROM max(j.finished_at) - e.created_at) * 1000)::int AS complete_ms,
@@ -228,6 +241,8 @@ async function main() {
     console.log(`| ${total.toLocaleString('en')} | ≤ ${((enqueuedAt - pushedAt) / 1000).toFixed(2)} s | ${(timing.complete_ms / 1000).toFixed(2)} s | ${rate('WEB')} | ${rate('ANDROID')} | ${rate('IOS')} `
       + `| ${Math.round(rssPeak / 1048576)} MiB | ${idle.p50} / ${idle.p99} ms | ${during.p50} / ${during.p99} ms | ${received.toLocaleString('en')} (${distinct.toLocaleString('en')}) | ${refused} |`);
     console.log(`\nstates: ${JSON.stringify(progress)}; Q1 requests: ${idle.count} idle, ${during.count} during the send (${values['q1-rate']} a second)`);
+    console.log(`CPU from the push to send-complete seen (s): ${Object.keys(cpuAfter).map((name) => `${name} ${((cpuAfter[name] - cpuBefore[name]) / 1000).toFixed(1)}`).join(', ')}`);
+    console.log(`Khabar's event-loop delay during the send: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
     console.log(`attempts: ${attempts.map((a) => `${a.jobs} × ${a.attempts}${a.error ? ` (${a.error.slice(0, 80)})` : ''}`).join(', ')}`);
     if (process.env.BENCH_TIMELINE) console.log(`finished per second: ${timeline.map((t) => `${t.s}:${t.n}`).join(' ')}`);
     if (refused) console.log(`refusals (first): ${JSON.stringify([...stats.web.refusedSample, ...stats.fcm.refusedSample, ...stats.apns.refusedSample])}`);
@@ -270,6 +285,32 @@ async function insertDevices(db, devices, regions) {
 function interleave(lists) {
   return lists.flatMap((list) => list.map((item, i) => ({ item, at: (i + 0.5) / list.length })))
     .sort((a, b) => a.at - b.at).map((entry) => entry.item);
+}
+
+/**
+ * CPU (ms) so far of each process of the run, from /proc: Khabar (this process, with the bench's own polling), its
+ * embedded PostgreSQL (the postmaster, its live backends and those that ended), the three peers and the Q1 reader.
+ */
+function cpuOfRun(dataDir, peers, q1) {
+  const cpu = { Khabar: processCpuMs(process.pid) };
+  const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
+  if (fs.existsSync(pidFile)) {
+    const postmaster = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    const stat = (pid) => { const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8'); return text.slice(text.lastIndexOf(')') + 2).split(' '); };
+    const own = stat(postmaster);
+    let ms = (Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])) * 10;
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const f = stat(entry);
+        if (Number(f[1]) === postmaster) ms += (Number(f[11]) + Number(f[12])) * 10;
+      } catch { /* ended meanwhile */ }
+    }
+    cpu.PostgreSQL = ms;
+  }
+  for (const [kind, p] of Object.entries(peers)) cpu[`${kind} peer`] = processCpuMs(p.proc.pid);
+  cpu['Q1 reader'] = processCpuMs(q1.proc.pid);
+  return cpu;
 }
 
 /** Q1 latencies (ms) from the Q1 process while `during` runs. */

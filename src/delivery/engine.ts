@@ -35,7 +35,7 @@ export interface Delivery {
 
 /** Results are written together: at most this many per statement, and at most this long after the first one. */
 const FLUSH_SIZE = 1_000;
-const FLUSH_MS = 20;
+const FLUSH_MS = 50;
 const HOUR_MS = 3_600_000;
 /** How long stop() waits for deliveries in flight before leaving their jobs to the lease. */
 const STOP_GRACE_MS = 5_000;

@@ -67,7 +67,7 @@ export class ApnsProvider implements PushProvider<string> {
           'apns-priority': '10',
           'apns-expiration': String(Math.floor(message.expiresAt.getTime() / 1000)),
           'apns-collapse-id': message.collapseId,
-          'apns-id': message.id,
+          ...(message.id ? { 'apns-id': message.id } : {}),
           'content-type': 'application/json',
         },
         body,

@@ -6,8 +6,8 @@ import type { TickerEventKind } from '../../ticker/ticker.events';
 
 /** One notification for one device, as every provider gets it. */
 export interface PushMessage {
-  /** The same for every attempt of one delivery (the job), so a receiver can drop a repeat: a UUID. */
-  id: string;
+  /** The same for every attempt of one delivery (the job), so a receiver can drop a repeat: a UUID. Only APNs takes one. */
+  id?: string;
   /** Notifications with the same collapse id replace each other on the device: the ticker item's. */
   collapseId: string;
   title: string;
