@@ -6,7 +6,16 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until `connected()` subscribers of `count` are connected; fails after 3 minutes. */
+export async function allConnected(count, connected) {
+  const deadline = Date.now() + 180_000;
+  while (connected() < count) {
+    if (Date.now() > deadline) throw new Error(`only ${connected()} of ${count} subscribers connected in 3 minutes`);
+    await sleep(20);
+  }
+}
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const OP = { text: 1, close: 8, ping: 9, pong: 10 };
 /** One read buffer for every socket of the process: each read is parsed before the next one lands. */
@@ -163,10 +172,6 @@ export async function connectLightSubscribers(url, count, query, variables, next
     start();
     if (i % 500 === 499) await sleep(20); // do not SYN-flood the listen backlog
   }
-  const deadline = Date.now() + 180_000;
-  while (connected < count) {
-    if (Date.now() > deadline) throw new Error(`only ${connected} of ${count} subscribers connected in 3 minutes`);
-    await sleep(20);
-  }
+  await allConnected(count, () => connected);
   return clients;
 }

@@ -2,7 +2,7 @@
 // opened in steps and retried (on a busy machine some handshakes time out while thousands of others are set up).
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
-import { connectLightSubscribers } from './light-subscribers.mjs';
+import { allConnected, connectLightSubscribers, sleep } from './light-subscribers.mjs';
 
 /** The benches' readers: `light` (./light-subscribers.mjs, the default) or `official` (graphql-ws' client). */
 export const CLIENTS = ['light', 'official'];
@@ -13,7 +13,6 @@ export function connectWith(client, url, count, query, variables, next) {
   return (client === 'light' ? connectLightSubscribers : connectSubscribers)(url, count, query, variables, next);
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Opens the subscribers, `next(i, result)` receiving subscriber i's events, and resolves once all are connected. */
 export async function connectSubscribers(url, count, query, variables, next) {
@@ -32,10 +31,6 @@ export async function connectSubscribers(url, count, query, variables, next) {
     clients.push(client);
     if (i % 500 === 499) await sleep(20); // do not SYN-flood the listen backlog
   }
-  const deadline = Date.now() + 180_000;
-  while (connected < count) {
-    if (Date.now() > deadline) throw new Error(`only ${connected} of ${count} subscribers connected in 3 minutes`);
-    await sleep(20);
-  }
+  await allConnected(count, () => connected);
   return clients;
 }
