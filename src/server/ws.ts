@@ -141,20 +141,14 @@ class LiveSocket implements GraphqlWsSocket, TextFrameSink {
   sendText(frame: Buffer, more: boolean): Promise<void> | undefined {
     const { socket, raw } = this;
     if (socket.readyState !== WebSocket.OPEN) return undefined;
-    const header = textFrameHeader(frame.length);
-    if (socket.bufferedAmount + frame.length > BEHIND_BYTES) {
-      // The client is behind: this frame goes out with what waits, and its subscription waits until it is written.
-      if (!this.isCorked) raw.cork();
-      raw.write(header);
-      const written = new Promise<void>((resolve) => raw.write(frame, () => resolve()));
-      if (this.isCorked) this.uncork();
-      else raw.uncork();
-      return written;
-    }
+    // A client that is behind gets this frame with what waits, and its subscription waits until it is written.
+    const behind = socket.bufferedAmount + frame.length > BEHIND_BYTES;
+    // Otherwise, with more to come, the socket stays corked until the events at hand are out (at the latest until the
+    // current ones are handed out).
+    const holds = more && !behind;
     if (!this.isCorked) {
       raw.cork();
-      if (more) {
-        // Left corked until the events at hand are out, at the latest until the current ones are handed out.
+      if (holds) {
         this.isCorked = true;
         corked.add(this);
         if (!uncorkScheduled) {
@@ -163,13 +157,14 @@ class LiveSocket implements GraphqlWsSocket, TextFrameSink {
         }
       }
     }
-    raw.write(header);
-    raw.write(frame);
-    if (!more) {
+    raw.write(textFrameHeader(frame.length));
+    const written = behind ? new Promise<void>((resolve) => raw.write(frame, () => resolve())) : undefined;
+    if (!behind) raw.write(frame);
+    if (!holds) {
       if (this.isCorked) this.uncork();
       else raw.uncork();
     }
-    return undefined;
+    return written;
   }
 
   uncork(): void {
