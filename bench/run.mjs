@@ -29,6 +29,8 @@ const env = process.env;
 const { values: args } = parseArgs({ options: { scale: { type: 'string', default: '1' }, smoke: { type: 'boolean', default: false } } });
 const SMOKE = args.smoke;
 const SCALE = SMOKE ? SMOKE_SCALE : Number(args.scale);
+/** A run at another scale keeps its own file, so the committed scale-1 run is not replaced by it. */
+const RESULTS_FILE = SCALE === 1 ? 'latest.json' : `latest-x${SCALE}.json`;
 const QUICK = env.BENCH_QUICK === '1';
 const PLAN = SMOKE
   ? { runs: 1, warmupS: 0, durationS: 0.5, quietMaxS: 0, countRequests: 3 }
@@ -601,12 +603,12 @@ async function main() {
   const written = !SMOKE && !PARTIAL;
   if (written) {
     fs.mkdirSync(path.join(BENCH, 'results'), { recursive: true });
-    fs.writeFileSync(path.join(BENCH, 'results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+    fs.writeFileSync(path.join(BENCH, 'results', RESULTS_FILE), `${JSON.stringify(result, null, 2)}\n`);
   }
   console.log(`\n${result.command} — ${result.date}, ${result.machine.cpus} × ${result.machine.cpu_model}, PostgreSQL ${info.version}`);
   console.log(`load average at start ${loadAtStart.join(' ')}, at end ${result.load.loadavg_end.join(' ')}; runs waited up to ${PLAN.quietMaxS} s for fewer than ${QUIET_CORES} busy cores\n`);
   console.log(table(queries));
-  console.log(`\nc=50 req/s ratios:\n\n${ratioTable(result.ratios)}\n\n${written ? 'bench/results/latest.json written' : 'smoke run or some queries only: no results written'}`);
+  console.log(`\nc=50 req/s ratios:\n\n${ratioTable(result.ratios)}\n\n${written ? `bench/results/${RESULTS_FILE} written` : 'smoke run or some queries only: no results written'}`);
   if (failures.length) throw new Error(`requests failed under load:\n  ${failures.join('\n  ')}`);
 }
 
