@@ -1,9 +1,11 @@
-// Fan-out benchmark: N graphql-ws subscribers (in separate client processes) on one Khabar instance; one push, then the
-// time until every subscriber has it, the server's and the clients' CPU per push, and the server's memory per idle connection.
+// Fan-out benchmark: N graphql-ws subscribers (in separate client processes) on one Khabar instance, or on Khabar's
+// workers (KHABAR_WORKERS); one push, then the time until every subscriber has it, the server's and the clients' CPU per
+// push, and the server's memory per idle connection (summed over the workers).
 //
 //   npm run bench:fanout                      # 1,000, 5,000 and 10,000 subscribers, embedded PostgreSQL
 //   npm run bench:fanout -- --sizes 2000 --pushes 3
 //   npm run bench:fanout -- --sizes 18000 --processes 4   # client processes (default: one per 19,000 subscribers)
+//   npm run bench:fanout -- --sizes 20000 --workers 2     # Khabar as KHABAR_WORKERS=2 runs it, this process the primary
 //   npm run bench:fanout -- --sizes 5000 --profile /tmp/fanout   # CPU profile of the timed pushes: /tmp/fanout-5000.cpuprofile
 //   npm run bench:fanout -- --sizes 2000 --heap-snapshot /tmp/fanout   # heap before and with the idle connections
 //   DATABASE_URL=postgres://… npm run bench:fanout  # an existing (empty or Khabar) database instead
@@ -12,7 +14,8 @@
 //   npm run bench:fanout -- --live-blog       # 10,000 subscribers of one live blog instead (bench/fanout-live.mjs)
 //
 // Needs `npm run build` first (the npm script does it) and a file-descriptor limit above the largest size: the server
-// holds one socket per subscriber, each client process one per subscriber it opens (the npm script raises `ulimit -n` as far as the hard limit allows).
+// holds one socket per subscriber (each worker those it serves), each client process one per subscriber it opens (the
+// npm script raises `ulimit -n` as far as the hard limit allows).
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +32,8 @@ import { runLiveBlogBench, runLiveSubscribers } from './fanout-live.mjs';
 const SUBSCRIPTION = 'subscription { breakingNews { cursor kind ticker { id headline urgency status publishedAt } } }';
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const cpuMsOf = ({ user, system }) => (user + system) / 1000;
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * Subscribers per client process by default: one process as long as it can hold them (a process may open 20,000 files
  * here). More processes than cores only take turns with the server on the same cores: latency grows, not throughput.
@@ -74,21 +79,56 @@ async function runSubscribers(url, count, client) {
   });
 }
 
-/** The parent: a Khabar instance in this process (so its memory can be measured precisely), then one child per size. */
+/**
+ * The parent: Khabar in this process (so its memory can be measured precisely), or with `--workers N` as KHABAR_WORKERS
+ * runs it, N workers with this process as their primary; then one set of client processes per size.
+ */
 async function runServer() {
   const { values } = parseArgs({ options: {
     sizes: { type: 'string', default: '1000,5000,10000' }, pushes: { type: 'string', default: '5' }, smoke: { type: 'boolean', default: false },
     profile: { type: 'string' }, 'heap-snapshot': { type: 'string' }, processes: { type: 'string' }, client: { type: 'string', default: 'light' },
+    workers: { type: 'string' },
   } });
   if (!CLIENTS.includes(values.client)) throw new Error(`--client is one of ${CLIENTS.join(', ')}`);
+  const workers = values.workers === undefined ? 0 : Number(values.workers);
+  if (values.workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error('--workers is a number of processes, 1 or more');
+  if (workers && (values.profile || values['heap-snapshot'])) throw new Error('--profile and --heap-snapshot profile Khabar in this process: not with --workers');
   const sizes = values.smoke ? [50] : values.sizes.split(',').map(Number);
   const pushes = values.smoke ? 2 : Number(values.pushes);
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const { startKhabar } = await import(path.join(root, 'dist/src/app.js'));
-  const { loadConfig } = await import(path.join(root, 'dist/src/config.js'));
-  const { freePort } = await import(path.join(root, 'dist/scripts/free-port.js'));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'khabar-fanout-'));
   fs.chmodSync(dataDir, 0o755); // as root, the embedded PostgreSQL runs as another user that must reach it
+  const server = workers ? await startWorkerServer(workers, dataDir) : await startInProcessServer(dataDir);
+  const rows = [];
+  try {
+    for (const size of sizes) {
+      const processes = Number(values.processes ?? Math.ceil(size / PER_PROCESS));
+      rows.push(await measure(server, size, processes, values.client, pushes, values.profile && `${values.profile}-${size}.cpuprofile`,
+        values['heap-snapshot'] && `${values['heap-snapshot']}-${size}`));
+    }
+  } finally {
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  const heading = `Fan-out to the ${values.client} client on ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), Node ${process.version}, load average `
+    + `${os.loadavg()[0].toFixed(1)}; latency from sending the push mutation to each subscriber's receipt, over ${pushes} pushes after a warm-up one`;
+  console.log(`\n${heading}\n`);
+  console.log('| subscribers | Khabar (subscribers each served) | client processes | p50 | p99 | max (all have it) | warm-up push: all have it | server CPU per push | clients\' CPU per push | server RSS per idle connection | JS heap per idle connection |');
+  console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    console.log(`| ${r.size.toLocaleString('en')} | ${r.served} | ${r.processes} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${r.cold} ms | ${r.cpuMs} ms | ${r.clientCpuMs} ms | ${r.rssPerConnection} KiB | ${r.heapPerConnection} KiB |`);
+  }
+  const errors = rows.reduce((sum, r) => sum + r.subscriberErrors, 0);
+  if (errors) throw new Error(`${errors} subscriptions ended with an error`);
+}
+
+/**
+ * What `measure` needs of Khabar however it runs: where it is, an editor's token, the live streams each process holds,
+ * memory (after a full GC) and CPU so far summed over its processes, and how to stop it.
+ */
+async function startInProcessServer(dataDir) {
+  const { startKhabar } = await import(path.join(ROOT, 'dist/src/app.js'));
+  const { loadConfig } = await import(path.join(ROOT, 'dist/src/config.js'));
+  const { freePort } = await import(path.join(ROOT, 'dist/scripts/free-port.js'));
   const defaults = loadConfig({});
   const khabar = await startKhabar(loadConfig(process.env, {
     port: 0, host: '127.0.0.1', seed: 'none', logLevel: 'warn', dataDir,
@@ -97,33 +137,58 @@ async function runServer() {
     // Every subscriber comes from this machine's one address: the rate limit would count them as one reader.
     edge: { rateLimitPerIp: 0 },
   }));
-  const token = await khabar.contextDeps.tokens.sign('EDITOR', 'fan-out bench');
-  const wsUrl = khabar.url.replace(/^http/, 'ws');
-  const rows = [];
-  try {
-    for (const size of sizes) {
-      const processes = Number(values.processes ?? Math.ceil(size / PER_PROCESS));
-      rows.push(await measure(khabar, token, wsUrl, size, processes, values.client, pushes, values.profile && `${values.profile}-${size}.cpuprofile`,
-        values['heap-snapshot'] && `${values['heap-snapshot']}-${size}`));
-    }
-  } finally {
-    await khabar.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-  const heading = `Fan-out to the ${values.client} client on ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), Node ${process.version}, load average `
-    + `${os.loadavg()[0].toFixed(1)}; latency from sending the push mutation to each subscriber's receipt, over ${pushes} pushes after a warm-up one`;
-  console.log(`\n${heading}\n`);
-  console.log('| subscribers | client processes | p50 | p99 | max (all have it) | warm-up push: all have it | server CPU per push | clients\' CPU per push | server RSS per idle connection | JS heap per idle connection |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of rows) {
-    console.log(`| ${r.size.toLocaleString('en')} | ${r.processes} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${r.cold} ms | ${r.cpuMs} ms | ${r.clientCpuMs} ms | ${r.rssPerConnection} KiB | ${r.heapPerConnection} KiB |`);
-  }
-  const errors = rows.reduce((sum, r) => sum + r.subscriberErrors, 0);
-  if (errors) throw new Error(`${errors} subscriptions ended with an error`);
+  return {
+    url: khabar.url,
+    token: await khabar.contextDeps.tokens.sign('EDITOR', 'fan-out bench'),
+    streams: async () => [khabar.feed.streamCount],
+    memory: async () => memory(),
+    cpuMs: async () => cpuMsOf(process.cpuUsage()),
+    describe: () => 'in-process',
+    stop: () => khabar.stop(),
+  };
 }
 
-async function measure(khabar, token, wsUrl, size, processes, client, pushes, profileFile, snapshotPrefix) {
-  const before = memory();
+/** KHABAR_WORKERS=`count`: this process is the primary (startWorkers), each worker bench/khabar-worker.mjs. */
+async function startWorkerServer(count, dataDir) {
+  const { startWorkers } = await import(path.join(ROOT, 'dist/src/workers.js'));
+  const { loadConfig } = await import(path.join(ROOT, 'dist/src/config.js'));
+  const { makeLogger } = await import(path.join(ROOT, 'dist/src/server/logger.js'));
+  const { TokenService } = await import(path.join(ROOT, 'dist/src/auth/tokens.js'));
+  const { freePort } = await import(path.join(ROOT, 'dist/scripts/free-port.js'));
+  const secret = 'fan-out-bench-secret-fan-out-bench-secret';
+  // The workers read their configuration from the environment: the in-process server's settings, as variables.
+  Object.assign(process.env, {
+    KHABAR_WORKERS: String(count), PORT: '0', HOST: '127.0.0.1', KHABAR_SEED: 'none', LOG_LEVEL: 'warn', DATA_DIR: dataDir,
+    EMBEDDED_PG_PORT: String(await freePort()), WS_MAX_CONNECTIONS_PER_IP: '0', WS_INIT_TIMEOUT_MS: '60000', RATE_LIMIT_PER_IP: '0',
+    JWT_SECRET: secret,
+  });
+  const config = loadConfig(process.env);
+  const workers = await startWorkers(config, { logger: makeLogger('warn'), exec: path.join(ROOT, 'bench/khabar-worker.mjs') });
+  const ask = (worker, probe) => new Promise((resolve) => {
+    const answer = (message) => {
+      if (message?.probe !== probe) return;
+      worker.off('message', answer);
+      resolve(message);
+    };
+    worker.on('message', answer);
+    worker.send({ probe });
+  });
+  const askAll = (probe) => Promise.all(workers.serving().map((worker) => ask(worker, probe)));
+  return {
+    url: workers.url,
+    token: await new TokenService(secret).sign('EDITOR', 'fan-out bench'),
+    streams: async () => (await askAll('streams')).map((answer) => answer.streams),
+    memory: async () => (await askAll('memory')).reduce((sum, m) => ({ rss: sum.rss + m.rss, heap: sum.heap + m.heap }), { rss: 0, heap: 0 }),
+    // The primary (this process) only hands connections over, and sends the mutation as the in-process bench does.
+    cpuMs: async () => (await askAll('cpu')).reduce((sum, answer) => sum + answer.cpuMs, 0),
+    describe: (streams) => `${count} worker${count > 1 ? 's' : ''} (${streams.map((n) => n.toLocaleString('en')).join(' + ')})`,
+    stop: () => workers.stop(),
+  };
+}
+
+async function measure(server, size, processes, client, pushes, profileFile, snapshotPrefix) {
+  const wsUrl = server.url.replace(/^http/, 'ws');
+  const before = await server.memory();
   if (snapshotPrefix) v8.writeHeapSnapshot(`${snapshotPrefix}-before.heapsnapshot`);
   const children = [];
   let subscriberErrors = 0;
@@ -151,9 +216,11 @@ async function measure(khabar, token, wsUrl, size, processes, client, pushes, pr
     }
   }));
   await next('connected');
-  while (khabar.feed.streamCount < size) await sleep(20);
+  let streams;
+  while ((streams = await server.streams()).reduce((sum, n) => sum + n, 0) < size) await sleep(20);
+  const served = server.describe(streams);
   await sleep(1_000); // let connection set-up garbage become garbage
-  const idle = memory();
+  const idle = await server.memory();
   if (snapshotPrefix) v8.writeHeapSnapshot(`${snapshotPrefix}-idle.heapsnapshot`);
   const latencies = [];
   let cold = 0;
@@ -163,11 +230,11 @@ async function measure(khabar, token, wsUrl, size, processes, client, pushes, pr
   const profiler = profileFile ? await startProfiler() : null;
   for (let n = 0; n <= pushes; n += 1) {
     if (n === 1) await profiler?.start();
-    const cpuBefore = process.cpuUsage();
+    const cpuBefore = await server.cpuMs();
     const sentAt = now();
-    const response = await fetch(khabar.url, {
+    const response = await fetch(server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
       body: JSON.stringify({ query: 'mutation($input: PushBreakingNewsInput!) { pushBreakingNews(input: $input) { id } }',
         variables: { input: { headline: `عاجل: اختبار البث رقم ${n} إلى ${size} مشترك`, urgency: 1 } } }),
     });
@@ -177,11 +244,11 @@ async function measure(khabar, token, wsUrl, size, processes, client, pushes, pr
     const reports = await next('received');
     const times = reports.flatMap((report) => report.times);
     if (times.length < size) throw new Error(`push ${n}: only ${times.length} of ${size} subscribers got it within a minute`);
-    const cpu = process.cpuUsage(cpuBefore);
+    const cpu = (await server.cpuMs()) - cpuBefore;
     if (n === 0) cold = Math.max(...times) - sentAt;
     else {
       latencies.push(...times.map((at) => at - sentAt));
-      cpuMs += (cpu.user + cpu.system) / 1000 / pushes;
+      cpuMs += cpu / pushes;
       clientCpuMs += reports.reduce((sum, report) => sum + report.cpuMs, 0) / pushes;
     }
     await sleep(500);
@@ -189,11 +256,12 @@ async function measure(khabar, token, wsUrl, size, processes, client, pushes, pr
   if (profiler) fs.writeFileSync(profileFile, JSON.stringify(await profiler.stop()));
   for (const { child } of children) child.send({ type: 'close' });
   await Promise.all(children.map(({ child }) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', resolve)))));
-  while (khabar.feed.streamCount > 0) await sleep(20);
+  while ((await server.streams()).some((n) => n > 0)) await sleep(20);
   latencies.sort((a, b) => a - b);
   const pick = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
   const row = {
     size,
+    served,
     p50: pick(0.5),
     p99: pick(0.99),
     max: Math.round(latencies[latencies.length - 1]),

@@ -6,6 +6,11 @@ export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly host: string;
   readonly port: number;
+  /**
+   * Processes serving the port (node:cluster): each a full instance with its own pool and event feed, under a primary
+   * that only supervises them. 1: this process serves alone.
+   */
+  readonly workers: number;
   /** External PostgreSQL; when absent, an embedded PostgreSQL is started under dataDir. */
   readonly databaseUrl?: string;
   readonly dataDir: string;
@@ -291,6 +296,12 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new Error(`${name} must be true or false (or 1/0, yes/no, on/off), got "${raw}"`);
 }
 
+/** KHABAR_WORKERS: a positive number of processes, or `auto` for one per core the process may use. */
+function workersFrom(env: Env): number {
+  if (env.KHABAR_WORKERS?.trim().toLowerCase() === 'auto') return os.availableParallelism();
+  return positiveIntFrom(env, 'KHABAR_WORKERS', 1);
+}
+
 function ratioFrom(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -348,6 +359,7 @@ export function loadConfig(env: Env = process.env, { edge, push, webhooks, ...ov
     env: nodeEnv,
     host: env.HOST || '0.0.0.0',
     port: intFrom(env, 'PORT', 4000),
+    workers: workersFrom(env),
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     embeddedPgPort: intFrom(env, 'EMBEDDED_PG_PORT', 54329),
