@@ -11,7 +11,7 @@ import type { OperationPolicy } from './operation-policy';
 import { jsonBody, persistedHashOf, rateLimit, requestGate } from './request-gate';
 import { type HttpRequestState, requestStateOf } from './request-state';
 
-interface Deps {
+export interface GraphqlRouteDeps {
   config: Config;
   apollo: ApolloServer<Context>;
   /** Anonymous queries answered without Apollo's pipeline (./direct-reads.ts). */
@@ -28,16 +28,17 @@ interface Deps {
 /**
  * POST and GET /graphql: the request's record, the rate limit, the body, the gate (CSRF, batches, the policy's
  * document checks), then the response cache, a direct read, or Apollo. Apollo is run here rather than through an express
- * integration, so that the body it answers with can be given an ETag and kept in the cache.
+ * integration, so that the body it answers with can be given an ETag and kept in the cache. `readBody` is express.json
+ * under limits (jsonBody) unless the caller knows the body is plain JSON (./graphql-posts.ts).
  */
-export function graphqlRoute(deps: Deps): RequestHandler[] {
+export function graphqlRoute(deps: GraphqlRouteDeps, readBody: RequestHandler = jsonBody(deps.config.edge)): RequestHandler[] {
   const { config } = deps;
   return [
     deps.recordRequests,
     // Refused before GraphQL, a request ran no SQL; Apollo's answers say how many statements they ran.
     ...(config.exposeSqlCount ? [sqlCountZero] : []),
     rateLimit(deps.policy),
-    jsonBody(config.edge),
+    readBody,
     requestGate(config.edge, deps.policy),
     (req, res) => respond(deps, req, res),
   ];
@@ -48,7 +49,7 @@ const sqlCountZero: RequestHandler = (_req, res, next) => {
   next();
 };
 
-async function respond({ config, apollo, directReads, cache, context }: Deps, req: Request, res: Response): Promise<void> {
+async function respond({ config, apollo, directReads, cache, context }: GraphqlRouteDeps, req: Request, res: Response): Promise<void> {
   const state = requestStateOf(res);
   const { params } = state;
   state.persisted = params ? persistedHashOf(params) !== undefined : false;

@@ -20,7 +20,9 @@ import { cacheControlPlugin } from './cache/cache-control';
 import { ResponseCache } from './cache/response-cache';
 import { purgeTagsOf } from './cache/purge-tags';
 import { MemoryResponseStore, RedisResponseStore } from './cache/response-store';
-import { graphqlRoute } from './graphql-route';
+import { graphqlRoute, type GraphqlRouteDeps } from './graphql-route';
+import { failedGraphqlPosts, graphqlPosts, type RequestTaker } from './graphql-posts';
+import { plainJsonBody } from './request-gate';
 import { DirectReads } from './direct-reads';
 import { Metrics } from './metrics';
 import { OperationPolicy } from './operation-policy';
@@ -99,10 +101,15 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     app.disable('x-powered-by');
     // Decides the client address of rate limits and WebSocket connection limits.
     app.set('trust proxy', edge.trustProxy);
+    app.use(failedGraphqlPosts);
     app.use(securityHeaders);
     // Slow clients cannot hold a connection open forever: headers (or a first byte) within REQUEST_TIMEOUT_MS, the whole
     // request too, checked every second (Node's default is 30 s); keep-alive outlasts a load balancer's idle timeout.
-    const server = http.createServer({ connectionsCheckingInterval: 1_000 }, app);
+    // POST /graphql with a plain JSON body skips express's router and body-parser (./graphql-posts.ts).
+    let takeGraphqlPost: RequestTaker = () => false;
+    const server = http.createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
+      if (!takeGraphqlPost(req, res)) app(req, res);
+    });
     server.requestTimeout = Math.max(edge.requestTimeoutMs, 1000);
     server.headersTimeout = Math.min(server.requestTimeout, 60_000);
     server.keepAliveTimeout = 65_000;
@@ -112,20 +119,27 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     stops.push(() => apollo.stop());
 
     // Uploads (GraphQL multipart requests) become ordinary operations before the /graphql route reads them.
+    const route: GraphqlRouteDeps = {
+      config, apollo, policy, cache,
+      directReads: new DirectReads({ schema, config, policy, validationRules: [subscriptionsOnlyOverWebSocket] }),
+      recordRequests: recordRequests({ logger, metrics, tracing }),
+      async context(req, state) {
+        const viewer = await contextDeps.tokens.viewerFrom(req.headers.authorization).catch((error: GraphQLError) => {
+          throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        });
+        // The address (express works it out through `trust proxy`) only when something asks: push registrations.
+        return { ...makeContext(contextDeps, viewer, state.requestId), http: state, get clientAddress() { return req.ip; } };
+      },
+    };
+    // Uploads (GraphQL multipart requests) become ordinary operations before the /graphql route reads them.
     const graphqlHandlers = [
       multipartUploads({ maxFileBytes: config.media.maxUploadBytes, maxFiles: 10, spoolDir: contextDeps.media.spoolDir }),
-      ...graphqlRoute({
-        config, apollo, policy, cache,
-        directReads: new DirectReads({ schema, config, policy, validationRules: [subscriptionsOnlyOverWebSocket] }),
-        recordRequests: recordRequests({ logger, metrics, tracing }),
-        async context(req, state) {
-          const viewer = await contextDeps.tokens.viewerFrom(req.headers.authorization).catch((error: GraphQLError) => {
-            throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-          });
-          return { ...makeContext(contextDeps, viewer, state.requestId), http: state, clientAddress: req.ip };
-        },
-      }),
+      ...graphqlRoute(route),
     ];
+    // Traced requests keep express's route: their span names the path express matched.
+    if (!tracing) {
+      takeGraphqlPost = graphqlPosts({ app, steps: [securityHeaders, ...graphqlRoute(route, plainJsonBody(edge))], bodyLimitBytes: edge.bodyLimitBytes });
+    }
     // No page, asset or feed route answers a POST: operations skip their path matches. GETs meet the playground first.
     app.post('/graphql', ...graphqlHandlers);
     if (metrics) app.get('/metrics', metrics.handler());

@@ -25,11 +25,16 @@ export function anyOfType(type: string): string {
   return `${type}:*`;
 }
 
+/** What encodeCacheTag leaves as it is. */
+const HEADER_TOKEN = /^[A-Za-z0-9:@*._~-]*$/;
+
 /**
  * A tag as a header token: ASCII without separators (tags hold Arabic slugs, and spaces in article tags), so every
  * byte outside `A-Z a-z 0-9 : @ * . _ ~ -` is percent-encoded; a purge encodes the same way.
  */
 export function encodeCacheTag(tag: string): string {
+  // Most tags (`Article:12`, `List:latest@ar`) are already tokens: encodeURIComponent leaves them as they are.
+  if (HEADER_TOKEN.test(tag)) return tag;
   return encodeURIComponent(tag).replace(/%3A/g, ':').replace(/%40/g, '@').replace(/[!'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
