@@ -7,6 +7,7 @@
 //   npm run bench:fanout -- --sizes 18000 --processes 4   # client processes (default: one per 19,000 subscribers)
 //   npm run bench:fanout -- --sizes 20000 --workers 2     # Khabar as KHABAR_WORKERS=2 runs it, this process the primary
 //   npm run bench:fanout -- --sizes 5000 --profile /tmp/fanout   # CPU profile of the timed pushes: /tmp/fanout-5000.cpuprofile
+//                                                                 # (with --workers, one a worker: /tmp/fanout-5000-worker1.cpuprofile, …)
 //   npm run bench:fanout -- --sizes 2000 --heap-snapshot /tmp/fanout   # heap before and with the idle connections
 //   DATABASE_URL=postgres://… npm run bench:fanout  # an existing (empty or Khabar) database instead
 //   npm run bench:fanout -- --smoke           # 50 subscribers, 2 pushes: seconds; exits non-zero on any failure
@@ -92,7 +93,7 @@ async function runServer() {
   if (!CLIENTS.includes(values.client)) throw new Error(`--client is one of ${CLIENTS.join(', ')}`);
   const workers = values.workers === undefined ? 0 : Number(values.workers);
   if (values.workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error('--workers is a number of processes, 1 or more');
-  if (workers && (values.profile || values['heap-snapshot'])) throw new Error('--profile and --heap-snapshot profile Khabar in this process: not with --workers');
+  if (workers && values['heap-snapshot']) throw new Error('--heap-snapshot writes this process\'s heap: not with --workers');
   const sizes = values.smoke ? [50] : values.sizes.split(',').map(Number);
   const pushes = values.smoke ? 2 : Number(values.pushes);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'khabar-fanout-'));
@@ -143,6 +144,11 @@ async function startInProcessServer(dataDir) {
     streams: async () => [khabar.feed.streamCount],
     memory: async () => memory(),
     cpuMs: async () => cpuMsOf(process.cpuUsage()),
+    profile: async (file) => {
+      const profiler = await startProfiler();
+      await profiler.start();
+      return { stop: async () => fs.writeFileSync(file, JSON.stringify(await profiler.stop())) };
+    },
     describe: () => 'in-process',
     stop: () => khabar.stop(),
   };
@@ -164,14 +170,14 @@ async function startWorkerServer(count, dataDir) {
   });
   const config = loadConfig(process.env);
   const workers = await startWorkers(config, { logger: makeLogger('warn'), exec: path.join(ROOT, 'bench/khabar-worker.mjs') });
-  const ask = (worker, probe) => new Promise((resolve) => {
+  const ask = (worker, probe, details = {}) => new Promise((resolve) => {
     const answer = (message) => {
       if (message?.probe !== probe) return;
       worker.off('message', answer);
       resolve(message);
     };
     worker.on('message', answer);
-    worker.send({ probe });
+    worker.send({ probe, ...details });
   });
   const askAll = (probe) => Promise.all(workers.serving().map((worker) => ask(worker, probe)));
   return {
@@ -181,6 +187,12 @@ async function startWorkerServer(count, dataDir) {
     memory: async () => (await askAll('memory')).reduce((sum, m) => ({ rss: sum.rss + m.rss, heap: sum.heap + m.heap }), { rss: 0, heap: 0 }),
     // The primary (this process) only hands connections over, and sends the mutation as the in-process bench does.
     cpuMs: async () => (await askAll('cpu')).reduce((sum, answer) => sum + answer.cpuMs, 0),
+    /** One profile per worker: `file` with `-worker<id>` before its extension. */
+    profile: async (file) => {
+      const profiled = workers.serving();
+      await Promise.all(profiled.map((worker) => ask(worker, 'profile-start')));
+      return { stop: () => Promise.all(profiled.map((worker) => ask(worker, 'profile-stop', { file: file.replace(/(\.cpuprofile)?$/, `-worker${worker.id}$1`) }))) };
+    },
     describe: (streams) => `${count} worker${count > 1 ? 's' : ''} (${streams.map((n) => n.toLocaleString('en')).join(' + ')})`,
     stop: () => workers.stop(),
   };
@@ -227,9 +239,9 @@ async function measure(server, size, processes, client, pushes, profileFile, sna
   let cpuMs = 0;
   let clientCpuMs = 0;
   // Push 0 warms the fan-out path up (the first event through ten thousand cold streams runs unoptimized code).
-  const profiler = profileFile ? await startProfiler() : null;
+  let profiler = null;
   for (let n = 0; n <= pushes; n += 1) {
-    if (n === 1) await profiler?.start();
+    if (n === 1 && profileFile) profiler = await server.profile(profileFile);
     const cpuBefore = await server.cpuMs();
     const sentAt = now();
     const response = await fetch(server.url, {
@@ -253,7 +265,7 @@ async function measure(server, size, processes, client, pushes, profileFile, sna
     }
     await sleep(500);
   }
-  if (profiler) fs.writeFileSync(profileFile, JSON.stringify(await profiler.stop()));
+  await profiler?.stop();
   for (const { child } of children) child.send({ type: 'close' });
   await Promise.all(children.map(({ child }) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', resolve)))));
   while ((await server.streams()).some((n) => n > 0)) await sleep(20);
