@@ -1,6 +1,7 @@
 import type { ArticleFilter } from './article.inputs';
 import { normalizeSlugInput } from '../../shared/slug';
 import { normalizeRegionCode } from '../region/region-code';
+import { insideRegionSql } from '../region/region-tree';
 import type { Conditions } from '../../db/conditions';
 
 /**
@@ -15,7 +16,7 @@ export function addArticleFilter(c: Conditions, filter: ArticleFilter | undefine
   if (filter.regionCode) {
     const code = c.param(normalizeRegionCode(filter.regionCode));
     c.add(`EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
-                   WHERE ar.article_id = a.id AND r.path @> ARRAY[${code}::text])`);
+                   WHERE ar.article_id = a.id AND ${insideRegionSql('r', code)})`);
   }
   if (filter.personSlug) {
     const slug = c.param(normalizeSlugInput(filter.personSlug));

@@ -19,6 +19,7 @@ import type { RegionRow } from '../region/region.row';
 import { REGION } from '../region/region.service';
 import { RegionType } from '../region/region.type';
 import { IS_STALE_SQL, LANG_ORDER_SQL } from './article.translations';
+import { regionFeedLinksSql } from './region-feed';
 import { decodeCursor, encodeCursor, ForwardPageArgs, Page, pageOf, PageArgs, Slice, sliceOf } from '../../shared/relay';
 
 /** What lists read of an article: never the body, the bulk of a row, which `Article.body` loads when a list shows it. */
@@ -258,9 +259,10 @@ function parentRows(keys: string[]): [string, Conditions] {
 
 /**
  * The page of the parent whose key is the SQL expression `key` (a person's id, a region's code), as a subquery for a
- * LATERAL join: the `columns` of its listed articles after the slice's cursor, in feed order. A person's page walks
- * article_person_feed_idx (links carry their article's `feed_at`), so it costs its own rows however many articles the
- * person has; a region's takes the articles that have a link inside the region (sub-regions included).
+ * LATERAL join: the `columns` of its listed articles after the slice's cursor, in feed order. Both walk links in feed
+ * order (links carry their article's `feed_at`), so a page costs its own rows however deep it is and however many
+ * articles the parent has: a person's own links (article_person_feed_idx), a region's those of each place inside it
+ * (article_region_feed_idx, regionFeedLinksSql).
  */
 function parentPageSql(kind: ParentKind, key: string, c: Conditions, slice: Slice<[number, number]>, columns: string): string {
   if (kind === 'person') {
@@ -273,12 +275,10 @@ function parentPageSql(kind: ParentKind, key: string, c: Conditions, slice: Slic
        JOIN article a ON a.id = link.article_id AND ${LISTED_FOR_READERS_SQL}
        ORDER BY link.feed_at DESC, link.article_id DESC`;
   }
-  c.add(LISTED_FOR_READERS_SQL);
-  c.add(`EXISTS (SELECT 1 FROM article_region ar JOIN region r ON r.code = ar.region_code
-                 WHERE ar.article_id = a.id AND r.path @> ARRAY[${key}])`);
-  addCursorCondition(c, slice);
-  return `SELECT ${columns} FROM article a WHERE ${c.toSql()}
-       ORDER BY a.published_at DESC, a.id DESC LIMIT ${slice.limit + 1}`;
+  addCursorCondition(c, slice, 'ar.feed_at, ar.article_id');
+  return `SELECT ${columns} FROM ${regionFeedLinksSql(key, slice.limit + 1, c.parts)} link
+       JOIN article a ON a.id = link.article_id AND ${LISTED_FOR_READERS_SQL}
+       ORDER BY link.feed_at DESC, link.article_id DESC`;
 }
 
 /** Keyset condition for a cursor of (microseconds, id) on `keyColumns` (a timestamp and an id), in the slice's direction. */

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { CategoryChange } from '../category/category.events';
 import type { PersonChange } from '../person/person.events';
 import type { RegionChange } from '../region/region.events';
+import { insideAnyRegionSql } from '../region/region-tree';
 import { ARTICLE_EVENTS, ARTICLE_REGIONS } from './article.events';
 import { VISIBLE_TO_READERS_SQL } from './article.visibility';
 
@@ -13,7 +14,7 @@ import { VISIBLE_TO_READERS_SQL } from './article.visibility';
  */
 export async function announceArticlesShowing(tx: EntityManager, change: PersonChange | CategoryChange | RegionChange): Promise<void> {
   const [match, param] = change.topic === 'region'
-    ? ['a.id IN (SELECT ar.article_id FROM article_region ar JOIN region r ON r.code = ar.region_code WHERE r.path && $1::text[])', change.codes]
+    ? [`a.id IN (SELECT ar.article_id FROM article_region ar JOIN region r ON r.code = ar.region_code WHERE ${insideAnyRegionSql('r', '$1')})`, change.codes]
     : change.topic === 'category' ? ['a.category_id = $1', change.id]
       : ['a.id IN (SELECT article_id FROM article_person WHERE person_id = $1)', change.id];
   const rows: { id: number }[] = await tx.query(

@@ -1,6 +1,7 @@
 import type { Sql } from '../../db/sql';
 import type { Lang } from '../../shared/languages';
 import { LISTED_FOR_READERS_SQL } from '../article/article.visibility';
+import { regionFeedLinksSql } from '../article/region-feed';
 import { IMAGE_VISIBLE_TO_READERS } from '../media/image.row';
 import type { Crops } from '../media/image-renditions';
 import { FEED_SIZE, type FeedAddress, type FeedSubject } from './feed-address';
@@ -60,16 +61,8 @@ const SUBJECTS: Record<FeedSubject['kind'], { row: string; from?: string; where:
   },
   region: {
     row: `SELECT NULL::int AS id, r.code AS key, r.name_ar AS "nameAr", r.name_fr AS "nameOther" FROM region r WHERE r.code = $1`,
-    // Sub-regions included: the first links of every place whose path passes through the feed's region, merged (an
-    // article linked to two of them once).
-    from: `(SELECT DISTINCT ON (link.article_id) link.article_id, link.feed_at
-            FROM region inside CROSS JOIN LATERAL (
-              SELECT ar.article_id, ar.feed_at FROM article_region ar JOIN article la ON la.id = ar.article_id
-              WHERE ar.region_code = inside.code AND ar.feed_at <= now() AND ($2::text IS NULL OR la.lang = $2)
-              ORDER BY ar.feed_at DESC, ar.article_id DESC LIMIT ${FEED_SIZE}
-            ) link
-            WHERE inside.path @> ARRAY[s.key]) lk
-           JOIN article a ON a.id = lk.article_id`,
+    // Sub-regions included: the newest links of every place inside the feed's region, merged.
+    from: `${regionFeedLinksSql('s.key', FEED_SIZE, ['($2::text IS NULL OR la.lang = $2)'], true)} lk JOIN article a ON a.id = lk.article_id`,
     where: 'true',
     order: 'lk.feed_at DESC, lk.article_id DESC',
   },

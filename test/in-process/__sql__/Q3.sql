@@ -16,14 +16,25 @@ LEFT JOIN LATERAL (
   a.status AS "status",
   a.published_at AS "publishedAt",
   (extract(epoch FROM a.published_at) * 1000000)::bigint AS "publishedUs"
-  FROM article a
-  WHERE a.status = 'PUBLISHED' AND a.published_at <= now() AND EXISTS (
-    SELECT 1
-    FROM article_region ar
-    JOIN region r ON r.code = ar.region_code
-    WHERE ar.article_id = a.id AND r.path @> ARRAY[parent.key]
-  )
-  ORDER BY a.published_at DESC,
-  a.id DESC
-  LIMIT 21
+  FROM (
+    SELECT DISTINCT own.article_id,
+    own.feed_at
+    FROM region inside
+    CROSS JOIN LATERAL (
+      SELECT ar.article_id,
+      ar.feed_at
+      FROM article_region ar
+      WHERE ar.region_code = inside.code AND ar.feed_at <= now()
+      ORDER BY ar.feed_at DESC,
+      ar.article_id DESC
+      LIMIT 21
+    ) own
+    WHERE inside.path @> ARRAY[parent.key::text]
+    ORDER BY own.feed_at DESC,
+    own.article_id DESC
+    LIMIT 21
+  ) link
+  JOIN article a ON a.id = link.article_id AND a.status = 'PUBLISHED' AND a.published_at <= now()
+  ORDER BY link.feed_at DESC,
+  link.article_id DESC
 ) page ON true;
