@@ -129,6 +129,21 @@ function postgresCpuMs(postmasterPid) {
   }
 }
 
+/**
+ * The postmaster of a BENCH_DATABASE_URL server that runs on this machine (the parent of this connection's backend, when
+ * /proc shows it as a postgres process), so its CPU is measured too; null for a remote one. Its CPU is every client's:
+ * the figure means something only when nothing else uses that server (a frozen machine).
+ */
+function localPostmaster(backendPid) {
+  try {
+    if (!fs.readFileSync(`/proc/${backendPid}/comm`, 'utf8').startsWith('postgres')) return null;
+    const parent = Number(procStat(backendPid)[1]);
+    return fs.readFileSync(`/proc/${parent}/comm`, 'utf8').startsWith('postgres') ? parent : null;
+  } catch {
+    return null;
+  }
+}
+
 function rssMb(pid) {
   const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Math.round(Number(match[1]) / 1024);
@@ -514,10 +529,11 @@ async function main() {
   const db = new pg.Client({ connectionString: dataset.url });
   await db.connect();
   await db.query(read('queries/postgraphile-views.sql'));
-  const { rows: [info] } = await db.query(`SELECT current_setting('server_version') AS version,
+  const { rows: [info] } = await db.query(`SELECT current_setting('server_version') AS version, pg_backend_pid() AS backend,
     (SELECT count(*)::int FROM article WHERE status = 'PUBLISHED') AS articles, (SELECT count(*)::int FROM person) AS people`);
+  const postmasterPid = pgServer.dataDir ? Number(fs.readFileSync(path.join(pgServer.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+    : localPostmaster(info.backend);
   await db.end();
-  const postmasterPid = pgServer.dataDir ? Number(fs.readFileSync(path.join(pgServer.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) : null;
   console.error(`dataset: ${info.articles} published articles, ${info.people} people; Q3 region ${sets.region} (${sets.regionArticles} articles)`);
 
   // Phase 2
@@ -564,6 +580,7 @@ async function main() {
           const measured = await measure(autocannon, s, bodies[s.name], connections, postmasterPid);
           runs[s.name][connections].push(measured);
           console.error(`${q} c=${connections} ${s.name}: ${measured.rps.toFixed(0)} req/s, p50 ${measured.p50_ms?.toFixed(1)} ms, p99 ${measured.p99_ms?.toFixed(1)} ms`
+            + `, CPU ${measured.cpu_ms_per_req.toFixed(2)} ms/req${measured.pg_cpu_ms_per_req == null ? '' : `, PG ${measured.pg_cpu_ms_per_req.toFixed(2)} ms/req`}`
             + ` (busy ${measured.busy_cores} cores before)${measured.failed ? `, ${measured.failed} FAILED` : ''}`);
         }
       }
@@ -593,7 +610,7 @@ async function main() {
     dataset: { scale: SCALE, published_articles: info.articles, people: info.people, q3_region: sets.region, q3_region_articles: sets.regionArticles,
       database: pgServer.dataDir ? 'embedded PostgreSQL' : 'BENCH_DATABASE_URL' },
     notes: 'Top-level figures per server are c=50 (median of runs; rps_min/rps_max over runs), c1 holds c=1 (null with BENCH_C1=0). CPU ms per request '
-      + 'is the server process (user+system) over a timed run; pg_cpu_ms_per_req all PostgreSQL processes (embedded only). '
+      + 'is the server process (user+system) over a timed run; pg_cpu_ms_per_req all PostgreSQL processes (embedded, or a BENCH_DATABASE_URL server on this machine: then every client\'s). '
       + 'sql_per_req: Execute and simple Query messages per request, counted by a proxy at c=1 after a warm-up. rss_mb: VmRSS after the load.',
     queries,
     ratios: ratios(queries),
