@@ -73,6 +73,8 @@ describe('cache tags: the lists a change purges, and the headers HTTP caches rea
   it('sends tags as header tokens: ASCII, no separators, the same encoding for responses and purges', () => {
     expect(encodeCacheTag('List:tag:تعليم & تكوين@fr')).toBe(`List:tag:${encodeURIComponent('تعليم')}%20%26%20${encodeURIComponent('تكوين')}@fr`);
     expect(encodeCacheTag('Article:12')).toBe('Article:12');
+    expect(encodeCacheTag('Article:*')).toBe('Article:*');
+    expect(encodeCacheTag("List:tag:it's (x)!~_.-")).toBe('List:tag:it%27s%20%28x%29%21~_.-');
     expect(cacheTagHeaders(['Article:12', 'List:region:MA-04'])).toEqual({
       'xkey': 'Article:12 List:region:MA-04', 'surrogate-key': 'Article:12 List:region:MA-04', 'cache-tag': 'Article:12,List:region:MA-04',
     });
