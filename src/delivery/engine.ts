@@ -333,7 +333,9 @@ const LATER_IN_LANE = (alias: string) => `SELECT 1 FROM delivery_job n WHERE n.c
  * falls due again by itself. A job of a lane waits until the earlier jobs of its lane and target are finished. Jobs
  * past their not_after are expired here instead of delivered, and with collapse a job that a later job of its lane
  * replaced is cancelled: the planner cannot cancel a job that is in flight, and its retry may be recorded before the
- * plan that replaced it commits.
+ * plan that replaced it commits. The update finds its rows by primary key (`id = ANY` of the claimed ids): joined to
+ * `due` alone, PostgreSQL hashed the 500 claimed ids and scanned all of delivery_job to match them, once per claim
+ * (100,000 jobs: 50 ms a claim with the scan, 10-20 ms without it; EXPLAIN ANALYZE on PostgreSQL 18).
  */
 async function claim(db: DataSource, consumer: DeliveryConsumer, limit: number, leaseMs: number): Promise<Claimed> {
   const token = crypto.randomUUID();
@@ -357,7 +359,7 @@ async function claim(db: DataSource, consumer: DeliveryConsumer, limit: number, 
            lease_token = CASE WHEN due.next_state = 'queued' THEN $3::uuid END,
            last_error = CASE WHEN due.next_state = 'cancelled' THEN 'superseded by a later event' ELSE j.last_error END,
            next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
-         FROM due WHERE j.id = due.id
+         FROM due WHERE j.id = due.id AND j.id = ANY (ARRAY(SELECT id FROM due))
          RETURNING j.id, j.event_seq, j.target, j.lane, j.attempts, j.not_after, j.state)
        SELECT * FROM leased ORDER BY id`, [consumer.name, limit, token, leaseMs, consumer.collapse]);
   const jobs = rows.filter((row) => row.state === 'queued').map((row) => ({

@@ -15,6 +15,7 @@ import { CrossScriptNames1765300000000 } from './1765300000000-CrossScriptNames'
 import { HijriMonthStarts1765400000000 } from './1765400000000-HijriMonthStarts';
 import { RegionFeed1765500000000 } from './1765500000000-RegionFeed';
 import { Webhooks1765600000000 } from './1765600000000-Webhooks';
+import { DeliveryJobConsumerCheck1765700000000 } from './1765700000000-DeliveryJobConsumerCheck';
 
 /** Every migration, in order; the CLI and the server both run this list. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   HijriMonthStarts1765400000000,
   RegionFeed1765500000000,
   Webhooks1765600000000,
+  DeliveryJobConsumerCheck1765700000000,
 ];

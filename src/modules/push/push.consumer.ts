@@ -50,13 +50,16 @@ export function pushConsumer(db: DataSource, config: PushConfig & { publicUrl: s
     name: 'push',
     topics: [TICKER_EVENTS.topic],
     plan: {
+      // The events and their items first (OFFSET 0: a handful of rows), then the devices. Left to itself PostgreSQL put
+      // the live items outside and looped over the events' devices once per item (100,000 devices and 9 live items:
+      // 900,000 rows made and 800,000 thrown away, 0.2-0.3 s of a plan during which nothing is sent).
       jobs: {
-        sql: `SELECT e.seq AS event_seq, d.id AS target, e.entity_id::text AS lane,
-                least(e.created_at + make_interval(secs => $5), t.expires_at) AS not_after
-              FROM events e
-              JOIN ticker t ON t.id = e.entity_id AND t.status = 'LIVE'
-              JOIN push_device d ON ${DEVICE_MATCHES_EVENT} AND d.platform = ANY($7)
-              WHERE e.kind = ANY($6)`,
+        sql: `SELECT e.seq AS event_seq, d.id AS target, e.entity_id::text AS lane, e.not_after
+              FROM (SELECT e.seq, e.entity_id, e.urgency, e.region_codes,
+                           least(e.created_at + make_interval(secs => $5), t.expires_at) AS not_after
+                    FROM events e JOIN ticker t ON t.id = e.entity_id AND t.status = 'LIVE'
+                    WHERE e.kind = ANY($6) OFFSET 0) e
+              JOIN push_device d ON ${DEVICE_MATCHES_EVENT} AND d.platform = ANY($7)`,
         params: [config.ttlSeconds, NOTIFYING_KINDS, platforms],
       },
       cancels: { sql: 'SELECT e.entity_id::text AS lane, e.seq AS before_seq FROM events e WHERE e.kind = ANY($5)', params: [CANCELLING_KINDS] },
