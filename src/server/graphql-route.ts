@@ -110,10 +110,17 @@ function executeOverHttp(apollo: ApolloServer<Context>, req: Request, context: (
 }
 
 /** The answer, or null when it takes longer than `timeoutMs` (the execution is abandoned, not cancelled). */
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T | null> {
+  return new Promise<T | null>((resolve, reject) => {
+    const timer = setTimeout(resolve, timeoutMs, null);
+    work.then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    }, (error: unknown) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
 }
 
 function errorCodesIn(body: string): string[] {

@@ -3,6 +3,7 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import { DateTimeResolver } from 'graphql-scalars';
 import { assertInterfaceType, lexicographicSortSchema, printSchema, GraphQLSchema } from 'graphql';
 import { authChecker } from '../auth/auth-checker';
+import { rememberingValidation } from './argument-validation';
 import { ArticleConnectionResolver, ArticleResolver } from '../modules/article/article.resolver';
 import { CategoryResolver } from '../modules/category/category.resolver';
 import { PersonResolver } from '../modules/person/person.resolver';
@@ -81,7 +82,8 @@ export async function buildKhabarSchema(): Promise<GraphQLSchema> {
     // Body blocks are reached through the ArticleBlock interface only.
     orphanedTypes: [TextBlockType, ImageBlockType, EmbedBlockType],
     authChecker,
-    validate: { forbidUnknownValues: false },
+    // class-validator with unknown values allowed, a value that passed once not validated again (./argument-validation.ts).
+    validateFn: rememberingValidation(),
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     // type-graphql wants a pub/sub for subscriptions; ours all bring their own streams from the outbox feed.
     pubSub: createPubSub(),
