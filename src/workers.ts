@@ -49,38 +49,38 @@ export async function startWorkers(config: Config, { logger, exec }: WorkerOptio
     phase = 'stopping';
     for (const timer of retries) clearTimeout(timer);
     await Promise.all([...serving].map((worker) => stopWorker(worker, config.httpDrainMs + 10_000, logger)));
-    for (const step of stops.reverse()) await step();
+    for (const step of stops.splice(0).reverse()) await step();
   };
 
   /** Forks one worker; resolves with its URL once it serves, rejects if it exits first. */
   const fork = () => {
     const worker = cluster.fork(workerEnv);
     serving.add(worker);
+    let served = false;
     return new Promise<string>((resolve, reject) => {
       worker.on('message', (message: { type?: string; url?: string }) => {
-        if (message?.type === READY && message.url) resolve(message.url);
+        if (message?.type !== READY || !message.url) return;
+        served = true;
+        resolve(message.url);
       });
       worker.once('exit', (code, signal) => {
         serving.delete(worker);
         const error = new Error(`worker ${worker.id} exited (${signal ?? `code ${code}`})`);
         reject(error);
         if (phase === 'starting') startFailed(error);
-        else if (phase === 'serving') replace(worker, code, signal);
+        else if (phase === 'serving') replace(worker, served, code, signal);
       });
     });
   };
 
-  const replace = (dead: Worker, code: number | null, signal: string | null) => {
+  /** A worker that had served is replaced at once; one that died before it served, after a growing pause. */
+  const replace = (dead: Worker, served: boolean, code: number | null, signal: string | null) => {
+    retryMs = served ? 0 : Math.min(MAX_RETRY_MS, Math.max(FIRST_RETRY_MS, retryMs * 2));
     logger.error({ worker: dead.id, pid: dead.process.pid, code, signal, restartInMs: retryMs }, 'worker died; starting another');
     const timer = setTimeout(() => {
       retries.delete(timer);
       if (phase !== 'serving') return;
-      fork().then((url) => {
-        retryMs = 0;
-        logger.info({ url, workers: serving.size }, 'replacement worker ready');
-      }, () => {
-        retryMs = Math.min(MAX_RETRY_MS, Math.max(FIRST_RETRY_MS, retryMs * 2));
-      });
+      fork().then((url) => logger.info({ url, workers: serving.size }, 'replacement worker ready'), () => undefined);
     }, retryMs);
     retries.add(timer);
   };

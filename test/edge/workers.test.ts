@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
@@ -6,7 +7,8 @@ import { TEST_JWT_SECRET } from '../support/test-app';
 import { TokenService } from '../../src/auth/tokens';
 import { LIVE_CLOSE } from '../../src/server/ws';
 import { eventually } from '../support/eventually';
-import { errorLines, gql, KhabarProcess, startProcess } from '../support/khabar-process';
+import { errorLines, gql, KhabarProcess, MAIN, startProcess } from '../support/khabar-process';
+import { freePort } from '../../scripts/free-port';
 
 const BREAKING = 'subscription($after: String) { breakingNews(after: $after) { cursor ticker { headline } } }';
 const PUSH = 'mutation($i: PushBreakingNewsInput!) { pushBreakingNews(input: $i) { id } }';
@@ -207,5 +209,19 @@ describe('KHABAR_WORKERS=2: one port, two workers', () => {
     }
     for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
     expect(errorLines(khabar.lines).filter((line) => !/worker died/.test(line))).toEqual([]);
+  });
+});
+
+describe('KHABAR_WORKERS=2 when a worker cannot start', () => {
+  it('fails the start as a lone instance does: the worker says why, the primary exits 1', async () => {
+    const nobody = await freePort(); // nothing listens there
+    const result = spawnSync(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH!, KHABAR_WORKERS: '2', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `postgres://khabar@127.0.0.1:${nobody}/khabar`, LOG_LEVEL: 'info' },
+      encoding: 'utf8', timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/Khabar failed to start: .*ECONNREFUSED/); // the worker's own reason
+    expect(result.stderr).toMatch(/Khabar failed to start: Error: worker 1 exited \(code 1\)/); // then the primary's
+    expect(result.stdout).not.toMatch(/Khabar ready at/);
   });
 });
