@@ -298,8 +298,13 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
 
 /** KHABAR_WORKERS: a positive number of processes, or `auto` for one per core the process may use. */
 function workersFrom(env: Env): number {
-  if (env.KHABAR_WORKERS?.trim().toLowerCase() === 'auto') return os.availableParallelism();
-  return positiveIntFrom(env, 'KHABAR_WORKERS', 1);
+  const raw = env.KHABAR_WORKERS?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return 1;
+  if (raw === 'auto') return os.availableParallelism();
+  if (!/^\d+$/.test(raw) || Number(raw) === 0 || !Number.isSafeInteger(Number(raw))) {
+    throw new Error(`KHABAR_WORKERS must be a positive number of processes or "auto", got "${env.KHABAR_WORKERS}"`);
+  }
+  return Number(raw);
 }
 
 function ratioFrom(env: Env, name: string, fallback: number): number {

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../src/config';
+import os from 'node:os';
 
 /** Reading the environment is pure: these start nothing and need no database. */
 describe('configuration', () => {
@@ -46,6 +47,15 @@ describe('configuration', () => {
     expect(config.edge).toMatchObject({ rateLimitPerIp: 0, rateLimitPerToken: 0, maxBatch: 0, apqTtlSeconds: 0, maxAgeDefault: 0 });
     expect(config.live).toMatchObject({ maxConnectionsPerIp: 0, maxSubscriptionsPerConnection: 0 });
     expect(config).toMatchObject({ schedulerIntervalMs: 0, port: 0 });
+  });
+
+  it('reads KHABAR_WORKERS: 1 by default, a number of processes, or auto for one per core; 0 and words refused', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ KHABAR_WORKERS: '3' }).workers).toBe(3);
+    expect(loadConfig({ KHABAR_WORKERS: 'Auto' }).workers).toBe(os.availableParallelism());
+    for (const raw of ['0', 'two', '1.5', '-2']) {
+      expect(() => loadConfig({ KHABAR_WORKERS: raw })).toThrow(`KHABAR_WORKERS must be a positive number of processes or "auto", got "${raw}"`);
+    }
   });
 
   it('reads RATE_LIMIT_WINDOW_MS as given', () => {
