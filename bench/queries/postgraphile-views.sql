@@ -24,8 +24,8 @@ COMMENT ON VIEW bench_pg.article_regions IS E'@primaryKey article_id,region_code
 CREATE VIEW bench_pg.article_persons AS SELECT ap.article_id, ap.person_id, ap.position FROM public.article_person ap;
 COMMENT ON VIEW bench_pg.article_persons IS E'@primaryKey article_id,person_id\n@foreignKey (article_id) references bench_pg.articles (id)|@fieldName article|@foreignFieldName personLinks\n@foreignKey (person_id) references bench_pg.persons (id)|@fieldName person\n@behavior -insert -update -delete';
 
--- Feeds, written like Khabar's own SQL (a parent × its published articles, found with EXISTS) so that the planner can
--- walk the newest articles and stop after a page.
+-- Feeds: a parent × its published articles, found with EXISTS, so that the planner can walk the newest articles and
+-- stop after a page (Khabar and the floor walk the parent's own links from the cursor, which a view cannot: bench/README.md).
 
 -- A person's published articles.
 CREATE VIEW bench_pg.person_articles AS
