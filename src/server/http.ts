@@ -118,7 +118,7 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     await apollo.start();
     stops.push(() => apollo.stop());
 
-    // Uploads (GraphQL multipart requests) become ordinary operations before the /graphql route reads them.
+    // What the /graphql route needs, for express's route and for plain JSON posts alike (./graphql-posts.ts).
     const route: GraphqlRouteDeps = {
       config, apollo, policy, cache,
       directReads: new DirectReads({ schema, config, policy, validationRules: [subscriptionsOnlyOverWebSocket] }),
