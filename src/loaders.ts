@@ -23,57 +23,65 @@ import type { HighlightKey } from './modules/search/search.service';
  */
 export class Loaders {
   readonly visibility: Visibility;
-  readonly article: DataLoader<number, ArticleType | null>;
-  readonly articleBody;
-  readonly category;
-  readonly person;
-  readonly region;
-  readonly regionChildren;
-  readonly articleRegions;
-  readonly articlePeople;
-  readonly ticker;
-  readonly articleRevisions;
-  readonly articleCorrections;
-  readonly articleTranslations;
-  readonly articleStaleness;
-  /** The announced Hijri month starts (one key, `all`): read once per request, only when a date line shows the Hijri date. */
-  readonly hijriMonthStarts;
-  readonly image;
-  readonly liveCoverage;
-  readonly liveEntry;
-  readonly liveEntryCorrections;
   private readonly liveEntryPages = new Map<string, DataLoader<number, Page<LiveEntryType>>>();
   private readonly articlePages = new Map<string, DataLoader<number | string, Page<ArticleType>>>();
   private readonly parentsWithPages = new Map<string, DataLoader<string, PersonType | RegionType | null>>();
-  private readonly personSlug: DataLoader<string, PersonType | null>;
   private readonly highlights = new Map<string, DataLoader<HighlightKey, string, string>>();
 
   constructor(private readonly services: Services, viewer: Viewer) {
-    const visibility = isEditor(viewer) ? 'editorial' : 'public';
-    this.visibility = visibility;
-    this.article = new DataLoader((ids: readonly number[]) => services.articles.byIds(ids, visibility));
-    this.articleBody = new DataLoader((ids: readonly number[]) => services.articles.bodies(ids, visibility));
-    this.category = new DataLoader((ids: readonly number[]) => services.categories.byIds(ids));
-    this.person = new DataLoader((ids: readonly number[]) => services.people.byIds(ids));
-    this.region = new DataLoader((codes: readonly string[]) => services.regions.byCodes(codes));
-    this.personSlug = new DataLoader((slugs: readonly string[]) => Promise.all(slugs.map((slug) => services.people.bySlug(slug))));
-    this.regionChildren = new DataLoader((codes: readonly string[]) => services.regions.childrenOf(codes));
-    this.articleRegions = new DataLoader((ids: readonly number[]) => services.regions.forArticles(ids));
-    this.articlePeople = new DataLoader((ids: readonly number[]) => services.people.forArticles(ids));
-    this.ticker = new DataLoader((ids: readonly number[]) => services.tickers.byIds(ids, visibility === 'public'));
-    this.articleRevisions = new DataLoader((ids: readonly number[]) => services.articles.revisionsFor(ids));
-    this.articleCorrections = new DataLoader((ids: readonly number[]) => services.articles.correctionsFor(ids));
-    this.articleTranslations = new DataLoader((ids: readonly number[]) => services.articles.translationsFor(ids, visibility));
-    this.articleStaleness = new DataLoader((ids: readonly number[]) => services.articles.stalenessFor(ids));
-    this.hijriMonthStarts = new DataLoader(async (keys: readonly 'all'[]) => {
-      const starts = monthStartsFrom(await services.calendar.monthStarts());
-      return keys.map(() => starts);
-    });
-    this.image = new DataLoader((ids: readonly number[]) => services.images.byIds(ids, visibility));
-    this.liveCoverage = new DataLoader((ids: readonly number[]) => services.live.coverageFor(ids, visibility));
-    this.liveEntry = new DataLoader((ids: readonly number[]) => services.live.entriesByIds(ids, visibility));
-    this.liveEntryCorrections = new DataLoader((ids: readonly number[]) => services.live.correctionsFor(ids));
+    this.visibility = isEditor(viewer) ? 'editorial' : 'public';
   }
+
+  /**
+   * The key loaders, each made on first use: a request uses a few of them (a front page none), and making all of them
+   * was a tenth of what a front page allocated.
+   */
+  private static readonly make = {
+    article: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.articles.byIds(ids, loaders.visibility)),
+    articleBody: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.articles.bodies(ids, loaders.visibility)),
+    category: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.categories.byIds(ids)),
+    person: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.people.byIds(ids)),
+    region: (loaders: Loaders) => new DataLoader((codes: readonly string[]) => loaders.services.regions.byCodes(codes)),
+    personSlug: (loaders: Loaders) => new DataLoader((slugs: readonly string[]) => Promise.all(slugs.map((slug) => loaders.services.people.bySlug(slug)))),
+    regionChildren: (loaders: Loaders) => new DataLoader((codes: readonly string[]) => loaders.services.regions.childrenOf(codes)),
+    articleRegions: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.regions.forArticles(ids)),
+    articlePeople: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.people.forArticles(ids)),
+    ticker: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.tickers.byIds(ids, loaders.visibility === 'public')),
+    articleRevisions: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.articles.revisionsFor(ids)),
+    articleCorrections: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.articles.correctionsFor(ids)),
+    articleTranslations: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.articles.translationsFor(ids, loaders.visibility)),
+    articleStaleness: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.articles.stalenessFor(ids)),
+    // The announced Hijri month starts (one key, `all`): read once per request, only when a date line shows the Hijri date.
+    hijriMonthStarts: (loaders: Loaders) => new DataLoader(async (keys: readonly 'all'[]) => {
+      const starts = monthStartsFrom(await loaders.services.calendar.monthStarts());
+      return keys.map(() => starts);
+    }),
+    image: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.images.byIds(ids, loaders.visibility)),
+    liveCoverage: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.live.coverageFor(ids, loaders.visibility)),
+    liveEntry: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.live.entriesByIds(ids, loaders.visibility)),
+    liveEntryCorrections: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.live.correctionsFor(ids)),
+  };
+  private readonly made: { -readonly [K in keyof typeof Loaders.make]?: ReturnType<(typeof Loaders.make)[K]> } = {};
+
+  get article() { return (this.made.article ??= Loaders.make.article(this)); }
+  get articleBody() { return (this.made.articleBody ??= Loaders.make.articleBody(this)); }
+  get category() { return (this.made.category ??= Loaders.make.category(this)); }
+  get person() { return (this.made.person ??= Loaders.make.person(this)); }
+  get region() { return (this.made.region ??= Loaders.make.region(this)); }
+  get regionChildren() { return (this.made.regionChildren ??= Loaders.make.regionChildren(this)); }
+  get articleRegions() { return (this.made.articleRegions ??= Loaders.make.articleRegions(this)); }
+  get articlePeople() { return (this.made.articlePeople ??= Loaders.make.articlePeople(this)); }
+  get ticker() { return (this.made.ticker ??= Loaders.make.ticker(this)); }
+  get articleRevisions() { return (this.made.articleRevisions ??= Loaders.make.articleRevisions(this)); }
+  get articleCorrections() { return (this.made.articleCorrections ??= Loaders.make.articleCorrections(this)); }
+  get articleTranslations() { return (this.made.articleTranslations ??= Loaders.make.articleTranslations(this)); }
+  get articleStaleness() { return (this.made.articleStaleness ??= Loaders.make.articleStaleness(this)); }
+  get hijriMonthStarts() { return (this.made.hijriMonthStarts ??= Loaders.make.hijriMonthStarts(this)); }
+  get image() { return (this.made.image ??= Loaders.make.image(this)); }
+  get liveCoverage() { return (this.made.liveCoverage ??= Loaders.make.liveCoverage(this)); }
+  get liveEntry() { return (this.made.liveEntry ??= Loaders.make.liveEntry(this)); }
+  get liveEntryCorrections() { return (this.made.liveEntryCorrections ??= Loaders.make.liveEntryCorrections(this)); }
+  private get personSlug() { return (this.made.personSlug ??= Loaders.make.personSlug(this)); }
 
   /** A page of the entries of live blogs; blogs asking for the same page share one statement. */
   liveEntryPage(args: LiveEntriesArgs): DataLoader<number, Page<LiveEntryType>> {

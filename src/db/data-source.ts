@@ -1,11 +1,13 @@
 import { DataSource } from 'typeorm';
 import { migrations } from './migrations';
+import { readTimestampsFast } from './timestamps';
 
 /**
  * TypeORM here is the pool, transactions (with their after-commit hook) and migrations: every statement is hand-written
  * SQL, so the data source has no entities, and each module types its rows as plain interfaces (`*.row.ts`).
  */
 export function makeDataSource(url: string, poolSize = 10): DataSource {
+  readTimestampsFast();
   return new DataSource({
     type: 'postgres',
     url,

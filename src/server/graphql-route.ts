@@ -84,16 +84,18 @@ async function respond({ config, apollo, directReads, cache, context }: GraphqlR
     res.setHeader('cache-control', 'private, no-store');
     res.statusCode = refusalStatus(String(res.getHeader('content-type') ?? ''), state.errorCodes, res.statusCode);
   }
+  // Encoded once for its ETag, its length and the socket (each took the text's UTF-8 again: Arabic text is two-byte).
+  const bytes = Buffer.from(body);
   const cacheControl = String(res.getHeader('cache-control'));
   if (res.statusCode === 200 && cacheControl.startsWith('public')) {
-    const etag = etagOf(body);
+    const etag = etagOf(bytes);
     res.setHeader('etag', etag);
     if (state.tags) setCacheTagHeaders(res, state.tags);
     cache?.keep(state, body, etag, Number(/max-age=(\d+)/.exec(cacheControl)?.[1] ?? 0));
     if (req.method === 'GET' && matchesEtag(req, etag)) return void res.status(304).end();
   }
-  res.setHeader('content-length', Buffer.byteLength(body));
-  res.end(body);
+  res.setHeader('content-length', bytes.length);
+  res.end(bytes);
 }
 
 /** An express request handed to Apollo as its HTTP request: method, headers, query string and parsed body. */

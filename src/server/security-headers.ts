@@ -30,6 +30,11 @@ const HEADERS: [string, string][] = [
 export function securityHeaders(req: Request, res: Response, next: NextFunction): void {
   for (const [name, value] of HEADERS) res.setHeader(name, value);
   // Only over HTTPS (directly or as reported by a trusted proxy): HSTS on plain HTTP would be ignored or harmful.
-  if (req.secure) res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  if (mayBeSecure(req) && req.secure) res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
   next();
+}
+
+/** False when express's `req.secure` is sure to be: a plain socket and no proxy saying otherwise (it costs a trust check). */
+function mayBeSecure(req: Request): boolean {
+  return (req.socket as { encrypted?: boolean }).encrypted === true || req.headers['x-forwarded-proto'] !== undefined;
 }

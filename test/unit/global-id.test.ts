@@ -15,3 +15,12 @@ describe('global ids', () => {
     expect(() => numericIdOf('Article', toGlobalId('Person', 1))).toThrow(/not a valid Article id/);
   });
 });
+
+describe('global ids read again', () => {
+  it('are the same text whether encoded for the first time or remembered, past the bound of those remembered', () => {
+    const plain = (key: number) => Buffer.from(`Article:${key}`).toString('base64url');
+    for (let key = 1; key <= 45_000; key += 1) expect(toGlobalId('Article', key)).toBe(plain(key));
+    for (const key of [1, 20_001, 44_999]) expect(toGlobalId('Article', key)).toBe(plain(key));
+    expect(toGlobalId('Person', 1)).not.toBe(toGlobalId('Article', 1));
+  });
+});

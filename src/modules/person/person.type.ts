@@ -31,18 +31,18 @@ export class PersonType extends Node {
   portraitId: number | null;
 
   static from(row: PersonRow): PersonType {
-    return Object.assign(new PersonType(), {
-      id: toGlobalId('Person', row.id),
-      dbId: row.id,
-      slug: row.slug,
-      nameAr: row.nameAr,
-      nameLatin: row.nameLatin,
-      aliases: row.aliases,
-      roleAr: row.roleAr,
-      roleFr: row.roleFr,
-      bio: row.bio,
-      portraitId: row.portraitId ?? null,
-    });
+    const person = new PersonType();
+    person.id = toGlobalId('Person', row.id);
+    person.dbId = row.id;
+    person.slug = row.slug;
+    person.nameAr = row.nameAr;
+    person.nameLatin = row.nameLatin;
+    person.aliases = row.aliases;
+    person.roleAr = row.roleAr;
+    person.roleFr = row.roleFr;
+    person.bio = row.bio;
+    person.portraitId = row.portraitId ?? null;
+    return person;
   }
 }
 

@@ -61,22 +61,22 @@ export class RegionType extends Node {
   parent?: RegionType | null;
 
   static from(row: RegionRow): RegionType {
-    return Object.assign(new RegionType(), {
-      id: toGlobalId('Region', row.code),
-      code: row.code,
-      level: row.level as RegionLevel,
-      number: row.number,
-      nameAr: row.nameAr,
-      fullNameAr: row.fullNameAr,
-      nameFr: row.nameFr,
-      fullNameFr: row.fullNameFr,
-      capitalAr: row.capitalAr,
-      capitalFr: row.capitalFr,
-      altNamesAr: row.altNamesAr,
-      aliases: row.aliases,
-      slug: row.slug,
-      parentCode: row.parentCode,
-      parent: row.parent === undefined ? undefined : row.parent && RegionType.from(row.parent),
-    });
+    const region = new RegionType();
+    region.id = toGlobalId('Region', row.code);
+    region.code = row.code;
+    region.level = row.level as RegionLevel;
+    region.number = row.number;
+    region.nameAr = row.nameAr;
+    region.fullNameAr = row.fullNameAr;
+    region.nameFr = row.nameFr;
+    region.fullNameFr = row.fullNameFr;
+    region.capitalAr = row.capitalAr;
+    region.capitalFr = row.capitalFr;
+    region.altNamesAr = row.altNamesAr;
+    region.aliases = row.aliases;
+    region.slug = row.slug;
+    region.parentCode = row.parentCode;
+    region.parent = row.parent === undefined ? undefined : row.parent && RegionType.from(row.parent);
+    return region;
   }
 }

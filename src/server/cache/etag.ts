@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Request } from 'express';
 
 /** A strong ETag of a response body (one-shot hashing: no Hash object per response). */
-export function etagOf(body: string): string {
+export function etagOf(body: string | Buffer): string {
   return `"${crypto.hash('sha1', body, 'base64url')}"`;
 }
 
