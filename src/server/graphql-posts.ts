@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 
 interface Deps {
@@ -26,7 +26,8 @@ export function graphqlPosts({ app, steps, bodyLimitBytes }: Deps): RequestTaker
     if (req.method !== 'POST' || req.url !== '/graphql' || !takesBody(req, bodyLimitBytes)) return false;
     const request = req as Request;
     const response = res as Response;
-    // What express's app.handle does first (x-powered-by is off).
+    // What express's app.handle does first (x-powered-by is off); the prototypes are already these
+    // (messagesWithExpressPrototypes), which leaves them as they are.
     request.res = response;
     response.req = request;
     Object.setPrototypeOf(request, app.request);
@@ -74,3 +75,24 @@ function takesBody(req: IncomingMessage, limit: number): boolean {
 }
 
 const JSON_UTF8 = /^application\/json\s*;\s*charset=utf-8$/i;
+
+/**
+ * The Node server's request and response classes: Node's own, extended by nothing but express's methods, and made
+ * express's `app.request` and `app.response`, so that express setting the prototype of each request and response
+ * changes nothing. An object whose prototype is changed gets a hidden class of its own, and so does every property
+ * added to it afterwards: each request brought new classes to every property access of Node's HTTP code, express's and
+ * ours, none of which could stay fast (a front page's CPU fell by a sixth without them). Subclasses keep the layout
+ * Node's constructors give the objects.
+ */
+export function messagesWithExpressPrototypes(app: Express): Pick<http.ServerOptions, 'IncomingMessage' | 'ServerResponse'> {
+  class Request extends http.IncomingMessage {}
+  class Response extends http.ServerResponse {}
+  const prototypes = app as unknown as Record<'request' | 'response', object>;
+  for (const [type, key] of [[Request, 'request'], [Response, 'response']] as const) {
+    // What express's app.request and app.response are: its methods over Node's, and `app` (express's own definition).
+    Object.setPrototypeOf(type.prototype, Object.getPrototypeOf(prototypes[key]) as object);
+    Object.defineProperty(type.prototype, 'app', { configurable: true, enumerable: true, writable: true, value: app });
+    prototypes[key] = type.prototype;
+  }
+  return { IncomingMessage: Request, ServerResponse: Response as unknown as typeof ServerResponse };
+}

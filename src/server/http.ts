@@ -21,7 +21,7 @@ import { ResponseCache } from './cache/response-cache';
 import { purgeTagsOf } from './cache/purge-tags';
 import { MemoryResponseStore, RedisResponseStore } from './cache/response-store';
 import { graphqlRoute, type GraphqlRouteDeps } from './graphql-route';
-import { failedGraphqlPosts, graphqlPosts, type RequestTaker } from './graphql-posts';
+import { failedGraphqlPosts, graphqlPosts, messagesWithExpressPrototypes, type RequestTaker } from './graphql-posts';
 import { plainJsonBody } from './request-gate';
 import { DirectReads } from './direct-reads';
 import { Metrics } from './metrics';
@@ -107,7 +107,7 @@ export async function startHttpServer({ config, schema, contextDeps, db, logger,
     // request too, checked every second (Node's default is 30 s); keep-alive outlasts a load balancer's idle timeout.
     // POST /graphql with a plain JSON body skips express's router and body-parser (./graphql-posts.ts).
     let takeGraphqlPost: RequestTaker = () => false;
-    const server = http.createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
+    const server = http.createServer({ connectionsCheckingInterval: 1_000, ...messagesWithExpressPrototypes(app) }, (req, res) => {
       if (!takeGraphqlPost(req, res)) app(req, res);
     });
     server.requestTimeout = Math.max(edge.requestTimeoutMs, 1000);

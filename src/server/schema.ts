@@ -75,10 +75,8 @@ export const resolvers = [
  * graphql-scalars' DateTime, answering the ISO text JSON.stringify would have made of its Date: the same bytes, without
  * the serializer looking up and calling each Date's toJSON (a front page holds twenty of them).
  */
-const DateTime = new GraphQLScalarType({
-  ...DateTimeResolver.toConfig(),
-  serialize: (value) => (DateTimeResolver.serialize(value) as Date).toISOString(),
-});
+const dateTime = DateTimeResolver.toConfig();
+const DateTime = new GraphQLScalarType({ ...dateTime, serialize: (value) => (dateTime.serialize(value) as Date).toISOString() });
 
 const ROOT_DESCRIPTIONS = {
   Query: 'Reads: public content for everyone, drafts and history for editors.',
