@@ -75,6 +75,15 @@ describe('articles show pictures and embeds', () => {
     expect(data.article.hasVideo).toBe(false);
   });
 
+  it("in a list too, even when the list does not show the article's language", async () => {
+    const { id } = await publishedArticle({ title: 'La ministre en images', lang: 'fr',
+      body: [{ type: 'PARAGRAPH', text: 'Texte.' }, { type: 'IMAGE', imageId: photo }] });
+    const { data, errors } = await app.gql(`{ articles(first: 5) { edges { node { id body { ... on ImageBlock { image { alt } } } } } } }`);
+    expect(errors).toBeUndefined();
+    const shown = data.articles.edges.find((edge: { node: { id: string } }) => edge.node.id === id);
+    expect(shown.node.body[1]).toEqual({ image: { alt: 'La ministre à la conférence' } });
+  });
+
   it.each([
     [{ type: 'EMBED', url: 'https://evil.example/player.html' }, 'body.1.url', /only YouTube, Vimeo/],
     [{ type: 'EMBED', url: 'javascript:alert(1)' }, 'body.1.url', /https/],

@@ -33,7 +33,7 @@ const ARTICLE_LIST = new Projection({
   },
   // id: global id, relations and cache tags; status: what readers see of it; publishedUs: its cursor.
   always: ['id', 'status', 'publishedUs'],
-  needs: { dir: ['lang'], category: ['categoryId'], displayDate: ['publishedAt'], leadImage: ['leadImageId', 'lang'], translationSource: ['sourceId'], isStale: ['sourceId'] },
+  needs: { dir: ['lang'], body: ['lang'], category: ['categoryId'], displayDate: ['publishedAt'], leadImage: ['leadImageId', 'lang'], translationSource: ['sourceId'], isStale: ['sourceId'] },
 });
 
 /** The columns of an article list for what the operation shows of its articles, the relations it shows included. */
