@@ -10,13 +10,10 @@ type ParamGetter = (root: unknown, context: Record<string, unknown>, info: unkno
  * the method's parameters and built their array and a resolver-data object on every call: a page of twenty articles
  * called it forty times, a tenth of what the page allocated. A parent that is not an instance of its class (the wrapper
  * would convert it) still goes through the wrapper. Only the schema's own resolver classes count (as in buildSchema).
- * Returns how many fields were changed.
  */
-export function callFieldResolversDirectly(schema: GraphQLSchema, resolverClasses: readonly Function[]): number {
+export function callFieldResolversDirectly(schema: GraphQLSchema, resolverClasses: readonly Function[]): void {
   const storage = getMetadataStorage();
-  const classOfType = new Map(storage.objectTypes.map((objectType) => [objectType.name, objectType.target]));
   const instances = new Map<Function, object>();
-  let changed = 0;
   for (const metadata of storage.fieldResolvers) {
     const target = metadata.target as new () => Record<string, (...args: unknown[]) => unknown>;
     const params = [...(metadata.params ?? [])].sort((a, b) => a.index - b.index);
@@ -24,17 +21,15 @@ export function callFieldResolversDirectly(schema: GraphQLSchema, resolverClasse
     // A parent's property (`@Root('name')`) is converted to its type by the wrapper: left to it.
     if (!params.every((param) => (param.kind === 'root' && !param.propertyName) || param.kind === 'context' || param.kind === 'info')) continue;
     const objectClass = metadata.getObjectType?.();
-    for (const type of Object.values(schema.getTypeMap())) {
-      if (!(type instanceof GraphQLObjectType) || classOfType.get(type.name) !== objectClass) continue;
-      const field = type.getFields()[metadata.schemaName];
+    for (const objectType of storage.objectTypes.filter((candidate) => candidate.target === objectClass)) {
+      const type = schema.getType(objectType.name);
+      const field = type instanceof GraphQLObjectType ? type.getFields()[metadata.schemaName] : undefined;
       if (!field?.resolve) continue;
       let instance = instances.get(target);
       if (!instance) instances.set(target, (instance = new target()));
       field.resolve = directResolver(instance, metadata.methodName, params, field.resolve);
-      changed += 1;
     }
   }
-  return changed;
 }
 
 function directResolver(
