@@ -2,13 +2,15 @@ import { InProcess, startInProcess } from '../support/in-process';
 import { factories } from '../support/factories';
 
 /**
- * Lists read only the columns an operation shows (src/db/projection.ts). Every field of an article, and of the regions,
- * people and section it shows, asked alone in every list of articles, must equal the same field read whole.
+ * Lists and article pages read only the columns an operation shows (src/db/projection.ts). Every field of an article,
+ * and of the regions, people and section it shows, asked alone in every list of articles and on its page, must equal
+ * the same field read whole.
  */
-describe('lists read what they show, and show what a whole read shows', () => {
+describe('lists and pages read what they show, and show what a whole read shows', () => {
   let app: InProcess;
   let editor: string;
   let personSlug: string;
+  const articleSlugs: { arabic?: string; french?: string } = {};
   const fieldsOf = new Map<string, { name: string; leaf: boolean; type: string }[]>();
 
   beforeAll(async () => {
@@ -21,9 +23,9 @@ describe('lists read what they show, and show what a whole read shows', () => {
     const mayor = await make.person();
     await app.sql(`UPDATE person SET bio = 'سيرة قصيرة', role_fr = 'Ministre' WHERE id = $1`, [minister.id]);
     personSlug = minister.slug;
-    await make.article({ kicker: 'عاجل', summary: 'ملخص', tags: ['وسم'], hasVideo: true, categoryId: section.id,
-      personIds: [minister.id, mayor.id], regionCodes: ['MA-CAS', 'MA-04'], editorNote: 'ملاحظة' });
-    await make.article({ lang: 'fr', title: 'Un article en français مقال', personIds: [mayor.id, minister.id], regionCodes: ['MA-04'] });
+    articleSlugs.arabic = (await make.article({ kicker: 'عاجل', summary: 'ملخص', tags: ['وسم'], hasVideo: true, categoryId: section.id,
+      personIds: [minister.id, mayor.id], regionCodes: ['MA-CAS', 'MA-04'], editorNote: 'ملاحظة' })).slug;
+    articleSlugs.french = (await make.article({ lang: 'fr', title: 'Un article en français مقال', personIds: [mayor.id, minister.id], regionCodes: ['MA-04'] })).slug;
     await make.article({ personIds: [minister.id], regionCodes: ['MA-KEN', 'MA-RAB'], categoryId: section.id });
     await app.sql(`INSERT INTO article_correction (article_id, kind, note, version) SELECT id, 'CORRECTION', 'تصحيح', version FROM article`);
 
@@ -51,11 +53,14 @@ describe('lists read what they show, and show what a whole read shows', () => {
     { name: 'a region\'s articles', query: (node) => `{ region(code: "MA-04") { articles(first: 10) { edges { node { ${node} } } } } }`, edges: (d) => d.region.articles.edges },
     { name: 'search', query: (node) => `{ list: search(query: "مقال") { edges { node { ${node} } } } }`, edges: (d) => d.list.edges },
     { name: 'the editors\' desk', query: (node) => `{ list: editorialArticles(first: 10) { edges { node { ${node} } } } }`, edges: (d) => d.list.edges },
+    // Not a list: two article pages (an Arabic and a French one), read by slug as a page reads them.
+    { name: 'article pages', query: (node) => `query($arabic: String!, $french: String!) { arabic: article(slug: $arabic) { ${node} } french: article(slug: $french) { ${node} } }`,
+      edges: (d) => [d.arabic, d.french].map((node) => ({ node })) },
   ];
 
   it.each(LISTS)('$name: each field alone equals the whole read', async ({ query, edges }) => {
     const gql = async (node: string) => {
-      const res = await app.gql(query(node), { slug: personSlug }, { token: editor });
+      const res = await app.gql(query(node), { slug: personSlug, ...articleSlugs }, { token: editor });
       expect(res.errors).toBeUndefined();
       return edges(res.data).map((edge: any) => edge.node);
     };

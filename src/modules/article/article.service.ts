@@ -10,7 +10,7 @@ import type { ArticleCorrectionRow, ArticleRevisionRow, ArticleStatus, BodyBlock
 import { ArticleCorrectionType, ArticleRevisionType } from './article-history.type';
 import { groupBy, pickBy } from '../../shared/group-by';
 import { normalizeSlugInput } from '../../shared/slug';
-import { ArticleShape, relationColumns } from './article.shape';
+import { ArticleShape, perShape, relationColumns } from './article.shape';
 import { Fields, Projection } from '../../db/projection';
 import { PERSON } from '../person/person.service';
 import { PersonType } from '../person/person.type';
@@ -22,30 +22,47 @@ import { IS_STALE_SQL, LANG_ORDER_SQL } from './article.translations';
 import { regionFeedLinksSql } from './region-feed';
 import { decodeCursor, encodeCursor, ForwardPageArgs, Page, pageOf, PageArgs, Slice, sliceOf } from '../../shared/relay';
 
+/** An article's columns by property, in select-list order. */
+const ARTICLE_PROPERTIES = {
+  id: 'a.id', slug: 'a.slug', title: 'a.title', kicker: 'a.kicker', summary: 'a.summary', lang: 'a.lang', status: 'a.status',
+  publishedAt: 'a.published_at', updatedAt: 'a.updated_at', hasVideo: 'a.has_video', categoryId: 'a.category_id', leadImageId: 'a.lead_image_id',
+  tags: 'a.tags', version: 'a.version', editorNote: 'a.editor_note',
+  publishedUs: '(extract(epoch FROM a.published_at) * 1000000)::bigint',
+  sourceVersion: 'a.source_version', sourceId: 'a.source_id',
+};
+// id: global id, relations and cache tags; status: what readers see of it; publishedUs: its cursor.
+const ALWAYS = ['id', 'status', 'publishedUs'];
+const NEEDS = {
+  dir: ['lang'], body: ['lang'], category: ['categoryId'], displayDate: ['publishedAt'], leadImage: ['leadImageId', 'lang'],
+  translationSource: ['sourceId'], isStale: ['sourceId'],
+  // A page's structured data reads its body with the row; a list's, through the loader (one statement a list).
+  structuredData: ['slug', 'title', 'summary', 'lang', 'publishedAt', 'updatedAt', 'tags', 'categoryId', 'leadImageId', 'body'],
+};
+
 /** What lists read of an article: never the body, the bulk of a row, which `Article.body` loads when a list shows it. */
-const ARTICLE_LIST = new Projection({
-  columns: {
-    id: 'a.id', slug: 'a.slug', title: 'a.title', kicker: 'a.kicker', summary: 'a.summary', lang: 'a.lang', status: 'a.status',
-    publishedAt: 'a.published_at', updatedAt: 'a.updated_at', hasVideo: 'a.has_video', categoryId: 'a.category_id', leadImageId: 'a.lead_image_id',
-    tags: 'a.tags', version: 'a.version', editorNote: 'a.editor_note',
-    publishedUs: '(extract(epoch FROM a.published_at) * 1000000)::bigint',
-    sourceVersion: 'a.source_version', sourceId: 'a.source_id',
-  },
-  // id: global id, relations and cache tags; status: what readers see of it; publishedUs: its cursor.
-  always: ['id', 'status', 'publishedUs'],
-  needs: { dir: ['lang'], body: ['lang'], category: ['categoryId'], displayDate: ['publishedAt'], leadImage: ['leadImageId', 'lang'], translationSource: ['sourceId'], isStale: ['sourceId'] },
-});
+const ARTICLE_LIST = new Projection({ columns: ARTICLE_PROPERTIES, always: ALWAYS, needs: NEEDS });
+
+/** What an article page reads: the body too when it shows it. */
+const ARTICLE_PAGE = new Projection({ columns: { ...ARTICLE_PROPERTIES, body: 'a.body' }, always: ALWAYS, needs: NEEDS });
 
 /** The columns of an article list for what the operation shows of its articles, the relations it shows included. */
-export function articleListColumns(shape: ArticleShape): string {
-  return ARTICLE_LIST.select(shape.fields) + relationColumns(shape);
-}
+export const articleListColumns = perShape((shape) => ARTICLE_LIST.select(shape.fields) + relationColumns(shape));
 
-/** A whole article row, the body too: an article page, a write's result. */
-export const ARTICLE_COLUMNS = `${ARTICLE_LIST.select()}, a.body`;
+/** An article page's statement for what the operation shows, for each kind of viewer. */
+const articlePageStatements = perShape((shape): Record<Visibility, string> => {
+  const select = `SELECT ${ARTICLE_PAGE.select(shape.fields)}${relationColumns(shape)} FROM article a WHERE a.slug = $1`;
+  return { public: `${select} AND ${visibleSql('public')}`, editorial: `${select} AND ${visibleSql('editorial')}` };
+});
+
+/** A whole article row, the body too: a loader's read, a write's result. */
+export const ARTICLE_COLUMNS = ARTICLE_PAGE.select();
 
 /** Which articles a viewer may read: readers only published (or retracted) ones whose time has come. */
 export type Visibility = 'public' | 'editorial';
+
+function visibleSql(visibility: Visibility): string {
+  return visibility === 'public' ? VISIBLE_TO_READERS_SQL : 'true';
+}
 
 const CURSOR_KIND = 'article';
 const DESK_CURSOR_KIND = 'desk';
@@ -88,14 +105,13 @@ export class ArticleService {
 
   async byIds(ids: readonly number[], visibility: Visibility): Promise<(ArticleType | null)[]> {
     const rows: ArticleRow[] = await this.sql.query(
-      `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE a.id = ANY($1) AND ${this.visible(visibility)}`, [ids]);
+      `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE a.id = ANY($1) AND ${visibleSql(visibility)}`, [ids]);
     return pickBy(ids, rows, (row) => row.id, (row) => this.shown(row, visibility));
   }
 
-  /** Every field of the article (an article page), and the relations the shape shows. */
+  /** An article page: the fields and relations the shape shows, in one statement. */
   async bySlug(slug: string, visibility: Visibility, shape: ArticleShape): Promise<ArticleType | null> {
-    const [row] = await this.sql.query(
-      `SELECT ${ARTICLE_COLUMNS}${relationColumns(shape)} FROM article a WHERE a.slug = $1 AND ${this.visible(visibility)}`, [normalizeSlugInput(slug)]);
+    const [row] = await this.sql.query(articlePageStatements(shape)[visibility], [normalizeSlugInput(slug)]);
     return row ? this.shown(row, visibility) : null;
   }
 
@@ -229,10 +245,6 @@ export class ArticleService {
       `SELECT article_id AS "articleId", kind, note, created_at AS "createdAt"
        FROM article_correction WHERE article_id = ANY($1) ORDER BY article_id, created_at DESC, id DESC`, [ids]);
     return groupBy(ids, rows, (row) => row.articleId, ArticleCorrectionType.from);
-  }
-
-  private visible(visibility: Visibility): string {
-    return visibility === 'public' ? VISIBLE_TO_READERS_SQL : 'true';
   }
 
   private shown(row: ArticleRow, visibility: Visibility): ArticleType {

@@ -48,6 +48,19 @@ function remembered(shapes: WeakMap<FieldNode, ArticleShape>, info: FieldSelecti
   return shape;
 }
 
+/**
+ * What a statement derives from a shape (its select list, its text), derived once: a shape is made once per operation,
+ * and a statement's text rebuilt for each request was then hashed again to find its prepared statement.
+ */
+export function perShape<T>(derive: (shape: ArticleShape) => T): (shape: ArticleShape) => T {
+  const derived = new WeakMap<ArticleShape, T>();
+  return (shape) => {
+    let value = derived.get(shape);
+    if (value === undefined) derived.set(shape, (value = derive(shape)));
+    return value;
+  };
+}
+
 /** Select-list columns of the article `a` (a leading comma included): each relation shown, as JSON rows. */
 export function relationColumns(shape: ArticleShape): string {
   return (shape.regions ? `, ${regionsJson(shape.regions, shape.regionParents)} AS regions` : '')

@@ -36,10 +36,9 @@ export class StructuredDataResolver {
 }
 
 /** Everything structured data says of an article, through the request's loaders (shared with the rest of the page). */
-export async function structuredArticleOf(ctx: Context, read: ArticleType): Promise<StructuredArticle> {
+export async function structuredArticleOf(ctx: Context, article: ArticleType): Promise<StructuredArticle> {
   const { loaders } = ctx;
-  // An article read from a list holds only the columns its operation shows: the whole row then (one statement a list).
-  const article = read.body !== undefined ? read : (await loaders.article.load(read.dbId)) ?? read;
+  // The columns read here are the projection's needs of `structuredData` (article.service.ts); the body is a loader's.
   const [people, category, body, image, corrections, coverage] = await Promise.all([
     // Whole rows through the loaders: the people and section an operation read with the article hold only the fields it shows.
     loaders.articlePeople.load(article.dbId),

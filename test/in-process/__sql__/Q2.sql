@@ -7,17 +7,10 @@ a.summary AS "summary",
 a.lang AS "lang",
 a.status AS "status",
 a.published_at AS "publishedAt",
-a.updated_at AS "updatedAt",
-a.has_video AS "hasVideo",
 a.category_id AS "categoryId",
-a.lead_image_id AS "leadImageId",
 a.tags AS "tags",
-a.version AS "version",
-a.editor_note AS "editorNote",
 (extract(epoch FROM a.published_at) * 1000000)::bigint AS "publishedUs",
-a.source_version AS "sourceVersion",
-a.source_id AS "sourceId",
-a.body,
+a.body AS "body",
 (
   SELECT coalesce(json_agg(json_build_object('code', r.code, 'parentCode', r.parent_code, 'nameAr', r.name_ar, 'parent', (
     SELECT json_build_object('code', r.code, 'parentCode', r.parent_code, 'nameAr', r.name_ar)

@@ -92,6 +92,6 @@ a.editor_note AS "editorNote",
 (extract(epoch FROM a.published_at) * 1000000)::bigint AS "publishedUs",
 a.source_version AS "sourceVersion",
 a.source_id AS "sourceId",
-a.body
+a.body AS "body"
 FROM article a
 WHERE a.id = ANY($1) AND a.status IN ('PUBLISHED', 'RETRACTED') AND a.published_at <= now();
