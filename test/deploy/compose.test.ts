@@ -26,6 +26,8 @@ describe('docker/compose.yml', () => {
         DATABASE_URL: 'postgres://khabar:khabar@postgres:5432/khabar',
         // Pictures in the store both replicas share, in a bucket that exists before they start.
         MEDIA_STORAGE: 's3', MEDIA_S3_ENDPOINT: 'http://minio:9000', MEDIA_S3_BUCKET: 'khabar-media',
+        // Both cores of each replica's host: one process uses one.
+        KHABAR_WORKERS: '2',
       });
       expect(replica.depends_on['media-bucket'].condition).toBe('service_completed_successfully');
     }
