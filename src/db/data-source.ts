@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { migrations } from './migrations';
+import { readTextFast } from './text-decoding';
 import { readTimestampsFast } from './timestamps';
 
 /**
@@ -8,6 +9,7 @@ import { readTimestampsFast } from './timestamps';
  */
 export function makeDataSource(url: string, poolSize = 10): DataSource {
   readTimestampsFast();
+  readTextFast();
   return new DataSource({
     type: 'postgres',
     url,

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { Context } from '../context';
 import { etagOf, matchesEtag } from './cache/etag';
 import { setCacheTagHeaders } from '../shared/cache-tags';
+import { encodeUtf8 } from '../shared/utf8';
 import type { ResponseCache } from './cache/response-cache';
 import type { DirectReads } from './direct-reads';
 import { refusalStatus, sendRefusal } from './http-errors';
@@ -85,14 +86,17 @@ async function respond({ config, apollo, directReads, cache, context }: GraphqlR
     res.statusCode = refusalStatus(String(res.getHeader('content-type') ?? ''), state.errorCodes, res.statusCode);
   }
   // Encoded once for its ETag, its length and the socket (each took the text's UTF-8 again: Arabic text is two-byte).
-  const bytes = Buffer.from(body);
+  const bytes = encodeUtf8(body);
   const cacheControl = String(res.getHeader('cache-control'));
   if (res.statusCode === 200 && cacheControl.startsWith('public')) {
-    const etag = etagOf(bytes);
-    res.setHeader('etag', etag);
     if (state.tags) setCacheTagHeaders(res, state.tags);
-    cache?.keep(state, body, etag, Number(/max-age=(\d+)/.exec(cacheControl)?.[1] ?? 0));
-    if (req.method === 'GET' && matchesEtag(req, etag)) return void res.status(304).end();
+    // An ETag serves a conditional GET, here or from the response cache; no cache revalidates a POST's answer.
+    if (req.method === 'GET' || cache) {
+      const etag = etagOf(bytes);
+      res.setHeader('etag', etag);
+      cache?.keep(state, body, etag, Number(/max-age=(\d+)/.exec(cacheControl)?.[1] ?? 0));
+      if (req.method === 'GET' && matchesEtag(req, etag)) return void res.status(304).end();
+    }
   }
   res.setHeader('content-length', bytes.length);
   res.end(bytes);

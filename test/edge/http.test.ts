@@ -66,6 +66,23 @@ describe('GraphQL over HTTP', () => {
     expect(graphqlResponse.headers.get('content-type')).toBe('application/graphql-response+json; charset=utf-8');
   });
 
+  it('gives an ETag where something can revalidate with it: a GET\'s answer (304 on a match), not a POST\'s with no response cache', async () => {
+    const query = '{ article(slug: "hello") { title } }';
+    const headers = { 'apollo-require-preflight': '1' };
+    const get = await fetch(getUrl(app, { query }), { headers });
+    const etag = get.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(get.headers.get('cache-control')).toBe('public, max-age=120');
+    const notModified = await fetch(getUrl(app, { query }), { headers: { ...headers, 'if-none-match': etag! } });
+    expect(notModified.status).toBe(304);
+
+    const post = await app.gql(query);
+    expect(post.data).toEqual({ article: { title: 'مرحبا' } });
+    expect(post.headers.get('cache-control')).toBe('public, max-age=120');
+    expect(post.headers.get('xkey')).toBe(get.headers.get('xkey'));
+    expect(post.headers.get('etag')).toBeNull();
+  });
+
   it('refuses mutations over GET with 405', async () => {
     const res = await fetch(getUrl(app, { query: 'mutation { killTicker(id: "VGlja2VyOjE") { id } }' }), { headers: { 'apollo-require-preflight': '1' } });
     expect(res.status).toBe(405);
