@@ -32,6 +32,7 @@ import { ArticleLiveResolver, LiveCoverageResolver, LiveEntryResolver, TickerLiv
 import { LiveMutations } from '../modules/live/live.mutations';
 import { LiveSubscriptions } from '../modules/live/live.subscription';
 import { StructuredDataResolver } from '../modules/pages/structured-data.resolver';
+import { isoInstant } from '../shared/iso-date';
 
 export const resolvers = [
   ArticleResolver,
@@ -73,10 +74,10 @@ export const resolvers = [
 
 /**
  * graphql-scalars' DateTime, answering the ISO text JSON.stringify would have made of its Date: the same bytes, without
- * the serializer looking up and calling each Date's toJSON (a front page holds twenty of them).
+ * the serializer looking up and calling each Date's toJSON (a front page holds twenty of them), nor V8's snprintf.
  */
 const dateTime = DateTimeResolver.toConfig();
-const DateTime = new GraphQLScalarType({ ...dateTime, serialize: (value) => (dateTime.serialize(value) as Date).toISOString() });
+const DateTime = new GraphQLScalarType({ ...dateTime, serialize: (value) => isoInstant(dateTime.serialize(value) as Date) });
 
 const ROOT_DESCRIPTIONS = {
   Query: 'Reads: public content for everyone, drafts and history for editors.',
