@@ -21,6 +21,7 @@ import { sitePaths } from '../shared/site-paths';
 import { entityTag } from './cache/entity-tags';
 import { maxAgeFor } from './cache/cache-control';
 import { etagOf, matchesEtag } from './cache/etag';
+import { encodeUtf8 } from '../shared/utf8';
 import { setCacheTagHeaders } from '../shared/cache-tags';
 import type { ResponseCache } from './cache/response-cache';
 import { beginRequestState } from './request-state';
@@ -203,13 +204,15 @@ async function servePage(deps: Deps, req: Request, res: Response, key: string, r
     return;
   }
   const maxAge = maxAgeFor(page.tags, config.edge);
-  const etag = etagOf(page.body);
+  // Encoded once for its ETag and the socket (each encoded the page again: an Arabic page is two-byte text).
+  const bytes = encodeUtf8(page.body);
+  const etag = etagOf(bytes);
   if (cache && found) cache.keepPage(key, found.epoch, { body: page.body, etag, storedAt: Date.now(), maxAge, operation: 'page' }, page.tags);
   setCacheTagHeaders(res, page.tags);
-  send(req, res, page.type ?? 'html', page.body, etag, `public, max-age=${maxAge}`);
+  send(req, res, page.type ?? 'html', bytes, etag, `public, max-age=${maxAge}`);
 }
 
-function send(req: Request, res: Response, type: 'html' | 'xml', body: string, etag: string, cacheControl: string): void {
+function send(req: Request, res: Response, type: 'html' | 'xml', body: string | Buffer, etag: string, cacheControl: string): void {
   res.setHeader('cache-control', cacheControl);
   res.setHeader('etag', etag);
   if (matchesEtag(req, etag)) return void res.status(304).end();
