@@ -40,6 +40,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * here). More processes than cores only take turns with the server on the same cores: latency grows, not throughput.
  */
 const PER_PROCESS = 19_000;
+/** What `npm start` and the Docker image run Khabar with: 32 MB semi-spaces (docs/deployment.md). */
+const KHABAR_NODE_FLAGS = ['--max-semi-space-size=32'];
 
 if (process.argv[2] === '--subscribers') {
   await runSubscribers(process.argv[3], Number(process.argv[4]), process.argv[5]);
@@ -169,7 +171,10 @@ async function startWorkerServer(count, dataDir) {
     JWT_SECRET: secret,
   });
   const config = loadConfig(process.env);
-  const workers = await startWorkers(config, { logger: makeLogger('warn'), exec: path.join(ROOT, 'bench/khabar-worker.mjs') });
+  // The workers run with the flags production starts Khabar with (package.json's start, docker/Dockerfile), as a
+  // primary started that way passes them on; this process's own (--expose-gc) for the probes' full GC.
+  const execArgv = [...process.execArgv, ...KHABAR_NODE_FLAGS];
+  const workers = await startWorkers(config, { logger: makeLogger('warn'), exec: path.join(ROOT, 'bench/khabar-worker.mjs'), execArgv });
   const ask = (worker, probe, details = {}) => new Promise((resolve) => {
     const answer = (message) => {
       if (message?.probe !== probe) return;

@@ -29,10 +29,12 @@ export interface WorkerOptions {
   logger: Logger;
   /** The workers' script, by default this process's own (dist/src/main.js); the fan-out bench adds its probes. */
   exec?: string;
+  /** The workers' Node flags, by default this process's own (`node --max-semi-space-size=32 dist/src/main.js` passes its flag on). */
+  execArgv?: string[];
 }
 
 /** In the primary: starts `config.workers` workers, one first (it migrates and seeds), then the rest together. */
-export async function startWorkers(config: Config, { logger, exec }: WorkerOptions): Promise<Workers> {
+export async function startWorkers(config: Config, { logger, exec, execArgv }: WorkerOptions): Promise<Workers> {
   if (!cluster.isPrimary) throw new Error('startWorkers runs in the primary process');
   const stops: (() => Promise<void>)[] = [];
   const workerEnv: Record<string, string> = {};
@@ -94,7 +96,7 @@ export async function startWorkers(config: Config, { logger, exec }: WorkerOptio
       workerEnv.DATABASE_URL = embedded.url;
       logger.info({ dataDir: config.dataDir, port: config.embeddedPgPort }, 'embedded PostgreSQL started');
     }
-    if (exec) cluster.setupPrimary({ exec });
+    if (exec || execArgv) cluster.setupPrimary({ ...(exec && { exec }), ...(execArgv && { execArgv }) });
     // The first worker alone: it migrates, seeds and writes DATA_DIR's generated secrets, which the others then read.
     const url = await Promise.race([fork(), startFailure]);
     await Promise.race([Promise.all(Array.from({ length: config.workers - 1 }, fork)), startFailure]);

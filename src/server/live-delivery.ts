@@ -14,21 +14,28 @@ export function nextMessageTail(payload: object): Buffer {
   return Buffer.from(`,"type":"next","payload":${JSON.stringify(payload)}}`);
 }
 
-/** The message `head` + `tail`, byte for byte what graphql-ws would have sent. */
-export function nextMessage(head: string, headBytes: number, tail: Buffer): Buffer {
-  const message = Buffer.allocUnsafe(headBytes + tail.length);
-  message.write(head, 0, headBytes, 'utf8');
-  tail.copy(message, headBytes);
+const NO_PREFIX = Buffer.alloc(0);
+
+/**
+ * The message `head` + `tail`, byte for byte what graphql-ws would have sent, after `prefix` (the transport's frame
+ * header: one buffer, so a frame leaves in one plain write).
+ */
+export function nextMessage(head: string, headBytes: number, tail: Buffer, prefix: Buffer = NO_PREFIX): Buffer {
+  const message = Buffer.allocUnsafe(prefix.length + headBytes + tail.length);
+  prefix.copy(message, 0);
+  message.write(head, prefix.length, headBytes, 'utf8');
+  tail.copy(message, prefix.length + headBytes);
   return message;
 }
 
 /** Where a subscription's messages go: the connection (./ws.ts). */
 export interface TextFrameSink {
   /**
-   * Writes one text frame. `more`: another frame of this subscription is at hand, and goes out in the same write.
-   * Returns a promise (resolved once the frame is written or the connection is gone) when the client is behind.
+   * Writes the message `head` + `tail` (`nextMessage`) as one text frame. `more`: another frame of this subscription
+   * is at hand, and goes out in the same write. Returns a promise (resolved once the frame is written or the
+   * connection is gone) when the client is behind.
    */
-  sendText(frame: Buffer, more: boolean): Promise<void> | undefined;
+  sendText(head: string, headBytes: number, tail: Buffer, more: boolean): Promise<void> | undefined;
 }
 
 export type FormatErrors = (errors: readonly GraphQLError[], requestId: string) => GraphQLFormattedError[];
@@ -80,8 +87,7 @@ export class DirectDelivery<T> implements AsyncIterableIterator<never> {
       if (item.done) return { value: undefined, done: true };
       let result = results.map(item.value);
       if (result instanceof Promise) result = await result;
-      const frame = nextMessage(this.head, this.headBytes, tailOf(result, this.id, this.format));
-      const behind = this.sink.sendText(frame, results.ready());
+      const behind = this.sink.sendText(this.head, this.headBytes, tailOf(result, this.id, this.format), results.ready());
       if (behind) await behind;
     }
   }

@@ -5,7 +5,7 @@ import { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { FORBIDDEN_CLOSE } from './ws-operations';
-import type { TextFrameSink } from './live-delivery';
+import { nextMessage, type TextFrameSink } from './live-delivery';
 
 /** Close codes of the live endpoint besides graphql-ws' own (4400 bad message, 4401 subscribe before init, 4408 init timeout, …). */
 export const LIVE_CLOSE = {
@@ -138,33 +138,32 @@ class LiveSocket implements GraphqlWsSocket, TextFrameSink {
    * a two-buffer write of its own) was paid ten thousand times per event. ws never writes in the middle of a frame
    * (no compression is negotiated), so its own frames (pongs, close) fall between ours.
    */
-  sendText(frame: Buffer, more: boolean): Promise<void> | undefined {
+  sendText(head: string, headBytes: number, tail: Buffer, more: boolean): Promise<void> | undefined {
     const { socket, raw } = this;
     if (socket.readyState !== WebSocket.OPEN) return undefined;
+    const length = headBytes + tail.length;
+    // Header and message in one buffer: one plain write, no cork and writev of two pieces per subscriber.
+    const frame = nextMessage(head, headBytes, tail, textFrameHeader(length));
     // A client that is behind gets this frame with what waits, and its subscription waits until it is written.
-    const behind = socket.bufferedAmount + frame.length > BEHIND_BYTES;
-    // Otherwise, with more to come, the socket stays corked until the events at hand are out (at the latest until the
-    // current ones are handed out).
-    const holds = more && !behind;
-    if (!this.isCorked) {
+    if (socket.bufferedAmount + length > BEHIND_BYTES) {
+      const written = new Promise<void>((resolve) => raw.write(frame, () => resolve()));
+      this.uncork();
+      return written;
+    }
+    // With more to come, the socket stays corked until the events at hand are out (at the latest until the current
+    // ones are handed out).
+    if (more && !this.isCorked) {
       raw.cork();
-      if (holds) {
-        this.isCorked = true;
-        corked.add(this);
-        if (!uncorkScheduled) {
-          uncorkScheduled = true;
-          setImmediate(uncorkAll);
-        }
+      this.isCorked = true;
+      corked.add(this);
+      if (!uncorkScheduled) {
+        uncorkScheduled = true;
+        setImmediate(uncorkAll);
       }
     }
-    raw.write(textFrameHeader(frame.length));
-    const written = behind ? new Promise<void>((resolve) => raw.write(frame, () => resolve())) : undefined;
-    if (!behind) raw.write(frame);
-    if (!holds) {
-      if (this.isCorked) this.uncork();
-      else raw.uncork();
-    }
-    return written;
+    raw.write(frame);
+    if (!more) this.uncork();
+    return undefined;
   }
 
   uncork(): void {

@@ -26,8 +26,8 @@ function recordingSink() {
   let release: (() => void) | null = null;
   const sink: TextFrameSink & { behind: boolean } = {
     behind: false,
-    sendText(frame, more) {
-      frames.push({ text: frame.toString(), more });
+    sendText(head, headBytes, tail, more) {
+      frames.push({ text: nextMessage(head, headBytes, tail).toString(), more });
       return sink.behind ? new Promise<void>((resolve) => (release = resolve)) : undefined;
     },
   };
@@ -125,12 +125,15 @@ describe('live delivery', () => {
     await expect(delivery.next()).rejects.toThrow('boom');
   });
 
-  it('frames each message as ws reads a text frame, whatever its length', async () => {
+  it('frames each message as ws reads a text frame, whatever its length, header and message in one buffer', async () => {
+    const head = nextMessageHead('عاجل-1');
+    const headBytes = Buffer.byteLength(head);
     for (const length of [0, 125, 126, 300, 65_535, 65_536, 200_000]) {
-      const message = Buffer.alloc(length, 'a');
+      const tail = Buffer.alloc(length, 'a');
+      const message = Buffer.concat([Buffer.from(head), tail]);
       const receiver = new Receiver({ isServer: false, maxPayload: 0 });
       const read = new Promise<[Buffer, boolean]>((resolve) => receiver.on('message', (data: Buffer, isBinary: boolean) => resolve([data, isBinary])));
-      receiver.write(Buffer.concat([textFrameHeader(length), message]));
+      receiver.write(nextMessage(head, headBytes, tail, textFrameHeader(headBytes + length)));
       const [data, isBinary] = await read;
       expect([data.equals(message), isBinary]).toEqual([true, false]);
     }
