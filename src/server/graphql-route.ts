@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { ApolloServer, HeaderMap, HTTPGraphQLResponse } from '@apollo/server';
 import type { Config } from '../config';
 import type { Context } from '../context';
-import { etagOf, matchesEtag } from './cache/etag';
+import { etagOf, matchesEtag } from '../shared/etag';
 import { setCacheTagHeaders } from '../shared/cache-tags';
 import { encodeUtf8 } from '../shared/utf8';
 import type { ResponseCache } from './cache/response-cache';

@@ -20,7 +20,7 @@ import { numericIdOf } from '../shared/global-id';
 import { sitePaths } from '../shared/site-paths';
 import { entityTag } from './cache/entity-tags';
 import { maxAgeFor } from './cache/cache-control';
-import { etagOf, matchesEtag } from './cache/etag';
+import { etagOf, matchesEtag } from '../shared/etag';
 import { encodeUtf8 } from '../shared/utf8';
 import { setCacheTagHeaders } from '../shared/cache-tags';
 import type { ResponseCache } from './cache/response-cache';

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { CountingSql, type Sql } from '../../db/sql';
@@ -6,6 +5,7 @@ import { isDatabaseUnavailable } from '../../db/unavailable';
 import { type Lang } from '../../shared/languages';
 import { sitePaths, siteUrl } from '../../shared/site-paths';
 import { setCacheTagHeaders } from '../../shared/cache-tags';
+import { etagOf, matchesEtag } from '../../shared/etag';
 import { renditionFor, renditionPath } from '../media/image-renditions';
 import {
   FEED_FORMAT_NAMES, FEED_FORMATS, feedPath, feedTag, parseFeedPath, type FeedAddress, type FeedFormat,
@@ -95,7 +95,7 @@ export function feedRoutes(deps: FeedRouteDeps): Router {
     const doc = documentOf(deps, address, content);
     const body = renderFeed(doc, format);
     const stored: StoredFeed = {
-      body, etag: `"${crypto.createHash('sha1').update(body).digest('base64url')}"`, storedAt: Date.now(), maxAge: KEEP_SECONDS,
+      body, etag: etagOf(body), storedAt: Date.now(), maxAge: KEEP_SECONDS,
       ...(doc.updated ? { lastModified: doc.updated.getTime() } : {}),
     };
     const tags = cacheTagsOf(deps, address, content);
@@ -136,13 +136,7 @@ function send(req: Request, res: Response, format: FeedFormat, feed: StoredFeed,
 }
 
 function notModified(req: Request, feed: StoredFeed): boolean {
-  const ifNoneMatch = req.headers['if-none-match'];
-  if (ifNoneMatch) {
-    return ifNoneMatch.split(',').some((candidate) => {
-      const value = candidate.trim();
-      return value === '*' || value === feed.etag || value === `W/${feed.etag}`;
-    });
-  }
+  if (req.headers['if-none-match']) return matchesEtag(req, feed.etag);
   const since = Date.parse(req.headers['if-modified-since'] ?? '');
   // HTTP dates have whole seconds.
   return feed.lastModified !== undefined && !Number.isNaN(since) && Math.floor(feed.lastModified / 1000) * 1000 <= since;

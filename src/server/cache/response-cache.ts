@@ -7,7 +7,7 @@ import { persistedHashOf, type GraphQLParams } from '../request-gate';
 import type { HttpRequestState } from '../request-state';
 import { sha256Hex } from '../persisted-queries';
 import { throttledWarn } from '../../shared/throttled-warn';
-import { matchesEtag } from './etag';
+import { matchesEtag } from '../../shared/etag';
 import { setCacheTagHeaders } from '../../shared/cache-tags';
 import type { PurgeChange } from './purge-tags';
 import type { CachedResponse, ResponseStore } from './response-store';
