@@ -85,6 +85,20 @@ describe('an editor uploads a photo from a source', () => {
     expect(urls.srcSet.split(', ').map((entry: string) => entry.split(' ')[1])).toEqual(['320w', '480w', '640w', '768w', '1024w', '1280w', '1600w', '2048w']);
   });
 
+  it('a browser or CDN revalidating a rendition gets 304 for its ETag, strong, weakened by a proxy or in a list, and the file for another', async () => {
+    const { webp } = await renditionsOf(image.id);
+    const first = await fetchFile(app, webp);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{16}"$/);
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"AAAAAAAAAAAAAAAA", ${etag}`]) {
+      const again = await fetchFile(app, webp, { 'if-none-match': ifNoneMatch });
+      expect({ ifNoneMatch, status: again.status, bytes: again.body.length, cacheControl: again.headers.get('cache-control') })
+        .toEqual({ ifNoneMatch, status: 304, bytes: 0, cacheControl: 'public, max-age=31536000, immutable' });
+    }
+    const other = await fetchFile(app, webp, { 'if-none-match': '"AAAAAAAAAAAAAAAA"' });
+    expect({ status: other.status, same: other.body.equals(first.body) }).toEqual({ status: 200, same: true });
+  });
+
   it('the alternative text follows the language asked for', async () => {
     const { data } = await app.gql('query($id: ID!) { image(id: $id) { ar: alt(lang: "ar") fr: alt(lang: "fr") alts { lang text } } }', { id: image.id });
     expect(data.image).toEqual({
@@ -208,12 +222,15 @@ describe('rights', () => {
       const id = data.uploadImage.id;
       const dbId = Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
       const { jpeg } = await renditionsOf(id);
-      expect((await fetchFile(app, jpeg)).status).toBe(200);
+      const served = await fetchFile(app, jpeg);
+      expect(served.status).toBe(200);
       // The database clock decides: the rights end now.
       await app.sql(`UPDATE image SET rights_expire_at = now() + interval '300 milliseconds' WHERE id = $1`, [dbId]);
       await eventually(() => app.gql('query($id: ID!) { image(id: $id) { id } }', { id }), (r) => r.data.image === null);
       const gone = await eventually(() => fetchFile(app, jpeg), (r) => r.status === 410);
       expect(gone.headers.get('cache-control')).toBe('public, max-age=300');
+      // A cache that kept the file and revalidates it is told it is gone too.
+      expect((await fetchFile(app, jpeg, { 'if-none-match': served.headers.get('etag')! })).status).toBe(410);
       const editors = await app.gql('query($id: ID!) { image(id: $id) { rightsExpireAt } }', { id }, { token: editor });
       const [{ stored }] = await app.sql('SELECT rights_expire_at AS stored FROM image WHERE id = $1', [dbId]);
       expect(editors.data.image.rightsExpireAt).toBe(stored.toISOString());

@@ -7,6 +7,7 @@ import { renditionSourceOf } from './image.type';
 import { mediaKeys, type MediaLibrary } from './media-library';
 import { IMAGE_EVENTS } from './media.events';
 import { setCacheTagHeaders, tagOf } from '../../shared/cache-tags';
+import { matchesEtag } from '../../shared/etag';
 
 /** A rendition never changes under its URL: browsers and CDNs keep it for a year without asking again. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -46,8 +47,9 @@ export function renditionRoute(deps: { sql: Sql; media: MediaLibrary; logger: Lo
     if (!asked) return refuse(res, 404, 'No such picture.', 60);
     const key = mediaKeys.rendition(asked.imageId, asked);
     try {
-      if (req.headers['if-none-match'] === `"${asked.signature}"`) {
-        // The signature names these exact bytes; still answer 410 for an image taken out since.
+      if (matchesEtag(req, `"${asked.signature}"`)) {
+        // The signature names these exact bytes (a proxy may have weakened the ETag, a cache may send several); still
+        // answer 410 for an image taken out since.
         const row = await images.row(asked.imageId);
         if (row && !row.expired) {
           res.setHeader('Cache-Control', IMMUTABLE);
