@@ -1,5 +1,6 @@
 import type { Lang } from '../../shared/languages';
 import type { FeedFormat } from './feed-address';
+import { isoInstant } from '../../shared/iso-date';
 
 /** A feed document before it is written in a format: every URL absolute, every date a Date. */
 export interface FeedDocument {
@@ -83,8 +84,8 @@ function atom(doc: FeedDocument): string {
     `<id>${xmlText(item.url)}</id>`,
     `<title type="text">${xmlText(item.title)}</title>`,
     `<link rel="alternate" type="text/html" href="${xmlText(item.url)}"/>`,
-    `<published>${item.published.toISOString()}</published>`,
-    `<updated>${item.updated.toISOString()}</updated>`,
+    `<published>${isoInstant(item.published)}</published>`,
+    `<updated>${isoInstant(item.updated)}</updated>`,
     item.summary ? `<summary type="text">${xmlText(item.summary)}</summary>` : '',
     ...item.categories.map((category) => `<category term="${xmlText(category)}"/>`),
     item.image ? `<link rel="enclosure" type="${item.image.type}" href="${xmlText(item.image.url)}"/>` : '',
@@ -96,7 +97,7 @@ function atom(doc: FeedDocument): string {
     `<id>${xmlText(doc.selfUrls.atom)}</id>`,
     `<title type="text">${xmlText(doc.title)}</title>`,
     `<subtitle type="text">${xmlText(doc.description)}</subtitle>`,
-    `<updated>${(doc.updated ?? NEVER).toISOString()}</updated>`,
+    `<updated>${isoInstant(doc.updated ?? NEVER)}</updated>`,
     '<author><name>Khabar</name></author>',
     `<link rel="self" type="${MEDIA_TYPES.atom}" href="${xmlText(doc.selfUrls.atom)}"/>`,
     `<link rel="alternate" type="text/html" href="${xmlText(doc.siteUrl)}"/>`,
@@ -124,8 +125,8 @@ function jsonFeed(doc: FeedDocument): string {
       content_text: item.summary ?? item.title,
       ...(item.summary ? { summary: item.summary } : {}),
       ...(item.image ? { image: item.image.url } : {}),
-      date_published: item.published.toISOString(),
-      date_modified: item.updated.toISOString(),
+      date_published: isoInstant(item.published),
+      date_modified: isoInstant(item.updated),
       language: item.lang,
       ...(item.categories.length > 0 ? { tags: item.categories } : {}),
     })),
