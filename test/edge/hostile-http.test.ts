@@ -133,7 +133,7 @@ describe('hostile HTTP requests', () => {
         await Promise.race([closed, new Promise<void>((resolve) => socket.on('message', (data) => String(data).includes('connection_ack') && resolve()))]);
       }
     }
-    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 500))]);
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 500).unref())]);
     socket.terminate();
     return { messages, close };
   }

@@ -474,7 +474,9 @@ async function exchange(url: string, frames: (string | Buffer)[]): Promise<Outco
       if (!DOCUMENTED_CODES.has(code)) problems.push(`error code ${code} over graphql-ws: ${JSON.stringify(error).slice(0, 200)}`);
     }
   }));
-  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  // Unref'd: a race's losing timer (up to 5 s) must not keep the test worker alive after the last test, or Jest
+  // force-exits it with a "failed to exit gracefully" warning.
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
   await Promise.race([new Promise((resolve) => socket.once('open', resolve)), closed, wait(2000)]);
   if (socket.readyState === WebSocket.OPEN) {
     for (const [i, frame] of frames.entries()) {
