@@ -17,11 +17,16 @@ export function imageCacheTag(imageId: number): string {
   return tagOf(IMAGE_EVENTS.cacheType, imageId);
 }
 
+/** A rendition's ETag: its signature, which names its exact bytes. */
+function renditionEtag(signature: string): string {
+  return `"${signature}"`;
+}
+
 function headersOf(res: Response, imageId: number, rendition: Pick<Rendition, 'format' | 'signature'>, size: number): void {
   res.setHeader('Content-Type', FORMAT_MEDIA_TYPES[rendition.format]);
   res.setHeader('Content-Length', String(size));
   res.setHeader('Cache-Control', IMMUTABLE);
-  res.setHeader('ETag', `"${rendition.signature}"`);
+  res.setHeader('ETag', renditionEtag(rendition.signature));
   setCacheTagHeaders(res, [imageCacheTag(imageId)]);
   // Pictures are shown on other sites' pages too (apps, syndication partners).
   res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
@@ -47,9 +52,8 @@ export function renditionRoute(deps: { sql: Sql; media: MediaLibrary; logger: Lo
     if (!asked) return refuse(res, 404, 'No such picture.', 60);
     const key = mediaKeys.rendition(asked.imageId, asked);
     try {
-      if (matchesEtag(req, `"${asked.signature}"`)) {
-        // The signature names these exact bytes (a proxy may have weakened the ETag, a cache may send several); still
-        // answer 410 for an image taken out since.
+      if (matchesEtag(req, renditionEtag(asked.signature))) {
+        // A proxy may have weakened the ETag, a cache may send several; still answer 410 for an image taken out since.
         const row = await images.row(asked.imageId);
         if (row && !row.expired) {
           res.setHeader('Cache-Control', IMMUTABLE);
