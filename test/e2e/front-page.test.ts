@@ -167,6 +167,22 @@ describe('the reader front page at /', () => {
     expect(line.subscribedAfter.at(-1)).toEqual(expect.any(String));
   });
 
+  it('keeps the breaking-news opt-in where it is whatever the live status says (no layout shift)', async () => {
+    const line = await cuttableLine();
+    await page.goto(home);
+    const alerts = page.locator('#alerts');
+    await alerts.waitFor();
+    await tickerIsLive();
+    const whileLive = await alerts.boundingBox();
+    await line.cut();
+    const whileReconnecting = await alerts.boundingBox();
+    line.restore();
+    await tickerIsLive();
+    expect(whileLive).not.toBeNull();
+    expect(whileReconnecting).toEqual(whileLive);
+    expect(await alerts.boundingBox()).toEqual(whileLive);
+  });
+
   it('starts over live and reloads the ticker when the server no longer keeps its cursor', async () => {
     const line = await cuttableLine();
     await page.goto(home);

@@ -102,6 +102,8 @@ const STATUS_TEXT = { live: 'مباشر', reconnecting: 'إعادة الاتصا
 
 function startTicker(): void {
   const status = byId('ticker-status');
+  // The status box is as wide as its widest text from the start, so its changing moves nothing beside it (the opt-in).
+  status.dataset.widest = Object.values(STATUS_TEXT).reduce((widest, text) => (text.length > widest.length ? text : widest));
   let firstConnection = true;
   const reload = () => loadTickers().catch((error) => showNotice(failure(error)));
   followBreakingNews(graphqlUrl.replace(/^http/, 'ws'), applyTickerEvent, (state) => {
