@@ -90,7 +90,7 @@ describe('an editor uploads a photo from a source', () => {
     const first = await fetchFile(app, webp);
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^"[A-Za-z0-9_-]{16}"$/);
-    for (const ifNoneMatch of [etag, `W/${etag}`, `"AAAAAAAAAAAAAAAA", ${etag}`]) {
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"AAAAAAAAAAAAAAAA", ${etag}`, '*']) {
       const again = await fetchFile(app, webp, { 'if-none-match': ifNoneMatch });
       expect({ ifNoneMatch, status: again.status, bytes: again.body.length, cacheControl: again.headers.get('cache-control') })
         .toEqual({ ifNoneMatch, status: 304, bytes: 0, cacheControl: 'public, max-age=31536000, immutable' });
@@ -110,7 +110,13 @@ describe('an editor uploads a photo from a source', () => {
   it('a rendition that is not on the ladder, or not signed for this framing, is not drawn', async () => {
     const urls = await renditionsOf(image.id);
     expect((await fetchFile(app, urls.webp.replace('-1024-', '-1000-'))).status).toBe(404);
-    expect((await fetchFile(app, urls.webp.replace(/-[A-Za-z0-9_-]{16}\./, '-AAAAAAAAAAAAAAAA.'))).status).toBe(302);
+    const unsigned = urls.webp.replace(/-[A-Za-z0-9_-]{16}\./, '-AAAAAAAAAAAAAAAA.');
+    expect((await fetchFile(app, unsigned)).status).toBe(302);
+    // Revalidating it changes nothing: there is no current file under that URL to be "not modified".
+    for (const ifNoneMatch of ['"AAAAAAAAAAAAAAAA"', '*']) {
+      const revalidated = await fetchFile(app, unsigned, { 'if-none-match': ifNoneMatch });
+      expect({ ifNoneMatch, status: revalidated.status, location: revalidated.headers.get('location') }).toEqual({ ifNoneMatch, status: 302, location: urls.webp });
+    }
     expect((await fetchFile(app, '/media/999999/o-320-AAAAAAAAAAAAAAAA.jpg')).status).toBe(404);
   });
 });
@@ -180,6 +186,9 @@ describe('editors change a picture', () => {
     // The old file goes after the commit, when this instance hears the image's event.
     const redirected = await eventually(() => fetchFile(app, old.square), (r) => r.status !== 200);
     expect([redirected.status, redirected.headers.get('location')]).toEqual([302, data.updateImage.square]);
+    // A browser holding the old file and revalidating it is sent to the new one too, not told to keep the old framing.
+    const revalidated = await fetchFile(app, old.square, { 'if-none-match': `"${/-([A-Za-z0-9_-]{16})\./.exec(old.square)![1]}"` });
+    expect([revalidated.status, revalidated.headers.get('location')]).toEqual([302, data.updateImage.square]);
     const { channels } = await sharp((await fetchFile(app, data.updateImage.square)).body).stats();
     expect(channels[2].mean).toBeGreaterThan(channels[0].mean); // the blue half
     expect(before.widths).toEqual([320, 480, 640, 768, 1024]);

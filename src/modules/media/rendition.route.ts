@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Sql } from '../../db/sql';
 import { FORMAT_MEDIA_TYPES, parseRenditionPath, regionFor, Rendition, renditionFor, renditionPath, widthsFor } from './image-renditions';
 import { ImageService } from './image.service';
+import type { ImageRow } from './image.row';
 import { renditionSourceOf } from './image.type';
 import { mediaKeys, type MediaLibrary } from './media-library';
 import { IMAGE_EVENTS } from './media.events';
@@ -32,6 +33,13 @@ function headersOf(res: Response, imageId: number, rendition: Pick<Rendition, 'f
   res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
 }
 
+/** What an image draws today for what a URL asks (its signature may differ from the URL's), or null when that width is not on its ladder. */
+function currentRendition(row: ImageRow, asked: Pick<Rendition, 'ratio' | 'width' | 'format'>) {
+  const source = renditionSourceOf(row);
+  if (!widthsFor(regionFor(source, asked.ratio), asked.ratio).includes(asked.width)) return null;
+  return { source, rendition: renditionFor(source, asked) };
+}
+
 function refuse(res: Response, status: number, message: string, maxAge: number): void {
   res.status(status).setHeader('Cache-Control', maxAge > 0 ? `public, max-age=${maxAge}` : 'no-store');
   res.type('text/plain').send(`${message}\n`);
@@ -53,9 +61,10 @@ export function renditionRoute(deps: { sql: Sql; media: MediaLibrary; logger: Lo
     const key = mediaKeys.rendition(asked.imageId, asked);
     try {
       if (matchesEtag(req, renditionEtag(asked.signature))) {
-        // A proxy may have weakened the ETag, a cache may send several; still answer 410 for an image taken out since.
+        // A proxy may have weakened the ETag, a cache may send several. Only a current URL's file is "not modified": an
+        // image taken out since still gets 410, an outdated URL (or `*` on one) its redirect below.
         const row = await images.row(asked.imageId);
-        if (row && !row.expired) {
+        if (row && !row.expired && currentRendition(row, asked)?.rendition.signature === asked.signature) {
           res.setHeader('Cache-Control', IMMUTABLE);
           return void res.status(304).end();
         }
@@ -70,9 +79,9 @@ export function renditionRoute(deps: { sql: Sql; media: MediaLibrary; logger: Lo
       const row = await images.row(asked.imageId);
       if (!row) return refuse(res, 404, 'No such picture.', 60);
       if (row.expired) return refuse(res, 410, 'This picture is no longer available.', 300);
-      const source = renditionSourceOf(row);
-      if (!widthsFor(regionFor(source, asked.ratio), asked.ratio).includes(asked.width)) return refuse(res, 404, 'No rendition of this width.', 60);
-      const rendition = renditionFor(source, asked);
+      const current = currentRendition(row, asked);
+      if (!current) return refuse(res, 404, 'No rendition of this width.', 60);
+      const { source, rendition } = current;
       if (rendition.signature !== asked.signature) {
         // An outdated URL (the picture was reframed since): the current one, not cached for long, as the page may change again.
         res.setHeader('Cache-Control', 'public, max-age=60');
