@@ -176,7 +176,8 @@ describe('editors change a picture', () => {
   it('a new focal point gives the square a new URL, and the old one sends browsers to it', async () => {
     const before = await renditionsOf(image.id);
     const { data: { image: old } } = await app.gql('query($id: ID!) { image(id: $id) { square: url(width: 320, ratio: R1_1, format: WEBP) wide: url(width: 320, ratio: R16_9, format: WEBP) } }', { id: image.id });
-    expect((await fetchFile(app, old.square)).status).toBe(200);
+    const oldFile = await fetchFile(app, old.square);
+    expect(oldFile.status).toBe(200);
     const { data, errors } = await update(image.id, 1, { focalPoint: { x: 0.9, y: 0.5 } });
     expect(errors).toBeUndefined();
     expect(data.updateImage).toMatchObject({ version: 2, focalPoint: { x: 0.9, y: 0.5 } });
@@ -187,7 +188,7 @@ describe('editors change a picture', () => {
     const redirected = await eventually(() => fetchFile(app, old.square), (r) => r.status !== 200);
     expect([redirected.status, redirected.headers.get('location')]).toEqual([302, data.updateImage.square]);
     // A browser holding the old file and revalidating it is sent to the new one too, not told to keep the old framing.
-    const revalidated = await fetchFile(app, old.square, { 'if-none-match': `"${/-([A-Za-z0-9_-]{16})\./.exec(old.square)![1]}"` });
+    const revalidated = await fetchFile(app, old.square, { 'if-none-match': oldFile.headers.get('etag')! });
     expect([revalidated.status, revalidated.headers.get('location')]).toEqual([302, data.updateImage.square]);
     const { channels } = await sharp((await fetchFile(app, data.updateImage.square)).body).stats();
     expect(channels[2].mean).toBeGreaterThan(channels[0].mean); // the blue half
