@@ -5,6 +5,7 @@ import { ContextDeps, makeContext } from './context';
 import { makeServices } from './services';
 import { ARTICLE_EVENTS } from './modules/article/article.events';
 import { ARTICLE_FEED } from './modules/article/article.subscription';
+import { CALENDAR_EVENTS } from './modules/calendar/calendar.events';
 import { CATEGORY_EVENTS } from './modules/category/category.events';
 import { IMAGE_EVENTS } from './modules/media/media.events';
 import { PERSON_EVENTS } from './modules/person/person.events';
@@ -18,7 +19,8 @@ import { LIVE_FEED } from './modules/live/live.subscription';
  * Every feature's event catalogue: an event kind is declared once, in its feature's `<feature>.events.ts`; a new
  * feature that emits events adds its catalogue here (and its topic to the outbox's CHECK constraint, by migration).
  */
-export const CATALOGUES = [TICKER_EVENTS, ARTICLE_EVENTS, PERSON_EVENTS, CATEGORY_EVENTS, REGION_EVENTS, IMAGE_EVENTS, LIVE_EVENTS] as const;
+export const CATALOGUES = [TICKER_EVENTS, ARTICLE_EVENTS, PERSON_EVENTS, CATEGORY_EVENTS, REGION_EVENTS, IMAGE_EVENTS, LIVE_EVENTS,
+  CALENDAR_EVENTS] as const;
 
 export type Catalogue = (typeof CATALOGUES)[number];
 

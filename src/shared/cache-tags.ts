@@ -15,6 +15,14 @@ export const CACHE_TAG_HEADERS = ['xkey', 'surrogate-key', 'cache-tag'] as const
  */
 export const MAX_TAG_HEADER_BYTES = 4_000;
 
+/**
+ * The field extension (`@Extensions({ [DEPENDS_ON_TAGS]: … })`) by which a field says what its answer depends on
+ * beyond the entities it returns, from its arguments: a cached response holding the field carries these tags too
+ * (a Hijri date line: `HijriMonth`, which recording an announced month start purges).
+ */
+export const DEPENDS_ON_TAGS = 'khabarDependsOnTags';
+export type DependsOnTags = (args: Record<string, unknown>) => readonly string[];
+
 /** The tag of one entity: `Article:12`, `Image:7`, `Region:MA-04` (a type is a catalogue's `cacheType`). */
 export function tagOf(type: string, key: number | string): string {
   return `${type}:${key}`;

@@ -22,7 +22,7 @@ describe('the Hijri date line', () => {
   afterAll(() => app.stop());
   beforeEach(() => app.sql('TRUNCATE article, hijri_month_start CASCADE'));
 
-  // Read as an editor: readers' responses are cached for up to CACHE_MAX_AGE_ARTICLE, and a recorded start reaches them then.
+  // Read as an editor, past any cache: that a recorded start purges readers' cached lines is test/edge/response-cache.test.ts'.
   const line = async (id: string, locale: 'AR' | 'FR', calendar?: string) =>
     (await ok(app, LINE, { id, locale, calendar }, editor)).article.displayDate;
 

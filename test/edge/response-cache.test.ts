@@ -217,6 +217,27 @@ describe('response cache, Cache-Control and ETags', () => {
     await live.dispose();
   });
 
+  it('shows a Hijri month start as soon as an admin records it in cached Hijri date lines; Gregorian ones stay cached', async () => {
+    // The computed calendar starts Ramadan 1446 on 1 March 2025; Morocco announced it a day later.
+    await make.article({ slug: 'ramadan-eve', publishedAt: new Date('2025-03-01T11:00:00Z') });
+    const line = (calendar: string) => app.gql(`query($slug: String!) { article(slug: $slug) { displayDate(calendar: ${calendar}) } } # hijri`, { slug: 'ramadan-eve' });
+    for (const calendar of ['HIJRI', 'GREGORIAN']) await line(calendar);
+    const [hijri, gregorian] = [await line('HIJRI'), await line('GREGORIAN')];
+    expect([hijri.data.article.displayDate, hijri.headers.get('x-khabar-cache'), gregorian.headers.get('x-khabar-cache')])
+      .toEqual(['السبت 1 رمضان 1446 هـ', 'HIT', 'HIT']);
+    // What the caches in front are told: the Hijri line depends on the announced months, the Gregorian one does not.
+    expect(hijri.headers.get('xkey')!.split(' ')).toContain('HijriMonth');
+    expect(gregorian.headers.get('xkey')!.split(' ')).not.toContain('HijriMonth');
+
+    const set = await app.gql('mutation { setHijriMonthStart(year: 1446, month: 9, date: "2025-03-02") { announced } }', {},
+      { token: await app.token('ADMIN') });
+    expect(set.data).toEqual({ setHijriMonthStart: { announced: true } });
+    // The default max-age of a date line is 2 minutes: without the purge the old line would stay that long.
+    await eventually(() => line('HIJRI'), (res) => res.data.article.displayDate === 'السبت 30 شعبان 1446 هـ',
+      { what: 'the announced start in the cached Hijri date line' });
+    expect((await line('GREGORIAN')).headers.get('x-khabar-cache')).toBe('HIT');
+  });
+
   it('shows a newly published article in cached lists and in a lookup that found nothing before', async () => {
     const draft = await make.article({ slug: 'scoop', status: 'DRAFT' });
     await app.gql(ARTICLE, { slug: 'scoop' });

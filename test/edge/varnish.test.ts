@@ -117,6 +117,20 @@ describe('Varnish in front (docker/varnish.vcl, VARNISH_PURGE_URLS)', () => {
     for (const path of notEntered) expect({ path, cache: (await get(path)).cache }).toEqual({ path, cache: 'HIT' });
   });
 
+  it('shows an announced Hijri month start in Hijri date lines through Varnish; Gregorian ones stay hits', async () => {
+    const story = await make.article({ slug: 'varnish-ramadan', publishedAt: new Date('2025-03-01T11:00:00Z') });
+    const line = (calendar: string) => graphql(`query Line($id: ID!) { article(id: $id) { displayDate(calendar: ${calendar}) } }`, { id: story.globalId });
+    for (const path of [line('HIJRI'), line('GREGORIAN')]) {
+      await get(path);
+      expect({ path, cache: (await get(path)).cache }).toEqual({ path, cache: 'HIT' });
+    }
+    expect(JSON.parse((await get(line('HIJRI'))).body).data.article.displayDate).toBe('السبت 1 رمضان 1446 هـ');
+    await ok(base, 'mutation { setHijriMonthStart(year: 1446, month: 9, date: "2025-03-02") { announced } }', {}, await base.token('ADMIN'));
+    await eventually(() => get(line('HIJRI')), (res) => JSON.parse(res.body).data.article.displayDate === 'السبت 30 شعبان 1446 هـ',
+      { timeoutMs: 10_000, what: 'the announced start in the Hijri date line through Varnish' });
+    expect((await get(line('GREGORIAN'))).cache).toBe('HIT');
+  });
+
   it('refuses a PURGE from an address outside its purgers ACL, and keeps what it holds', async () => {
     const article = await make.article({ slug: 'varnish-acl', title: 'محمي', regionCodes: ['MA-04'] });
     await get(page('varnish-acl'));

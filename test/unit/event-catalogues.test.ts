@@ -1,9 +1,12 @@
-import { GraphQLEnumType, GraphQLSchema } from 'graphql';
+import { GraphQLEnumType, GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { CATALOGUES, EVENT_TOPICS } from '../../src/events';
 import { ARTICLE_EVENTS } from '../../src/modules/article/article.events';
 import { TICKER_EVENTS } from '../../src/modules/ticker/ticker.events';
 import { IMAGE_EVENTS } from '../../src/modules/media/media.events';
 import { LIVE_EVENTS } from '../../src/modules/live/live.events';
+import { CALENDAR_EVENTS, dateLineTags } from '../../src/modules/calendar/calendar.events';
+import { DisplayCalendar } from '../../src/modules/calendar/calendar.type';
+import { DEPENDS_ON_TAGS, DependsOnTags } from '../../src/shared/cache-tags';
 import { tagsToPurge } from '../../src/server/cache/purge-tags';
 import { REFERENCE_TYPES, TAGGED_TYPES } from '../../src/server/cache/entity-tags';
 import { buildKhabarSchema } from '../../src/server/schema';
@@ -18,8 +21,8 @@ describe('event catalogues: each kind declared once, in its feature, and everyth
     schema = await buildKhabarSchema();
   });
 
-  it('know every topic the outbox accepts (its CHECK constraint, last set by the LiveCoverage migration)', () => {
-    expect([...EVENT_TOPICS].sort()).toEqual(['article', 'category', 'image', 'live', 'person', 'region', 'ticker']);
+  it('know every topic the outbox accepts (its CHECK constraint, last set by the CalendarEvents migration)', () => {
+    expect([...EVENT_TOPICS].sort()).toEqual(['article', 'calendar', 'category', 'image', 'live', 'person', 'region', 'ticker']);
     expect(new Set(EVENT_TOPICS).size).toBe(CATALOGUES.length);
   });
 
@@ -58,6 +61,8 @@ describe('event catalogues: each kind declared once, in its feature, and everyth
       live: LIVE_EVENTS.kindNames.map((kind) => [kind, purges('live', kind)]),
       person: purges('person', 'UPDATED'),
       category: purges('category', 'UPDATED'),
+      // Ramadan 1446 announced: every Hijri date line may move, whichever month it shows.
+      calendar: purges('calendar', 'MONTH_START_SET', 144609),
       // Places are tagged by code; a region event names the places it touched, with their ancestors.
       region: purges('region', 'UPDATED', 0, ['MA-04', 'MA-KEN']),
     }).toEqual({
@@ -83,6 +88,7 @@ describe('event catalogues: each kind declared once, in its feature, and everyth
       ],
       person: ['Person:7', 'Person'],
       category: ['Category:7', 'Category'],
+      calendar: ['HijriMonth:144609', 'HijriMonth'],
       region: ['Region:MA-04', 'Region:MA-KEN', 'Region'],
     });
   });
@@ -95,7 +101,11 @@ describe('event catalogues: each kind declared once, in its feature, and everyth
 
   it('name cache types the response cache tags', () => {
     const tagged: readonly string[] = [...TAGGED_TYPES, ...REFERENCE_TYPES];
-    for (const catalogue of CATALOGUES) expect(tagged).toContain(catalogue.cacheType);
+    for (const catalogue of CATALOGUES.filter((c) => c !== CALENDAR_EVENTS)) expect(tagged).toContain(catalogue.cacheType);
+    // The announced Hijri months are no entity a response holds: the date lines that depend on them carry their tag.
+    const dependsOn = (schema.getType('Article') as GraphQLObjectType).getFields().displayDate.extensions[DEPENDS_ON_TAGS] as DependsOnTags;
+    expect(['HIJRI', 'BOTH', 'GREGORIAN'].map((calendar) => dependsOn({ calendar }))).toEqual([['HijriMonth'], ['HijriMonth'], []]);
+    expect(dateLineTags(DisplayCalendar.BOTH)).toEqual([CALENDAR_EVENTS.cacheType]);
   });
 
   it('recognise only their own topic and declared kinds', () => {

@@ -16,6 +16,7 @@ import { HijriMonthStarts1765400000000 } from './1765400000000-HijriMonthStarts'
 import { RegionFeed1765500000000 } from './1765500000000-RegionFeed';
 import { Webhooks1765600000000 } from './1765600000000-Webhooks';
 import { DeliveryJobConsumerCheck1765700000000 } from './1765700000000-DeliveryJobConsumerCheck';
+import { CalendarEvents1765800000000 } from './1765800000000-CalendarEvents';
 
 /** Every migration, in order; the CLI and the server both run this list. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   RegionFeed1765500000000,
   Webhooks1765600000000,
   DeliveryJobConsumerCheck1765700000000,
+  CalendarEvents1765800000000,
 ];

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Extensions, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { ArticleType, DisplayLocale } from './article.type';
 import { ArticleBlockType, imageIdsOf, ShownBlock, shownBlocks } from './article.blocks';
@@ -9,9 +9,11 @@ import { ArticleCorrectionType } from './article-history.type';
 import type { BodyBlock } from './article.row';
 import { CategoryType } from '../category/category.type';
 import { DisplayCalendar } from '../calendar/calendar.type';
+import { dateLineTags } from '../calendar/calendar.events';
 import { PersonType } from '../person/person.type';
 import { RegionType } from '../region/region.type';
 import type { Context } from '../../context';
+import { DEPENDS_ON_TAGS, DependsOnTags } from '../../shared/cache-tags';
 import { badInput } from '../../shared/errors';
 import { numericIdOf } from '../../shared/global-id';
 import { moroccanDisplayDate } from '../../shared/display-date';
@@ -82,6 +84,7 @@ export class ArticleResolver {
     return ctx.loaders.articleCorrections.load(article.dbId);
   }
 
+  @Extensions({ [DEPENDS_ON_TAGS]: ((args) => dateLineTags(args.calendar as DisplayCalendar)) satisfies DependsOnTags })
   @FieldResolver(() => String, {
     nullable: true,
     description: 'Publication date as Moroccan newsrooms print it, in Casablanca time, e.g. "الجمعة 04 فبراير 2022 على الساعة 18:00"; '

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { badInput } from '../../shared/errors';
 import { computedMonthStart, dayNumber, HijriMonth, isoDay, nextMonth, previousMonth } from '../../shared/hijri';
 import { HijriMonthStartType } from './calendar.type';
+import { CALENDAR_EVENTS, monthEntityId } from './calendar.events';
 
 /** How far an announced start may lie from the computed one: the sighting moves it by a day, rarely two. */
 const MAX_DRIFT_DAYS = 2;
@@ -28,15 +29,16 @@ export class CalendarWriter {
     await this.db.transaction(async (tx) => {
       // One admin at a time: the months around this one are checked against what is recorded.
       await tx.query('LOCK TABLE hijri_month_start IN SHARE ROW EXCLUSIVE MODE');
-      if (day !== null) await this.checkLengths(tx, { year, month }, day);
-      if (day === null) {
-        await tx.query('DELETE FROM hijri_month_start WHERE year = $1 AND month = $2', [year, month]);
-        return;
+      if (day === null) await tx.query('DELETE FROM hijri_month_start WHERE year = $1 AND month = $2', [year, month]);
+      else {
+        await this.checkLengths(tx, { year, month }, day);
+        await tx.query(
+          `INSERT INTO hijri_month_start (year, month, starts_on, recorded_by) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (year, month) DO UPDATE SET starts_on = $3, recorded_by = $4, recorded_at = now()`,
+          [year, month, date, recordedBy]);
       }
-      await tx.query(
-        `INSERT INTO hijri_month_start (year, month, starts_on, recorded_by) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (year, month) DO UPDATE SET starts_on = $3, recorded_by = $4, recorded_at = now()`,
-        [year, month, date, recordedBy]);
+      // Cached date lines (here and in the HTTP caches in front) show the new start at once, not after their max-age.
+      await CALENDAR_EVENTS.append(tx, { kind: 'MONTH_START_SET', entityId: monthEntityId(year, month), regionCodes: [] });
     });
     return Object.assign(new HijriMonthStartType(), {
       year, month, startsOn: isoDay(day ?? computed), computedStartsOn: isoDay(computed), announced: day !== null,

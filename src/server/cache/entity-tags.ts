@@ -12,7 +12,7 @@ import { RegionType } from '../../modules/region/region.type';
 import { parseRegionCode } from '../../modules/region/region-code';
 import { ImageType } from '../../modules/media/image.type';
 import { LiveEntryType } from '../../modules/live/live.type';
-import { tagOf } from '../../shared/cache-tags';
+import { DEPENDS_ON_TAGS, DependsOnTags, tagOf } from '../../shared/cache-tags';
 
 /** Types whose changes reach readers through outbox events; their tags are what purges evict. */
 export const TAGGED_TYPES = ['Article', 'Ticker'] as const;
@@ -105,7 +105,8 @@ export interface TagCollector {
 /**
  * Wraps the resolvers that return articles or tickers, and the root fields that return people, sections or places,
  * so that an anonymous response records which ones it contains: a few fields per query (lists, lookups,
- * Ticker.article, feeds), not every field as cache hints would.
+ * Ticker.article, feeds), not every field as cache hints would; and the fields that say what else they depend on
+ * (`DEPENDS_ON_TAGS`).
  */
 export function instrumentEntityTags(schema: GraphQLSchema, collectorOf: (context: unknown) => TagCollector | undefined): void {
   const queryType = schema.getQueryType();
@@ -113,6 +114,15 @@ export function instrumentEntityTags(schema: GraphQLSchema, collectorOf: (contex
     // Connections and edges are covered by the field that returns the connection.
     if (!isObjectType(type) || type.name.startsWith('__') || isConnection(type) || isEdge(type)) continue;
     for (const field of Object.values(type.getFields())) {
+      const dependsOn = field.extensions?.[DEPENDS_ON_TAGS] as DependsOnTags | undefined;
+      if (dependsOn) {
+        const resolveField = field.resolve ?? defaultFieldResolver;
+        field.resolve = (source, args, context, info) => {
+          const tags = collectorOf(context)?.tags;
+          if (tags) for (const tag of dependsOn(args)) tags.add(tag);
+          return resolveField(source, args, context, info);
+        };
+      }
       const root = type === queryType;
       const tagged = taggedTypesOf(field, root);
       if (!tagged) continue;
