@@ -222,6 +222,9 @@ describe('anonymous reads answered without Apollo\'s pipeline (src/server/direct
         ... on ImageBlock { caption image { alt caption credit width } } ... on EmbedBlock { provider url embedUrl video posterImage { alt } } } } }`,
         { slug: 'blocks' }],
       ['query ($id: ID!) { node(id: $id) { __typename id ... on Article { slug body { __typename text } } } }', { id: blocksId }],
+      // A field that tags its answer by its arguments (the Hijri date line's HijriMonth), its default argument included.
+      ['{ articles(first: 2) { edges { node { slug displayDate hijri: displayDate(calendar: HIJRI) } } } }'],
+      ['{ articles(first: 2) { edges { node { slug displayDate } } } }'],
     ];
     for (const [query, variables] of reads) {
       const operationName = query.startsWith('query A') ? 'B' : undefined;
@@ -236,6 +239,9 @@ describe('anonymous reads answered without Apollo\'s pipeline (src/server/direct
       // The last two runs were compiled and answered there (the refused read's compiled runs report its error).
       expect(mockJit).toEqual(query === reads[7][0] ? { answered: 0, failed: 2 } : { answered: 2, failed: 0 });
     }
+    const tagsOf = async (query: string) => (await answer(await post({ query }))).headers.xkey!.split(' ');
+    expect(await tagsOf(reads.at(-2)![0])).toContain('HijriMonth');
+    expect(await tagsOf(reads.at(-1)![0])).not.toContain('HijriMonth');
     const front = await answer(await post({ query: reads[0][0] }));
     expect(front.headers).toMatchObject({ 'cache-control': expect.stringMatching(/^public, max-age=\d+$/), 'x-khabar-sql-statements': '1' });
     expect(front.body.endsWith('}\n')).toBe(true);
